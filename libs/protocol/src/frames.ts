@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { MAX_SYNC_PAGE } from './constants.ts';
+import { ERROR_CODE_LIST } from './errors.ts';
+import {
+  ClientIdSchema,
+  IdSchema,
+  MessageBodySchema,
+  MessageSchema,
+  PublicUserSchema,
+  SeqSchema,
+} from './models.ts';
+
+// ---------------------------------------------------------------- client -> server
+
+export const HelloFrameSchema = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int().positive(),
+  /** Free-form, for logs and metrics: e.g. "parley-web/0.1.0". */
+  client: z.string().max(100).optional(),
+});
+
+export const PingFrameSchema = z.object({
+  type: z.literal('ping'),
+  /** Echoed in `pong`, so a client can measure round trips. */
+  nonce: z.string().max(64).optional(),
+});
+
+export const ChatSendFrameSchema = z.object({
+  type: z.literal('chat_send'),
+  clientId: ClientIdSchema,
+  conversationId: IdSchema,
+  body: MessageBodySchema,
+});
+
+export const ChatSyncFrameSchema = z.object({
+  type: z.literal('chat_sync'),
+  conversationId: IdSchema,
+  /** Return messages with `seq > afterSeq`, oldest first. */
+  afterSeq: SeqSchema,
+  limit: z.number().int().min(1).max(MAX_SYNC_PAGE).optional(),
+});
+
+export const ChatReadFrameSchema = z.object({
+  type: z.literal('chat_read'),
+  conversationId: IdSchema,
+  /** Read position; clamped to the conversation's last seq, never moves backwards. */
+  seq: SeqSchema,
+});
+
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  HelloFrameSchema,
+  PingFrameSchema,
+  ChatSendFrameSchema,
+  ChatSyncFrameSchema,
+  ChatReadFrameSchema,
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export type ClientFrameType = ClientFrame['type'];
+export const CLIENT_FRAME_TYPES = ClientFrameSchema.options.map((o) => o.shape.type.value);
+
+export type HelloFrame = z.infer<typeof HelloFrameSchema>;
+export type ChatSendFrame = z.infer<typeof ChatSendFrameSchema>;
+export type ChatSyncFrame = z.infer<typeof ChatSyncFrameSchema>;
+export type ChatReadFrame = z.infer<typeof ChatReadFrameSchema>;
+
+// ---------------------------------------------------------------- server -> client
+
+export const HelloOkFrameSchema = z.object({
+  type: z.literal('hello_ok'),
+  protocol: z.number().int().positive(),
+  user: PublicUserSchema,
+  /** Identifies this socket in logs; not a secret. */
+  connectionId: z.string(),
+  heartbeatIntervalMs: z.number().int().positive(),
+  maxFrameBytes: z.number().int().positive(),
+  serverTime: z.iso.datetime({ offset: true }),
+});
+
+export const PongFrameSchema = z.object({
+  type: z.literal('pong'),
+  nonce: z.string().optional(),
+});
+
+export const ChatAckFrameSchema = z.object({
+  type: z.literal('chat_ack'),
+  clientId: ClientIdSchema,
+  /** The committed message. On a retried clientId this is the original message. */
+  message: MessageSchema,
+  /** True when this clientId had already been committed and nothing new was stored. */
+  duplicate: z.boolean(),
+});
+
+export const ChatMessageFrameSchema = z.object({
+  type: z.literal('chat_message'),
+  message: MessageSchema,
+});
+
+export const ChatSyncResultFrameSchema = z.object({
+  type: z.literal('chat_sync_result'),
+  conversationId: IdSchema,
+  afterSeq: SeqSchema,
+  messages: z.array(MessageSchema),
+  /** More messages exist after the last one returned: ask again from its seq. */
+  hasMore: z.boolean(),
+});
+
+export const ReadStateFrameSchema = z.object({
+  type: z.literal('read_state'),
+  conversationId: IdSchema,
+  userId: IdSchema,
+  lastReadSeq: SeqSchema,
+});
+
+export const ConversationChangedFrameSchema = z.object({
+  type: z.literal('conversation_changed'),
+  conversationId: IdSchema,
+  /** added: you became a member; removed: you are no longer one; updated: title or members changed. */
+  change: z.enum(['added', 'removed', 'updated']),
+});
+
+export const ErrorFrameSchema = z.object({
+  type: z.literal('error'),
+  code: z.enum(ERROR_CODE_LIST),
+  message: z.string(),
+  /** The `clientId` of the send, or the frame type, this error answers, when known. */
+  ref: z.string().optional(),
+  retryable: z.boolean(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+
+export const ServerFrameSchema = z.discriminatedUnion('type', [
+  HelloOkFrameSchema,
+  PongFrameSchema,
+  ChatAckFrameSchema,
+  ChatMessageFrameSchema,
+  ChatSyncResultFrameSchema,
+  ReadStateFrameSchema,
+  ConversationChangedFrameSchema,
+  ErrorFrameSchema,
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+export type ServerFrameType = ServerFrame['type'];
+
+export type HelloOkFrame = z.infer<typeof HelloOkFrameSchema>;
+export type ChatAckFrame = z.infer<typeof ChatAckFrameSchema>;
+export type ChatMessageFrame = z.infer<typeof ChatMessageFrameSchema>;
+export type ChatSyncResultFrame = z.infer<typeof ChatSyncResultFrameSchema>;
+export type ReadStateFrame = z.infer<typeof ReadStateFrameSchema>;
+export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSchema>;
+export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
