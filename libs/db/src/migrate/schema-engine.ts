@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+
+/** Postgres `"char"` and `name`: @prisma/adapter-pg cannot deserialize them (catalogue queries use both). */
+const PG_CHAR_OID = 18;
+const PG_NAME_OID = 19;
+const PG_TEXT_OID = 25;
+
+let loaded: typeof engineGlue | undefined;
+
+/**
+ * The package entry imports the `.wasm` as an ES module (bundler style), which Node cannot
+ * do, so instantiate the file by hand against its JS glue. Done once per process.
+ */
+async function loadEngineModule(): Promise<typeof engineGlue> {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('@prisma/schema-engine-wasm'));
+  const bytes = readFileSync(join(dir, 'schema_engine_bg.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineGlue });
+  engineGlue.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+  loaded = engineGlue;
+  return engineGlue;
+}
+
+function relabelCatalogueTypes(res: pg.QueryResult | undefined): void {
+  for (const field of res?.fields ?? []) {
+    if (field.dataTypeID === PG_CHAR_OID || field.dataTypeID === PG_NAME_OID) field.dataTypeID = PG_TEXT_OID;
+  }
+}
+
+/**
+ * A pg Client that reports `"char"` and `name` columns as text, which they are on the wire.
+ * pg.Pool calls `query(config, values, callback)`, so both the callback and promise forms
+ * are covered.
+ */
+class CatalogueSafeClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (err: Error | null, res: pg.QueryResult) => {
+        if (!err) relabelCatalogueTypes(res);
+        (callback as (e: Error | null, r: pg.QueryResult) => void)(err, res);
+      };
+    }
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (result instanceof Promise) {
+      return result.then((res: pg.QueryResult) => {
+        relabelCatalogueTypes(res);
+        return res;
+      }) as never;
+    }
+    return result as never;
+  }
+}
+
+function poolConfig(databaseUrl: string, database?: string): pg.PoolConfig {
+  // Discrete fields, not connectionString: with a connectionString the adapter's shadow
+  // pool silently ignores `database` and points back at the main database.
+  const url = new URL(databaseUrl);
+  return {
+    host: decodeURIComponent(url.hostname),
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username) || 'postgres',
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database: database ?? (decodeURIComponent(url.pathname.slice(1)) || 'postgres'),
+    max: 2,
+    Client: CatalogueSafeClient,
+  };
+}
+
+async function adminQuery(databaseUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client(poolConfig(databaseUrl));
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Main connection from `databaseUrl`; a shadow database we create, and drop after its pool closes. */
+function adapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+  const main = new PrismaPg(poolConfig(databaseUrl));
+  return {
+    provider: 'postgres',
+    adapterName: main.adapterName,
+    connect: () => main.connect(),
+    connectToShadowDb: async () => {
+      const name = `parley_shadow_${crypto.randomUUID().replaceAll('-', '')}`;
+      await adminQuery(databaseUrl, `CREATE DATABASE "${name}"`);
+      const adapter = await new PrismaPg(poolConfig(databaseUrl, name)).connect();
+      const dispose = adapter.dispose.bind(adapter);
+      adapter.dispose = async () => {
+        await dispose();
+        await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      };
+      return adapter;
+    },
+  };
+}
+
+export interface EngineHandle {
+  engine: SchemaEngine;
+  logs: string[];
+}
+
+/** Prisma's official schema engine (WASM), talking to Postgres through @prisma/adapter-pg. */
+export async function openSchemaEngine(databaseUrl: string, schema: { path: string; content: string }): Promise<EngineHandle> {
+  const glue = await loadEngineModule();
+  const logs: string[] = [];
+  const engine = await glue.SchemaEngine.new(
+    { datamodels: [[schema.path, schema.content]] },
+    (log: string) => logs.push(log),
+    bindMigrationAwareSqlAdapterFactory(adapterFactory(databaseUrl)),
+  );
+  return { engine, logs };
+}
