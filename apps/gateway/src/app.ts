@@ -1,0 +1,39 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import { MAX_FRAME_BYTES } from '@parley/protocol';
+import type { ApiEvents } from '@parley/api';
+import type { GatewayDeps } from './deps.ts';
+import { registerHealthRoutes } from './http/health.ts';
+import { registerTrpc } from './http/trpc.ts';
+import { registerWsRoute } from './ws/route.ts';
+
+export interface AppOptions {
+  deps: GatewayDeps;
+  events: ApiEvents;
+  /** Exact Origin values; filled by the caller (it may learn its port only after listen). */
+  allowedOrigins: ReadonlySet<string>;
+  secureCookies: boolean;
+  sessionTtlMs: number;
+  helloTimeoutMs?: number;
+  isShuttingDown: () => boolean;
+}
+
+/** Builds the Fastify app: plugins, then API routes. The web UI is registered by the caller. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.deps.logger,
+    disableRequestLogging: true,
+    // tRPC batches can carry several messages; 1 MiB is ample and bounded.
+    bodyLimit: 1024 * 1024,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, {
+    // ws closes oversized frames with 1009 before we ever parse them.
+    options: { maxPayload: MAX_FRAME_BYTES },
+  });
+  registerHealthRoutes(app, options.deps, options.isShuttingDown);
+  await registerTrpc(app, options);
+  registerWsRoute(app, options);
+  return app;
+}

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** The only schema that reads the environment. Everything else receives a `Config`. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('.data'),
+  SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SERVE_WEB: Bool.default(true),
+  WEB_DIR: z.string().default('apps/web'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where people reach Parley; its origin is allowed by default and `https` makes cookies Secure. */
+  publicUrl: string | undefined;
+  /** Exact Origin values allowed for the WebSocket upgrade and mutations. */
+  allowedOrigins: string[];
+  /** External Postgres; when undefined the gateway starts an embedded one under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  sessionTtlMs: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Serve the built Next.js UI from webDir on the same origin. */
+  serveWeb: boolean;
+  webDir: string;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const explicit = e.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    allowedOrigins: explicit ?? (e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : []),
+    databaseUrl: e.DATABASE_URL || undefined,
+    dataDir: resolve(e.DATA_DIR),
+    sessionTtlMs: e.SESSION_TTL_DAYS * DAY_MS,
+    logLevel: e.LOG_LEVEL,
+    serveWeb: e.SERVE_WEB,
+    webDir: resolve(e.WEB_DIR),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/**
+ * With no explicit allowlist, the gateway's own listening origins are allowed once the port
+ * is known (port 0 picks one at listen time).
+ */
+export function defaultOrigins(config: Config, port: number): string[] {
+  if (config.allowedOrigins.length > 0) return config.allowedOrigins;
+  return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+}

@@ -1,0 +1,13 @@
+import type { Logger } from 'pino';
+import type { Db, MessageWriter } from '@parley/db';
+import type { Hub } from '@parley/realtime';
+import type { Metrics } from './http/metrics.ts';
+
+/** Long-lived services the HTTP and WebSocket handlers share; built once in server.ts. */
+export interface GatewayDeps {
+  db: Db;
+  writer: MessageWriter;
+  hub: Hub;
+  logger: Logger;
+  metrics: Metrics;
+}

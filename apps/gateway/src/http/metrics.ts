@@ -1,0 +1,33 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Hub } from '@parley/realtime';
+import type { MessageWriter } from '@parley/db';
+
+export interface Metrics {
+  registry: Registry;
+  wsFrames: Counter<'type'>;
+  wsErrors: Counter<'code'>;
+  wsConnections: Counter<'outcome'>;
+  messagesCommitted: Counter;
+}
+
+/** One registry per app instance (never the global default), so tests can build many apps. */
+export function createMetrics(sources: { hub: Hub; writer: MessageWriter }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  gauge('parley_ws_sockets', 'Open, authenticated WebSocket connections on this node', () => sources.hub.stats().sockets);
+  gauge('parley_ws_users', 'Distinct users connected to this node', () => sources.hub.stats().users);
+  gauge('parley_hub_conversations', 'Conversations with at least one local subscriber', () => sources.hub.stats().conversations);
+  gauge('parley_hub_delivered_frames', 'Frames written to local sockets by fan-out (monotonic)', () => sources.hub.stats().delivered);
+  gauge('parley_slow_consumer_closes', 'Sockets closed for exceeding the send buffer (monotonic)', () => sources.hub.stats().slowConsumerCloses);
+  gauge('parley_writer_flushes', 'Message writer transactions committed (monotonic)', () => sources.writer.stats().flushes);
+  gauge('parley_writer_rows', 'Messages inserted by the writer (monotonic)', () => sources.writer.stats().rows);
+  return {
+    registry,
+    wsFrames: new Counter({ name: 'parley_ws_frames_total', help: 'Valid client frames by type', labelNames: ['type'], registers: [registry] }),
+    wsErrors: new Counter({ name: 'parley_ws_errors_total', help: 'Error frames sent, by code', labelNames: ['code'], registers: [registry] }),
+    wsConnections: new Counter({ name: 'parley_ws_upgrades_total', help: 'WebSocket upgrades by outcome', labelNames: ['outcome'], registers: [registry] }),
+    messagesCommitted: new Counter({ name: 'parley_messages_committed_total', help: 'Messages committed and published', registers: [registry] }),
+  };
+}

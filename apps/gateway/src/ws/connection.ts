@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket, RawData } from 'ws';
+import {
+  AppError,
+  CLOSE_CODES,
+  HEARTBEAT_INTERVAL_MS,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  encodeFrame,
+  errorFrame,
+  errorFrameFrom,
+  isAppError,
+  parseClientFrame,
+  type ChatReadFrame,
+  type ChatSendFrame,
+  type ChatSyncFrame,
+  type ClientFrame,
+  type HelloFrame,
+  type PublicUser,
+  type ServerFrame,
+} from '@parley/protocol';
+import { conversationIdsOfUser, isMember, markRead, messagesAfter } from '@parley/db';
+import { createTokenBucket, type HubSocket } from '@parley/realtime';
+import type { GatewayDeps } from '../deps.ts';
+import { toHubSocket } from './socket-adapter.ts';
+
+// Sends: 10/s sustained, bursts of 30 (pasting a few lines quickly is normal).
+const SEND_RATE = { capacity: 30, refillPerSecond: 10 } as const;
+// Any frame: a client over this is misbehaving, not chatting; it is disconnected.
+const FRAME_RATE = { capacity: 200, refillPerSecond: 50 } as const;
+const SYNC_PAGE_DEFAULT = 100;
+
+export interface ConnectionContext {
+  ws: WebSocket;
+  deps: GatewayDeps;
+  session: { id: string; user: PublicUser };
+  helloTimeoutMs: number;
+}
+
+/**
+ * One authenticated socket: parses every frame at the edge, authorizes it, and dispatches.
+ * Failures answer with an error frame (the socket stays usable) unless they end the session.
+ */
+export function handleConnection({ ws, deps, session, helloTimeoutMs }: ConnectionContext): void {
+  const { hub, writer, db, logger, metrics } = deps;
+  const user = session.user;
+  const hubSocket: HubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: session.id });
+  const log = logger.child({ connectionId: hubSocket.id, userId: user.id });
+  const sendBucket = createTokenBucket(SEND_RATE);
+  const frameBucket = createTokenBucket(FRAME_RATE);
+  // none -> pending (hello being processed) -> ready. Only `ready` sockets get other frames.
+  let hello: 'none' | 'pending' | 'ready' = 'none';
+  let closed = false;
+
+  const send = (frame: ServerFrame) => hubSocket.send(encodeFrame(frame));
+  // Protocol-level pings catch half-open TCP: no pong (or any frame) for a whole interval ends it.
+  let heardFrom = true;
+  const heartbeat = setInterval(() => {
+    if (!heardFrom) return ws.terminate();
+    heardFrom = false;
+    ws.ping();
+  }, HEARTBEAT_INTERVAL_MS);
+  ws.on('pong', () => (heardFrom = true));
+  const helloTimer = setTimeout(() => hubSocket.close(CLOSE_CODES.hello_timeout.code, 'hello_timeout'), helloTimeoutMs);
+
+  async function onHello(frame: HelloFrame): Promise<void> {
+    if (hello !== 'none') return send(errorFrame('already_hello', { ref: 'hello' }));
+    if (frame.protocol !== PROTOCOL_VERSION) {
+      send(errorFrame('version_unsupported', { message: `Server speaks protocol ${PROTOCOL_VERSION}`, ref: 'hello' }));
+      return hubSocket.close(CLOSE_CODES.version_unsupported.code, 'version_unsupported');
+    }
+    clearTimeout(helloTimer);
+    hello = 'pending';
+    await hub.attach(hubSocket, await conversationIdsOfUser(db, user.id));
+    if (closed) return void (await hub.detach(hubSocket.id));
+    hello = 'ready';
+    send({
+      type: 'hello_ok',
+      protocol: PROTOCOL_VERSION,
+      user,
+      connectionId: hubSocket.id,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      maxFrameBytes: MAX_FRAME_BYTES,
+      serverTime: new Date().toISOString(),
+    });
+  }
+
+  async function onSend(frame: ChatSendFrame): Promise<void> {
+    const rate = sendBucket.take();
+    if (!rate.ok) {
+      metrics.wsErrors.inc({ code: 'rate_limited' });
+      return send(errorFrame('rate_limited', { ref: frame.clientId, retryAfterMs: rate.retryAfterMs }));
+    }
+    const { message, duplicate } = await writer.submit({
+      senderId: user.id,
+      conversationId: frame.conversationId,
+      clientId: frame.clientId,
+      body: frame.body,
+    });
+    send({ type: 'chat_ack', clientId: frame.clientId, message, duplicate });
+    // A duplicate was published when first committed; a lost publish is healed by chat_sync.
+    if (!duplicate) {
+      metrics.messagesCommitted.inc();
+      hub.publishToConversation(message.conversationId, { type: 'chat_message', message });
+    }
+  }
+
+  async function onSync(frame: ChatSyncFrame): Promise<void> {
+    if (!(await isMember(db, frame.conversationId, user.id))) throw new AppError('not_member');
+    const page = await messagesAfter(db, {
+      conversationId: frame.conversationId,
+      afterSeq: frame.afterSeq,
+      limit: frame.limit ?? SYNC_PAGE_DEFAULT,
+    });
+    send({ type: 'chat_sync_result', conversationId: frame.conversationId, afterSeq: frame.afterSeq, ...page });
+  }
+
+  async function onRead(frame: ChatReadFrame): Promise<void> {
+    if (!(await isMember(db, frame.conversationId, user.id))) throw new AppError('not_member');
+    const lastReadSeq = await markRead(db, { conversationId: frame.conversationId, userId: user.id, seq: frame.seq });
+    hub.publishToUser(user.id, { type: 'read_state', conversationId: frame.conversationId, userId: user.id, lastReadSeq });
+  }
+
+  function dispatch(frame: ClientFrame): Promise<void> | void {
+    if (frame.type === 'hello') return onHello(frame);
+    if (hello !== 'ready') return send(errorFrame('hello_required', { ref: frame.type }));
+    switch (frame.type) {
+      case 'ping':
+        return send({ type: 'pong', ...(frame.nonce === undefined ? {} : { nonce: frame.nonce }) });
+      case 'chat_send':
+        return onSend(frame);
+      case 'chat_sync':
+        return onSync(frame);
+      case 'chat_read':
+        return onRead(frame);
+      default: {
+        const unreachable: never = frame;
+        throw new Error(`unhandled frame ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    heardFrom = true;
+    if (!frameBucket.take().ok) {
+      metrics.wsErrors.inc({ code: 'rate_limited' });
+      return hubSocket.close(CLOSE_CODES.rate_limited.code, 'rate_limited');
+    }
+    if (isBinary) {
+      metrics.wsErrors.inc({ code: 'binary_unsupported' });
+      return send(errorFrame('binary_unsupported'));
+    }
+    const parsed = parseClientFrame(rawToString(data));
+    if (!parsed.ok) {
+      metrics.wsErrors.inc({ code: parsed.error.code });
+      return send(errorFrameFrom(parsed.error, parsed.ref));
+    }
+    metrics.wsFrames.inc({ type: parsed.frame.type });
+    void Promise.resolve()
+      .then(() => dispatch(parsed.frame))
+      .catch((error: unknown) => {
+        if (isAppError(error)) {
+          metrics.wsErrors.inc({ code: error.code });
+          return send(errorFrameFrom(error, parsed.ref));
+        }
+        log.error({ err: error, frameType: parsed.frame.type }, 'frame handler failed');
+        metrics.wsErrors.inc({ code: 'internal' });
+        send(errorFrame('internal', { ref: parsed.ref }));
+      });
+  });
+
+  ws.on('close', () => {
+    closed = true;
+    clearTimeout(helloTimer);
+    clearInterval(heartbeat);
+    if (hello === 'ready') void hub.detach(hubSocket.id);
+  });
+  ws.on('error', (error) => log.warn({ err: error }, 'socket error'));
+}
+
+function rawToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

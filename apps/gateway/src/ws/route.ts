@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { resolveSession } from '@parley/api';
+import { CLOSE_CODES, HELLO_TIMEOUT_MS, encodeFrame, errorFrame } from '@parley/protocol';
+import type { GatewayDeps } from '../deps.ts';
+import { originAllowed, sessionTokenOf } from '../http/session.ts';
+import { handleConnection } from './connection.ts';
+
+export interface WsRouteOptions {
+  deps: GatewayDeps;
+  allowedOrigins: ReadonlySet<string>;
+  helloTimeoutMs?: number;
+}
+
+/**
+ * `/ws`. A disallowed Origin is refused before the upgrade (HTTP 403): a cross-site page must
+ * never hold a socket riding the user's cookie. A missing or dead session upgrades and then
+ * closes with 4001, so browser clients can tell "sign in again" from a network failure.
+ */
+export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): void {
+  const { deps } = options;
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        if (!originAllowed(request, options.allowedOrigins)) {
+          deps.metrics.wsConnections.inc({ outcome: 'forbidden_origin' });
+          return reply.code(403).send({ error: 'forbidden_origin', message: 'Origin not allowed' });
+        }
+      },
+    },
+    async (socket, request) => {
+      // Buffer frames that arrive while the session lookup is in flight; replay them after.
+      const early: Array<[Buffer, boolean]> = [];
+      const buffer = (data: Buffer, isBinary: boolean) => early.push([data, isBinary]);
+      socket.on('message', buffer);
+      const session = await resolveSession(deps.db, sessionTokenOf(request)).catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'session lookup failed during upgrade');
+        return undefined;
+      });
+      socket.off('message', buffer);
+      if (session === undefined) return socket.close(CLOSE_CODES.internal.code, 'internal');
+      if (!session) {
+        deps.metrics.wsConnections.inc({ outcome: 'unauthorized' });
+        socket.send(encodeFrame(errorFrame('unauthorized')));
+        return socket.close(CLOSE_CODES.unauthorized.code, 'unauthorized');
+      }
+      deps.metrics.wsConnections.inc({ outcome: 'accepted' });
+      handleConnection({ ws: socket, deps, session, helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS });
+      for (const [data, isBinary] of early) socket.emit('message', data, isBinary);
+    },
+  );
+}

@@ -1,0 +1,14 @@
+import { authRouter } from './routers/auth.ts';
+import { conversationsRouter } from './routers/conversations.ts';
+import { messagesRouter } from './routers/messages.ts';
+import { usersRouter } from './routers/users.ts';
+import { router } from './trpc.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,33 @@
+import type { Db } from '@parley/db';
+import type { PublicUser } from '@parley/protocol';
+
+/** What the realtime side must hear about from the API; the gateway wires it to the hub. */
+export interface ApiEvents {
+  /** Membership or title changed. `memberIds` is the membership after the change. */
+  conversationChanged(change: {
+    conversationId: string;
+    memberIds: string[];
+    addedUserIds: string[];
+    removedUserIds: string[];
+  }): void;
+  /** A session was revoked (sign-out): its sockets must close. */
+  sessionRevoked(sessionId: string): void;
+}
+
+/** The session cookie, set and cleared by the HTTP adapter that owns the response. */
+export interface SessionCookie {
+  set(token: string, expiresAt: Date): void;
+  clear(): void;
+}
+
+export interface ApiContext {
+  db: Db;
+  events: ApiEvents;
+  cookie: SessionCookie;
+  /** Null when the request carries no valid (unexpired, unrevoked) session. */
+  session: { id: string; user: PublicUser } | null;
+  /** True when the request passed the CSRF check (custom header + allowed Origin). */
+  csrfOk: boolean;
+  userAgent: string | undefined;
+  sessionTtlMs: number;
+}

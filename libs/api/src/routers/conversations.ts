@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import {
+  addMembers,
+  createGroupConversation,
+  getConversation,
+  listConversations,
+  memberIds,
+  openDirectConversation,
+  removeMember,
+} from '@parley/db';
+import { IdSchema } from '@parley/protocol';
+import type { ApiContext } from '../context.ts';
+import { protectedProcedure, router } from '../trpc.ts';
+
+const MAX_GROUP_MEMBERS = 256;
+const TitleSchema = z.string().trim().min(1, 'A group needs a title').max(100);
+const ConversationInput = z.object({ conversationId: IdSchema });
+
+async function announce(
+  ctx: ApiContext,
+  conversationId: string,
+  change: { addedUserIds?: string[]; removedUserIds?: string[] },
+): Promise<void> {
+  ctx.events.conversationChanged({
+    conversationId,
+    memberIds: await memberIds(ctx.db, conversationId),
+    addedUserIds: change.addedUserIds ?? [],
+    removedUserIds: change.removedUserIds ?? [],
+  });
+}
+
+export const conversationsRouter = router({
+  list: protectedProcedure.query(({ ctx }) => listConversations(ctx.db, ctx.session.user.id)),
+
+  get: protectedProcedure
+    .input(ConversationInput)
+    .query(({ ctx, input }) => getConversation(ctx.db, input.conversationId, ctx.session.user.id)),
+
+  openDirect: protectedProcedure.input(z.object({ userId: IdSchema })).mutation(async ({ ctx, input }) => {
+    const { conversationId, created } = await openDirectConversation(ctx.db, ctx.session.user.id, input.userId);
+    if (created) await announce(ctx, conversationId, { addedUserIds: [ctx.session.user.id, input.userId] });
+    return { conversationId };
+  }),
+
+  createGroup: protectedProcedure
+    .input(z.object({ title: TitleSchema, memberIds: z.array(IdSchema).max(MAX_GROUP_MEMBERS) }))
+    .mutation(async ({ ctx, input }) => {
+      const { conversationId } = await createGroupConversation(ctx.db, {
+        creatorId: ctx.session.user.id,
+        title: input.title,
+        memberIds: input.memberIds,
+      });
+      await announce(ctx, conversationId, { addedUserIds: await memberIds(ctx.db, conversationId) });
+      return { conversationId };
+    }),
+
+  addMembers: protectedProcedure
+    .input(ConversationInput.extend({ userIds: z.array(IdSchema).min(1).max(MAX_GROUP_MEMBERS) }))
+    .mutation(async ({ ctx, input }) => {
+      await addMembers(ctx.db, { conversationId: input.conversationId, actorId: ctx.session.user.id, userIds: input.userIds });
+      await announce(ctx, input.conversationId, { addedUserIds: input.userIds });
+      return { ok: true as const };
+    }),
+
+  removeMember: protectedProcedure
+    .input(ConversationInput.extend({ userId: IdSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await removeMember(ctx.db, { conversationId: input.conversationId, actorId: ctx.session.user.id, userId: input.userId });
+      await announce(ctx, input.conversationId, { removedUserIds: [input.userId] });
+      return { ok: true as const };
+    }),
+});
