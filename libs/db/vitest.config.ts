@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { projectTestConfig } from '../../vitest.shared.ts';
 
-export default defineConfig(projectTestConfig(import.meta.dirname));
+export default defineConfig(
+  projectTestConfig(import.meta.dirname, {
+    serial: true,
+    globalSetup: ['src/testing/global-setup.ts'],
+  }),
+);

