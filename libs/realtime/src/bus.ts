@@ -1,0 +1,86 @@
+import { createConsoleLogger, errorInfo, type HubLogger } from './logger.ts';
+
+/**
+ * A publish/subscribe transport between gateway nodes, shaped like Redis pub/sub so a Redis
+ * implementation can drop in:
+ * - topics and payloads are strings (what crosses a network);
+ * - `subscribe` resolves once the subscription is live (Redis confirms SUBSCRIBE
+ *   asynchronously); messages published before that may be missed;
+ * - delivery is at-most-once and asynchronous: a payload reaches the handlers that were
+ *   subscribed when it was published, in publish order per topic, or is lost (node down,
+ *   reconnect). Callers never rely on the bus for durability: clients fill gaps from
+ *   Postgres by `seq`.
+ */
+export interface Bus {
+  publish(topic: string, payload: string): void;
+  /** Resolves once live; the returned function unsubscribes (idempotent). */
+  subscribe(topic: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Drops every subscription; later publishes are ignored, later subscribes reject. */
+  close(): Promise<void>;
+}
+
+export interface InProcessBusOptions {
+  /** Where a throwing handler is reported; the other handlers still run. */
+  logger?: HubLogger;
+}
+
+type Handler = (payload: string) => void;
+
+/**
+ * One process, one bus: the default when no REDIS_URL is set. Delivery goes through
+ * `queueMicrotask`, so, as with a real broker, `publish` never runs handlers re-entrantly,
+ * and microtasks run in FIFO order, which keeps each topic in publish order.
+ */
+export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
+  const logger = options.logger ?? createConsoleLogger();
+  const topics = new Map<string, Set<Handler>>();
+  let closed = false;
+
+  function deliver(topic: string, handlers: Handler[], payload: string): void {
+    const live = topics.get(topic);
+    for (const handler of handlers) {
+      // Unsubscribed between publish and delivery: drop, as a broker would after UNSUBSCRIBE.
+      if (!live?.has(handler)) continue;
+      try {
+        handler(payload);
+      } catch (error) {
+        logger.error({ topic, ...errorInfo(error) }, 'bus handler threw');
+      }
+    }
+  }
+
+  return {
+    publish(topic, payload) {
+      if (closed) return;
+      const handlers = topics.get(topic);
+      if (handlers === undefined || handlers.size === 0) return;
+      // Snapshot now: a subscriber that arrives after this publish must not receive it.
+      const snapshot = [...handlers];
+      queueMicrotask(() => deliver(topic, snapshot, payload));
+    },
+
+    async subscribe(topic, handler) {
+      if (closed) throw new Error('bus is closed');
+      // Wrapped so the same function subscribed twice is two subscriptions, as in Redis clients.
+      const own: Handler = (payload) => handler(payload);
+      let handlers = topics.get(topic);
+      if (handlers === undefined) {
+        handlers = new Set();
+        topics.set(topic, handlers);
+      }
+      handlers.add(own);
+      await Promise.resolve(); // the "ack" arrives asynchronously, like Redis' reply
+      return async () => {
+        const current = topics.get(topic);
+        if (current === undefined) return;
+        current.delete(own);
+        if (current.size === 0) topics.delete(topic);
+      };
+    },
+
+    async close() {
+      closed = true;
+      topics.clear();
+    },
+  };
+}

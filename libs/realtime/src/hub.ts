@@ -1,0 +1,240 @@
+import { CLOSE_CODES, encodeFrame, type ServerFrame } from '@parley/protocol';
+import type { Bus } from './bus.ts';
+import { createConsoleLogger, errorInfo, type HubLogger } from './logger.ts';
+import { SetIndex, type HubSocket, type SocketEntry } from './registry.ts';
+import { createTopicSubscriptions } from './topic-subscriptions.ts';
+import { CONTROL_VERSION, ControlMessageSchema, decodeControl, encodeControl, topics, type ControlMessage } from './topics.ts';
+
+/** Past this many queued bytes a socket is closed rather than buffered further. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export interface HubOptions {
+  bus: Bus;
+  maxBufferedBytes?: number;
+  logger?: HubLogger;
+}
+
+export interface HubStats {
+  sockets: number;
+  users: number;
+  /** Conversations with at least one local socket (= conversation topics subscribed). */
+  conversations: number;
+  /** Frames this node published (publishToConversation + publishToUser). */
+  published: number;
+  /** Successful socket sends on this node. */
+  delivered: number;
+  slowConsumerCloses: number;
+}
+
+export interface Hub {
+  /** Resolves once every topic the socket needs is live on the bus. */
+  attach(socket: HubSocket, conversationIds: readonly string[]): Promise<void>;
+  /** Idempotent: unknown ids (already closed by the hub) are ignored. */
+  detach(socketId: string): Promise<void>;
+  publishToConversation(conversationId: string, frame: ServerFrame): void;
+  publishToUser(userId: string, frame: ServerFrame): void;
+  /** Subscribes that user's sockets on every node; telling the client is the caller's job. */
+  joinConversation(userId: string, conversationId: string): void;
+  leaveConversation(userId: string, conversationId: string): void;
+  /** Closes that session's sockets on every node (sign-out). */
+  closeSession(sessionId: string, code: number, reason: string): void;
+  /** Closes this node's sockets only (graceful shutdown). */
+  closeAll(code: number, reason: string): void;
+  stats(): HubStats;
+  /** Drops every bus subscription; sockets are left to the caller (see closeAll). */
+  close(): Promise<void>;
+}
+
+export function createHub(options: HubOptions): Hub {
+  const { bus, maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES } = options;
+  const logger = options.logger ?? createConsoleLogger();
+  const subs = createTopicSubscriptions(bus, logger);
+  const sockets = new Map<string, SocketEntry>();
+  const byUser = new SetIndex<SocketEntry>();
+  const bySession = new SetIndex<SocketEntry>();
+  const byConversation = new SetIndex<SocketEntry>();
+  const counters = { published: 0, delivered: 0, slowConsumerCloses: 0 };
+  let closed = false;
+
+  // ------------------------------------------------------------ delivery
+
+  /** The same string instance goes to every socket: no per-recipient encoding. */
+  function deliver(entries: readonly SocketEntry[], payload: string): void {
+    for (const entry of entries) {
+      if (entry.removed) continue;
+      const { socket } = entry;
+      try {
+        if (socket.bufferedAmount > maxBufferedBytes) {
+          counters.slowConsumerCloses += 1;
+          logger.warn({ socketId: socket.id, userId: socket.userId, bufferedAmount: socket.bufferedAmount }, 'closing slow consumer');
+          closeAndRemove(entry, CLOSE_CODES.slow_consumer.code, 'slow_consumer');
+          continue;
+        }
+        socket.send(payload);
+        counters.delivered += 1;
+      } catch (error) {
+        // One broken socket must not cost the others their copy; its close event detaches it.
+        logger.warn({ socketId: socket.id, ...errorInfo(error) }, 'socket send failed');
+      }
+    }
+  }
+
+  const onConversation = (conversationId: string) => (payload: string) =>
+    deliver(byConversation.list(conversationId), payload);
+  const onUser = (userId: string) => (payload: string) => deliver(byUser.list(userId), payload);
+  const onUserControl = (userId: string) => (payload: string) =>
+    onControl(payload, topics.userControl(userId), (m) => (m.op === 'join' || m.op === 'leave') && m.userId === userId);
+  const onSession = (sessionId: string) => (payload: string) =>
+    onControl(payload, topics.session(sessionId), (m) => m.op === 'close_session' && m.sessionId === sessionId);
+
+  // ------------------------------------------------------------ control messages
+
+  function onControl(payload: string, topic: string, fits: (m: ControlMessage) => boolean): void {
+    const decoded = decodeControl(payload);
+    if (!decoded.ok) {
+      logger.warn({ topic, problem: decoded.problem, bytes: payload.length }, 'dropped bad control message');
+      return;
+    }
+    if (!fits(decoded.message)) {
+      logger.warn({ topic, op: decoded.message.op }, 'dropped control message sent on the wrong topic');
+      return;
+    }
+    applyControl(decoded.message);
+  }
+
+  function applyControl(message: ControlMessage): void {
+    switch (message.op) {
+      case 'join':
+        return applyJoin(message.userId, message.conversationId);
+      case 'leave':
+        for (const entry of byUser.list(message.userId)) leaveOne(entry, message.conversationId);
+        return;
+      case 'close_session':
+        for (const entry of bySession.list(message.sessionId)) closeAndRemove(entry, message.code, message.reason);
+        return;
+    }
+  }
+
+  function applyJoin(userId: string, conversationId: string): void {
+    const joined = byUser.list(userId).filter((entry) => !entry.conversations.has(conversationId));
+    if (joined.length === 0) return;
+    for (const entry of joined) {
+      entry.conversations.add(conversationId);
+      byConversation.add(conversationId, entry);
+    }
+    const topic = topics.conversation(conversationId);
+    subs.ensure(topic, onConversation(conversationId)).catch((error: unknown) => {
+      // A socket silently deaf to a conversation is worse than a reconnect, which resubscribes.
+      logger.error({ topic, userId, ...errorInfo(error) }, 'subscribe after join failed; closing sockets');
+      for (const entry of joined) closeAndRemove(entry, CLOSE_CODES.internal.code, 'subscribe_failed');
+    });
+  }
+
+  function leaveOne(entry: SocketEntry, conversationId: string): void {
+    if (!entry.conversations.delete(conversationId)) return;
+    if (byConversation.remove(conversationId, entry)) void subs.drop(topics.conversation(conversationId));
+  }
+
+  function publishControl(topic: string, message: ControlMessage): void {
+    // Parse our own message too: a bad one is a programmer error here, not a silent drop on every node.
+    bus.publish(topic, encodeControl(ControlMessageSchema.parse(message)));
+  }
+
+  // ------------------------------------------------------------ registry
+
+  /** Synchronous removal; the bus unsubscribes it triggers finish in the background. */
+  function remove(entry: SocketEntry): Promise<void> {
+    if (entry.removed) return Promise.resolve();
+    entry.removed = true;
+    const { socket } = entry;
+    sockets.delete(socket.id);
+    const drops: string[] = [];
+    for (const conversationId of entry.conversations) {
+      if (byConversation.remove(conversationId, entry)) drops.push(topics.conversation(conversationId));
+    }
+    entry.conversations.clear();
+    if (byUser.remove(socket.userId, entry)) drops.push(topics.user(socket.userId), topics.userControl(socket.userId));
+    if (bySession.remove(socket.sessionId, entry)) drops.push(topics.session(socket.sessionId));
+    return Promise.all(drops.map((topic) => subs.drop(topic))).then(() => undefined);
+  }
+
+  function closeAndRemove(entry: SocketEntry, code: number, reason: string): void {
+    try {
+      entry.socket.close(code, reason);
+    } catch (error) {
+      logger.warn({ socketId: entry.socket.id, ...errorInfo(error) }, 'socket close failed');
+    }
+    void remove(entry);
+  }
+
+  return {
+    async attach(socket, conversationIds) {
+      if (closed) throw new Error('hub is closed');
+      if (sockets.has(socket.id)) throw new Error(`socket ${socket.id} is already attached`);
+      const entry: SocketEntry = { socket, conversations: new Set(conversationIds), removed: false };
+      sockets.set(socket.id, entry);
+      byUser.add(socket.userId, entry);
+      bySession.add(socket.sessionId, entry);
+      for (const conversationId of entry.conversations) byConversation.add(conversationId, entry);
+      // `ensure` is called for every topic, not only on first use, so a second socket also
+      // waits for a subscription that the first one started and is still pending.
+      const pending = [
+        subs.ensure(topics.user(socket.userId), onUser(socket.userId)),
+        subs.ensure(topics.userControl(socket.userId), onUserControl(socket.userId)),
+        subs.ensure(topics.session(socket.sessionId), onSession(socket.sessionId)),
+        ...[...entry.conversations].map((id) => subs.ensure(topics.conversation(id), onConversation(id))),
+      ];
+      const results = await Promise.allSettled(pending);
+      const failure = results.find((r) => r.status === 'rejected');
+      if (failure !== undefined) {
+        await remove(entry);
+        throw failure.reason;
+      }
+    },
+
+    async detach(socketId) {
+      const entry = sockets.get(socketId);
+      if (entry !== undefined) await remove(entry);
+    },
+
+    publishToConversation(conversationId, frame) {
+      counters.published += 1;
+      bus.publish(topics.conversation(conversationId), encodeFrame(frame));
+    },
+
+    publishToUser(userId, frame) {
+      counters.published += 1;
+      bus.publish(topics.user(userId), encodeFrame(frame));
+    },
+
+    joinConversation(userId, conversationId) {
+      publishControl(topics.userControl(userId), { v: CONTROL_VERSION, op: 'join', userId, conversationId });
+    },
+
+    leaveConversation(userId, conversationId) {
+      publishControl(topics.userControl(userId), { v: CONTROL_VERSION, op: 'leave', userId, conversationId });
+    },
+
+    closeSession(sessionId, code, reason) {
+      publishControl(topics.session(sessionId), { v: CONTROL_VERSION, op: 'close_session', sessionId, code, reason });
+    },
+
+    closeAll(code, reason) {
+      for (const entry of [...sockets.values()]) closeAndRemove(entry, code, reason);
+    },
+
+    stats() {
+      return { sockets: sockets.size, users: byUser.size, conversations: byConversation.size, ...counters };
+    },
+
+    async close() {
+      closed = true;
+      for (const entry of sockets.values()) entry.removed = true;
+      sockets.clear();
+      byUser.clear();
+      bySession.clear();
+      byConversation.clear();
+      await subs.dropAll();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Bus } from '../bus.ts';
+
+/**
+ * Wraps a real Bus and records what crosses it: every published payload and how many live
+ * subscriptions each topic has, so tests can assert "subscribed once per node" and
+ * "unsubscribed when the last socket left" without reaching into the hub.
+ */
+export interface SpyBus extends Bus {
+  readonly published: Array<{ topic: string; payload: string }>;
+  subscriptions(topic: string): number;
+  /** Topics with at least one live subscription through this wrapper. */
+  liveTopics(): string[];
+  /** Makes the next subscribe calls reject, as a broker that is down would. */
+  failSubscribe: boolean;
+}
+
+export function createSpyBus(inner: Bus): SpyBus {
+  const counts = new Map<string, number>();
+  const bump = (topic: string, by: number) => {
+    const next = (counts.get(topic) ?? 0) + by;
+    if (next === 0) counts.delete(topic);
+    else counts.set(topic, next);
+  };
+  const spy: SpyBus = {
+    published: [],
+    failSubscribe: false,
+    publish(topic, payload) {
+      spy.published.push({ topic, payload });
+      inner.publish(topic, payload);
+    },
+    async subscribe(topic, handler) {
+      if (spy.failSubscribe) throw new Error('broker unavailable');
+      const off = await inner.subscribe(topic, handler);
+      bump(topic, 1);
+      let live = true;
+      return async () => {
+        if (!live) return;
+        live = false;
+        bump(topic, -1);
+        await off();
+      };
+    },
+    close: () => inner.close(),
+    subscriptions: (topic) => counts.get(topic) ?? 0,
+    liveTopics: () => [...counts.keys()].sort(),
+  };
+  return spy;
+}
