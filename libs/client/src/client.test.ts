@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { errorFrame, type Message } from '@parley/protocol';
+import { createParleyClient, type ParleyClientOptions } from './client.ts';
+import type { ClientStatus, ClosedInfo } from './connection.ts';
+import type { ParleyClientError } from './errors.ts';
+import type { OutboxEntry } from './outbox.ts';
+import { FakeClock } from './testing/fake-clock.ts';
+import { fakeSockets } from './testing/fake-socket.ts';
+import { CONVERSATION_A as A, makeMessage } from './testing/messages.ts';
+
+function setup(overrides: Partial<ParleyClientOptions> = {}) {
+  const clock = new FakeClock();
+  const fake = fakeSockets();
+  const delays: number[] = [];
+  let ids = 0;
+  const client = createParleyClient({
+    url: 'ws://test/ws',
+    WebSocket: fake.WebSocket,
+    webSocketOptions: { headers: { cookie: 'parley_session=x' } },
+    clientName: 'unit',
+    clock,
+    reconnect: {
+      nextDelayMs: (attempt) => {
+        delays.push(attempt);
+        return 100;
+      },
+    },
+    newClientId: () => `client-id-${++ids}`,
+    readFlushDelayMs: 10,
+    ...overrides,
+  });
+  const statuses: ClientStatus[] = [];
+  const messages: Message[] = [];
+  const states: OutboxEntry[] = [];
+  const errors: ParleyClientError[] = [];
+  const closed: ClosedInfo[] = [];
+  client.on('status', (s) => statuses.push(s));
+  client.on('message', (m) => messages.push(m));
+  client.on('send_state', (e) => states.push(e));
+  client.on('error', (e) => errors.push(e));
+  client.on('closed', (c) => closed.push(c));
+  return { client, clock, fake, delays, statuses, messages, states, errors, closed };
+}
+
+describe('connection lifecycle', () => {
+  it('says hello with the constructor options and goes open on hello_ok', () => {
+    const { client, fake, statuses } = setup();
+    expect(client.status).toBe('idle');
+    client.connect();
+    expect(client.status).toBe('connecting');
+    expect(fake.last().options).toEqual({ headers: { cookie: 'parley_session=x' } });
+    const socket = fake.accept();
+    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, client: 'unit' });
+    expect(statuses).toEqual(['connecting', 'open']);
+    expect(client.user?.handle).toBe('alice');
+  });
+
+  it('reconnects after the policy delay and resets the attempt count after hello_ok', () => {
+    const { client, clock, fake, delays, statuses, closed } = setup();
+    client.connect();
+    fake.accept();
+    fake.last().drop(1006);
+    expect(closed.at(-1)).toMatchObject({ code: 1006, willReconnect: true });
+    expect(client.status).toBe('reconnecting');
+    clock.advance(99);
+    expect(fake.sockets).toHaveLength(1);
+    clock.advance(1);
+    expect(fake.sockets).toHaveLength(2);
+    fake.last().drop(1006); // failed before hello: the attempt count grows
+    clock.advance(100);
+    fake.accept();
+    fake.last().drop(1012);
+    expect(delays).toEqual([0, 1, 0]);
+    expect(statuses).toEqual(['connecting', 'open', 'reconnecting', 'open', 'reconnecting']);
+  });
+
+  it('stops for good on 4001 and reports unauthorized', () => {
+    const { client, clock, fake, closed } = setup();
+    client.connect();
+    fake.last().open();
+    fake.last().drop(4001, 'unauthorized');
+    clock.advance(60_000);
+    expect(fake.sockets).toHaveLength(1);
+    expect(client.status).toBe('closed');
+    expect(closed[0]?.willReconnect).toBe(false);
+    expect(closed[0]?.error?.reason).toBe('unauthorized');
+  });
+
+  it('close() stops reconnecting and leaves no timers behind', () => {
+    const { client, clock, fake } = setup();
+    client.connect();
+    fake.accept();
+    client.send(A, 'pending');
+    client.close();
+    expect(fake.last().closedWith?.code).toBe(1000);
+    expect(client.status).toBe('closed');
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('pings every interval and declares a silent socket dead after two intervals', () => {
+    const { client, clock, fake } = setup({ heartbeatIntervalMs: 1_000 });
+    client.connect();
+    const socket = fake.accept();
+    clock.advance(1_000);
+    expect(socket.sentOfType('ping')).toHaveLength(1);
+    socket.deliver({ type: 'pong', nonce: '1' }); // any frame keeps it alive
+    clock.advance(1_500);
+    expect(client.status).toBe('open');
+    clock.advance(500); // 2 s since the pong
+    expect(socket.closedWith?.code).toBe(4004);
+    expect(client.status).toBe('reconnecting');
+    clock.advance(100);
+    expect(fake.sockets).toHaveLength(2);
+  });
+
+  it('gives up connecting when hello_ok does not come within connectTimeoutMs', () => {
+    const { client, clock, fake } = setup({ connectTimeoutMs: 500 });
+    client.connect();
+    fake.last().open();
+    clock.advance(500);
+    expect(fake.sockets[0]?.closedWith?.code).toBe(4004);
+    expect(client.status).toBe('reconnecting');
+  });
+
+  it('reports an unparseable frame as a protocol error without throwing', () => {
+    const { client, fake, errors } = setup();
+    client.connect();
+    const socket = fake.accept();
+    socket.deliver('{nope');
+    socket.deliver(JSON.stringify({ type: 'chat_message', message: { seq: 'x' } }));
+    expect(errors.map((e) => e.reason)).toEqual(['protocol', 'protocol']);
+    expect(client.status).toBe('open');
+  });
+});
+
+describe('outbox', () => {
+  it('sends queued entries before anything a status listener sends on open', () => {
+    const { client, fake } = setup();
+    client.send(A, 'first');
+    client.on('status', (s) => {
+      if (s === 'open') client.send(A, 'second');
+    });
+    client.connect();
+    const socket = fake.accept();
+    expect(socket.sentOfType('chat_send').map((f) => f.body)).toEqual(['first', 'second']);
+  });
+
+  it('delivers an acked message once even when the fan-out copy follows', () => {
+    const { client, fake, messages, states } = setup();
+    client.connect();
+    const socket = fake.accept();
+    const entry = client.send(A, 'hi');
+    const message = makeMessage(A, 1, { clientId: entry.clientId, body: 'hi' });
+    socket.deliver({ type: 'chat_ack', clientId: entry.clientId, message, duplicate: false });
+    socket.deliver({ type: 'chat_message', message });
+    expect(messages.map((m) => m.seq)).toEqual([1]);
+    expect(states.at(-1)).toMatchObject({ state: 'sent', message: { seq: 1 } });
+    expect(client.outbox()).toEqual([]);
+  });
+
+  it('resends once on ack timeout with the same clientId, then fails', () => {
+    const { client, clock, fake, states } = setup({ ackTimeoutMs: 1_000, heartbeatIntervalMs: 60_000 });
+    client.connect();
+    const socket = fake.accept();
+    const entry = client.send(A, 'hello?');
+    clock.advance(1_000);
+    expect(socket.sentOfType('chat_send').map((f) => f.clientId)).toEqual([entry.clientId, entry.clientId]);
+    clock.advance(1_000);
+    expect(states.at(-1)).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(states.at(-1)?.error?.reason).toBe('ack_timeout');
+  });
+
+  it('retries retryable errors no sooner than retryAfterMs and fails after maxSendAttempts', () => {
+    const { client, clock, fake, states } = setup({ maxSendAttempts: 2, random: () => 0 });
+    client.connect();
+    const socket = fake.accept();
+    const { clientId } = client.send(A, 'x');
+    socket.deliver(errorFrame('rate_limited', { ref: clientId, retryAfterMs: 300 }));
+    expect(states.at(-1)).toMatchObject({ state: 'sending' });
+    clock.advance(299);
+    expect(socket.sentOfType('chat_send')).toHaveLength(1);
+    clock.advance(1);
+    expect(socket.sentOfType('chat_send')).toHaveLength(2);
+    socket.deliver(errorFrame('unavailable', { ref: clientId }));
+    expect(states.at(-1)).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(states.at(-1)?.error?.code).toBe('unavailable');
+  });
+
+  it('fails non-retryable errors at once; retry() sends again with the same clientId', () => {
+    const { client, fake, states } = setup();
+    client.connect();
+    const socket = fake.accept();
+    const { clientId } = client.send(A, 'x');
+    socket.deliver(errorFrame('not_member', { ref: clientId }));
+    expect(client.outbox(A)).toMatchObject([{ clientId, state: 'failed', attempts: 1 }]);
+    expect(client.retry(clientId)).toBe(true);
+    expect(states.at(-1)).toMatchObject({ state: 'sending', attempts: 2 });
+    expect(socket.sentOfType('chat_send').map((f) => f.clientId)).toEqual([clientId, clientId]);
+  });
+
+  it('rejects an empty body', () => {
+    const { client } = setup();
+    expect(() => client.send(A, '   ')).toThrow(expect.objectContaining({ reason: 'invalid_input' }));
+  });
+});
+
+describe('read marks', () => {
+  it('coalesces marks into one chat_read, never backwards, and skips what the server has', () => {
+    const { client, clock, fake } = setup();
+    client.connect();
+    const socket = fake.accept();
+    client.markRead(A, 3);
+    client.markRead(A, 7);
+    client.markRead(A, 5);
+    clock.advance(10);
+    expect(socket.sentOfType('chat_read')).toEqual([{ type: 'chat_read', conversationId: A, seq: 7 }]);
+    socket.deliver({ type: 'read_state', conversationId: A, userId: client.user?.id ?? '', lastReadSeq: 9 });
+    client.markRead(A, 8);
+    clock.advance(10);
+    expect(socket.sentOfType('chat_read')).toHaveLength(1);
+  });
+
+  it('holds marks made offline until the next hello_ok', () => {
+    const { client, clock, fake } = setup();
+    client.markRead(A, 2);
+    clock.advance(10);
+    client.connect();
+    const socket = fake.accept();
+    expect(socket.sentOfType('chat_read')).toEqual([{ type: 'chat_read', conversationId: A, seq: 2 }]);
+  });
+});
+
+describe('conversation changes', () => {
+  it('stops tracking a conversation the user was removed from', () => {
+    const { client, fake } = setup();
+    client.connect();
+    const socket = fake.accept();
+    client.track(A, 4);
+    socket.deliver({ type: 'conversation_changed', conversationId: A, change: 'removed' });
+    expect(client.lastSeq(A)).toBeUndefined();
+  });
+});

@@ -1,0 +1,178 @@
+import type { Message, PublicUser } from '@parley/protocol';
+import { systemClock, type Clock } from './clock.ts';
+import { randomClientId } from './client-id.ts';
+import { Connection, type ClientStatus } from './connection.ts';
+import { Emitter } from './emitter.ts';
+import { ParleyClientError } from './errors.ts';
+import type { ParleyClientEvents } from './events.ts';
+import { Outbox, type OutboxEntry } from './outbox.ts';
+import { READ_FLUSH_DELAY_MS, ReadMarker } from './read-marker.ts';
+import { exponentialBackoff, type ReconnectPolicy } from './reconnect-policy.ts';
+import { ConversationSequencer } from './sequencer.ts';
+import type { WebSocketConstructorLike } from './socket.ts';
+
+export const ACK_TIMEOUT_MS = 10_000;
+export const MAX_SEND_ATTEMPTS = 5;
+
+export interface ParleyClientOptions {
+  /** `ws(s)://host/ws` */
+  url: string;
+  /** `globalThis.WebSocket` in browsers, `WebSocket` from the `ws` package in Node. */
+  WebSocket: WebSocketConstructorLike;
+  /** Second constructor argument, e.g. `{ headers: { cookie } }` for `ws`. */
+  webSocketOptions?: unknown;
+  /** Sent in hello, for server logs: e.g. "parley-web/0.1.0". */
+  clientName?: string;
+  /** Default: exponential backoff, full jitter, 250 ms base, 10 s cap, never gives up. */
+  reconnect?: ReconnectPolicy;
+  /** Default: what the server announces in hello_ok. */
+  heartbeatIntervalMs?: number;
+  /** From socket creation to hello_ok; default HELLO_TIMEOUT_MS. */
+  connectTimeoutMs?: number;
+  ackTimeoutMs?: number;
+  maxSendAttempts?: number;
+  /** Delay before coalesced chat_read frames go out. */
+  readFlushDelayMs?: number;
+  random?: () => number;
+  clock?: Clock;
+  newClientId?: () => string;
+}
+
+export interface ParleyClient {
+  readonly status: ClientStatus;
+  /** The signed-in user, from the last hello_ok; null before the first one. */
+  readonly user: PublicUser | null;
+  connect(): void;
+  /** Closes for good (no reconnect) until `connect()` is called again. Keeps the outbox. */
+  close(): void;
+  /** Skip the remaining reconnect backoff, e.g. on the browser's `online` event. */
+  reconnectNow(): void;
+  on<E extends keyof ParleyClientEvents>(event: E, listener: ParleyClientEvents[E]): () => void;
+  /** Queues a message; throws ParleyClientError('invalid_input') for an empty or too long body. */
+  send(conversationId: string, body: string): OutboxEntry;
+  retry(clientId: string): boolean;
+  discard(clientId: string): boolean;
+  /** Entries still sending or failed (acked ones leave the outbox). */
+  outbox(conversationId?: string): OutboxEntry[];
+  track(conversationId: string, lastSeq: number): void;
+  untrack(conversationId: string): void;
+  lastSeq(conversationId: string): number | undefined;
+  markRead(conversationId: string, seq: number): void;
+}
+
+export function createParleyClient(options: ParleyClientOptions): ParleyClient {
+  const clock = options.clock ?? systemClock();
+  const random = options.random ?? Math.random;
+  const events = new Emitter<ParleyClientEvents>();
+  const sendBackoff = exponentialBackoff({ random });
+
+  // Forward references: the parts below need the connection and each other.
+  const isReady = (): boolean => connection.isReady();
+
+  const sequencer = new ConversationSequencer({
+    deliver: (message: Message) => events.emit('message', message),
+    requestSync: (conversationId, afterSeq) =>
+      isReady() && connection.send({ type: 'chat_sync', conversationId, afterSeq }),
+  });
+
+  const outbox = new Outbox({
+    clock,
+    isReady,
+    transmit: (frame) => connection.send(frame),
+    changed: (entry) => events.emit('send_state', entry),
+    newClientId: options.newClientId ?? randomClientId,
+    ackTimeoutMs: options.ackTimeoutMs ?? ACK_TIMEOUT_MS,
+    maxSendAttempts: options.maxSendAttempts ?? MAX_SEND_ATTEMPTS,
+    retryDelayMs: (failures) => sendBackoff.nextDelayMs(failures - 1) ?? 0,
+  });
+
+  const reads = new ReadMarker({
+    clock,
+    flushDelayMs: options.readFlushDelayMs ?? READ_FLUSH_DELAY_MS,
+    isReady,
+    transmit: (conversationId, seq) => connection.send({ type: 'chat_read', conversationId, seq }),
+  });
+
+  const connection: Connection = new Connection(
+    {
+      url: options.url,
+      WebSocket: options.WebSocket,
+      webSocketOptions: options.webSocketOptions,
+      clientName: options.clientName,
+      reconnect: options.reconnect ?? exponentialBackoff({ random }),
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+      clock,
+    },
+    {
+      status: (status, info) => events.emit('status', status, info),
+      ready: (frame) => {
+        outbox.ready();
+        sequencer.resume();
+        reads.ready();
+        events.emit('ready', frame);
+      },
+      frame: (frame) => {
+        switch (frame.type) {
+          case 'chat_message':
+            sequencer.receive(frame.message);
+            return;
+          case 'chat_ack':
+            outbox.handleAck(frame);
+            // The ack is a delivery too; the fan-out copy of the same seq is then a duplicate.
+            sequencer.receive(frame.message);
+            return;
+          case 'chat_sync_result':
+            sequencer.receiveSync(frame);
+            return;
+          case 'read_state':
+            if (frame.userId === connection.user?.id) reads.serverState(frame);
+            events.emit('read_state', frame);
+            return;
+          case 'conversation_changed':
+            // No access any more: a sync would only earn not_member errors.
+            if (frame.change === 'removed') sequencer.untrack(frame.conversationId);
+            events.emit('conversation_changed', frame);
+            return;
+          case 'error':
+            if (outbox.handleError(frame)) return;
+            if (frame.ref === 'chat_sync') sequencer.syncFailed();
+            events.emit('error', ParleyClientError.fromFrame(frame));
+            return;
+        }
+      },
+      error: (error) => events.emit('error', error),
+      disconnected: () => {
+        outbox.disconnected();
+        sequencer.disconnected();
+      },
+      closed: (info) => events.emit('closed', info),
+    },
+  );
+
+  return {
+    get status() {
+      return connection.status;
+    },
+    get user() {
+      return connection.user;
+    },
+    connect: () => connection.connect(),
+    close: () => {
+      connection.close();
+      // No timers may outlive a closed client (a Node process would otherwise linger).
+      outbox.dispose();
+      reads.dispose();
+    },
+    reconnectNow: () => connection.reconnectNow(),
+    on: (event, listener) => events.on(event, listener),
+    send: (conversationId, body) => outbox.add(conversationId, body),
+    retry: (clientId) => outbox.retry(clientId),
+    discard: (clientId) => outbox.discard(clientId),
+    outbox: (conversationId) => outbox.list(conversationId),
+    track: (conversationId, lastSeq) => sequencer.track(conversationId, lastSeq),
+    untrack: (conversationId) => sequencer.untrack(conversationId),
+    lastSeq: (conversationId) => sequencer.lastSeq(conversationId),
+    markRead: (conversationId, seq) => reads.mark(conversationId, seq),
+  };
+}

@@ -1,0 +1,286 @@
+import {
+  CLOSE_CODES,
+  HELLO_TIMEOUT_MS,
+  PROTOCOL_VERSION,
+  closeReasonOf,
+  encodeFrame,
+  parseServerFrame,
+  shouldReconnect,
+} from '@parley/protocol';
+import type { ClientFrame, HelloOkFrame, PublicUser, ServerFrame } from '@parley/protocol';
+import type { Clock, TimerHandle } from './clock.ts';
+import { ParleyClientError } from './errors.ts';
+import type { ReconnectPolicy } from './reconnect-policy.ts';
+import { SOCKET_OPEN, type WebSocketConstructorLike, type WebSocketLike } from './socket.ts';
+
+export type ClientStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface StatusInfo {
+  code?: number;
+  reason?: string;
+}
+
+export interface ClosedInfo {
+  code: number;
+  reason: string;
+  willReconnect: boolean;
+  /** Set when the client stopped for good for a reason other than `close()`. */
+  error?: ParleyClientError;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  WebSocket: WebSocketConstructorLike;
+  webSocketOptions?: unknown;
+  clientName?: string;
+  reconnect: ReconnectPolicy;
+  /** Overrides the interval the server announces in hello_ok. */
+  heartbeatIntervalMs?: number;
+  /** From socket creation to hello_ok. */
+  connectTimeoutMs?: number;
+  clock: Clock;
+}
+
+export interface ConnectionHandlers {
+  status(status: ClientStatus, info: StatusInfo): void;
+  ready(frame: HelloOkFrame): void;
+  /** Every parsed server frame except hello_ok and pong, which the connection consumes. */
+  frame(frame: Exclude<ServerFrame, { type: 'hello_ok' | 'pong' }>): void;
+  error(error: ParleyClientError): void;
+  /** The socket is gone (before `closed`): in-flight requests will not be answered. */
+  disconnected(): void;
+  closed(info: ClosedInfo): void;
+}
+
+/** Silence of this many heartbeat intervals means the socket is dead even if TCP has not noticed. */
+const DEAD_AFTER_INTERVALS = 2;
+const NOOP = (): void => undefined;
+
+/** One logical connection: opens sockets, says hello, keeps them alive, reconnects with backoff. */
+export class Connection {
+  private current: ClientStatus = 'idle';
+  private socket?: WebSocketLike;
+  private stopped = true;
+  private attempt = 0;
+  private lastFrameAt = 0;
+  private nonce = 0;
+  private currentUser: PublicUser | null = null;
+  private reconnectTimer?: TimerHandle;
+  private pingTimer?: TimerHandle;
+  private watchdogTimer?: TimerHandle;
+
+  constructor(
+    private readonly options: ConnectionOptions,
+    private readonly handlers: ConnectionHandlers,
+  ) {}
+
+  get status(): ClientStatus {
+    return this.current;
+  }
+
+  get user(): PublicUser | null {
+    return this.currentUser;
+  }
+
+  isReady(): boolean {
+    return this.current === 'open';
+  }
+
+  connect(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.attempt = 0;
+    this.openSocket('connecting');
+  }
+
+  /** Skip the remaining backoff (e.g. on the browser's `online` event). */
+  reconnectNow(): void {
+    if (this.stopped || this.reconnectTimer === undefined) return;
+    this.options.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.openSocket('reconnecting');
+  }
+
+  close(): void {
+    const hadSocket = this.socket !== undefined;
+    this.stopped = true;
+    this.clearTimers();
+    this.dropSocket(CLOSE_CODES.normal.code, 'client closed');
+    if (hadSocket) this.handlers.disconnected();
+    if (this.current === 'closed') return;
+    const info = { code: CLOSE_CODES.normal.code, reason: 'client closed' };
+    this.setStatus('closed', info);
+    this.handlers.closed({ ...info, willReconnect: false });
+  }
+
+  /** Sends a frame if the socket is open; returns whether it went out. */
+  send(frame: ClientFrame): boolean {
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return false;
+    this.socket.send(encodeFrame(frame));
+    return true;
+  }
+
+  private openSocket(status: 'connecting' | 'reconnecting'): void {
+    this.reconnectTimer = undefined;
+    this.setStatus(status, {});
+    const socket = new this.options.WebSocket(this.options.url, this.options.webSocketOptions as never);
+    this.socket = socket;
+    this.lastFrameAt = this.options.clock.now();
+    this.watch(this.options.connectTimeoutMs ?? HELLO_TIMEOUT_MS);
+    socket.onopen = () => {
+      if (socket !== this.socket) return;
+      this.lastFrameAt = this.options.clock.now();
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: this.options.clientName });
+    };
+    socket.onmessage = (event) => {
+      if (socket === this.socket) this.receive(event.data);
+    };
+    socket.onclose = (event) => {
+      if (socket !== this.socket) return;
+      this.socket = undefined;
+      this.lost(event.code, event.reason);
+    };
+    // An error is always followed by close, which carries the code we act on.
+    socket.onerror = NOOP;
+  }
+
+  private receive(data: unknown): void {
+    this.lastFrameAt = this.options.clock.now();
+    if (typeof data !== 'string') {
+      this.handlers.error(new ParleyClientError('protocol', 'Binary frame from server ignored'));
+      return;
+    }
+    const parsed = parseServerFrame(data);
+    if (!parsed.ok) {
+      this.handlers.error(
+        new ParleyClientError('protocol', `Unparseable server frame: ${parsed.error.message}`, {
+          code: parsed.error.code,
+        }),
+      );
+      return;
+    }
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case 'hello_ok':
+        this.helloOk(frame);
+        return;
+      case 'pong':
+        return;
+      default:
+        this.handlers.frame(frame);
+    }
+  }
+
+  private helloOk(frame: HelloOkFrame): void {
+    this.attempt = 0;
+    this.currentUser = frame.user;
+    const intervalMs = this.options.heartbeatIntervalMs ?? frame.heartbeatIntervalMs;
+    this.watch(intervalMs * DEAD_AFTER_INTERVALS);
+    this.schedulePing(intervalMs);
+    // Flip the state first but announce 'open' last: queued sends and resume syncs go out in
+    // `ready`, before any status listener can add a send that would overtake them.
+    this.current = 'open';
+    this.handlers.ready(frame);
+    if (this.current === 'open') this.handlers.status('open', {});
+  }
+
+  private schedulePing(intervalMs: number): void {
+    this.pingTimer = this.options.clock.setTimeout(() => {
+      this.nonce += 1;
+      this.send({ type: 'ping', nonce: String(this.nonce) });
+      this.schedulePing(intervalMs);
+    }, intervalMs);
+  }
+
+  /**
+   * Declares the socket dead after `limitMs` without any frame. One timer, re-armed lazily for
+   * the remaining time, so busy sockets do not pay a timer reset per frame.
+   */
+  private watch(limitMs: number): void {
+    if (this.watchdogTimer !== undefined) this.options.clock.clearTimeout(this.watchdogTimer);
+    const check = (): void => {
+      const silentMs = this.options.clock.now() - this.lastFrameAt;
+      if (silentMs < limitMs) {
+        this.watchdogTimer = this.options.clock.setTimeout(check, limitMs - silentMs);
+        return;
+      }
+      this.watchdogTimer = undefined;
+      const { code } = CLOSE_CODES.heartbeat_timeout;
+      this.dropSocket(code, 'heartbeat_timeout');
+      this.lost(code, 'heartbeat_timeout');
+    };
+    this.watchdogTimer = this.options.clock.setTimeout(check, limitMs);
+  }
+
+  private lost(code: number, reason: string): void {
+    this.clearTimers();
+    this.handlers.disconnected();
+    if (this.stopped) return;
+    if (!shouldReconnect(code)) {
+      this.stopped = true;
+      this.finish(code, reason, fatalError(code, reason));
+      return;
+    }
+    const delayMs = this.options.reconnect.nextDelayMs(this.attempt);
+    if (delayMs === null) {
+      this.stopped = true;
+      this.finish(code, reason, new ParleyClientError('gave_up', `Gave up after ${this.attempt} reconnect attempts`));
+      return;
+    }
+    this.attempt += 1;
+    this.handlers.closed({ code, reason, willReconnect: true });
+    this.setStatus('reconnecting', { code, reason });
+    this.reconnectTimer = this.options.clock.setTimeout(() => this.openSocket('reconnecting'), delayMs);
+  }
+
+  private finish(code: number, reason: string, error: ParleyClientError | undefined): void {
+    this.handlers.closed({ code, reason, willReconnect: false, ...(error ? { error } : {}) });
+    this.setStatus('closed', { code, reason });
+  }
+
+  /** Detaches and closes the current socket; its late events must not reach us. */
+  private dropSocket(code: number, reason: string): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = undefined;
+    // No-ops rather than null: `ws` throws on an 'error' event that has no listener.
+    socket.onopen = NOOP;
+    socket.onmessage = NOOP;
+    socket.onclose = NOOP;
+    socket.onerror = NOOP;
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Already closing or closed: nothing left to release.
+    }
+  }
+
+  private clearTimers(): void {
+    const { clock } = this.options;
+    for (const timer of [this.reconnectTimer, this.pingTimer, this.watchdogTimer]) {
+      if (timer !== undefined) clock.clearTimeout(timer);
+    }
+    this.reconnectTimer = this.pingTimer = this.watchdogTimer = undefined;
+  }
+
+  private setStatus(status: ClientStatus, info: StatusInfo): void {
+    if (status === this.current) return;
+    this.current = status;
+    this.handlers.status(status, info);
+  }
+}
+
+function fatalError(code: number, reason: string): ParleyClientError | undefined {
+  switch (closeReasonOf(code)) {
+    case 'normal':
+      return undefined;
+    case 'unauthorized':
+      return new ParleyClientError('unauthorized', reason || 'Sign in required', { code: 'unauthorized' });
+    case 'version_unsupported':
+      return new ParleyClientError('version_unsupported', reason || 'Protocol version not supported', {
+        code: 'version_unsupported',
+      });
+    default:
+      return new ParleyClientError('protocol', reason || `Server closed with ${code}`);
+  }
+}

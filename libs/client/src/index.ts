@@ -1,0 +1,21 @@
+export {
+  createParleyClient,
+  ACK_TIMEOUT_MS,
+  MAX_SEND_ATTEMPTS,
+  type ParleyClient,
+  type ParleyClientOptions,
+} from './client.ts';
+export type { ParleyClientEvents, ParleyClientEventName } from './events.ts';
+export type { ClientStatus, StatusInfo, ClosedInfo } from './connection.ts';
+export { ParleyClientError, isParleyClientError, type ParleyClientErrorReason } from './errors.ts';
+export type { OutboxEntry, SendState } from './outbox.ts';
+export {
+  exponentialBackoff,
+  RECONNECT_BASE_DELAY_MS,
+  RECONNECT_MAX_DELAY_MS,
+  type ReconnectPolicy,
+  type BackoffOptions,
+} from './reconnect-policy.ts';
+export { READ_FLUSH_DELAY_MS } from './read-marker.ts';
+export { systemClock, type Clock, type TimerHandle } from './clock.ts';
+export type { WebSocketLike, WebSocketConstructorLike } from './socket.ts';

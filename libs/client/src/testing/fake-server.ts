@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  CLOSE_CODES,
+  MAX_FRAME_BYTES,
+  MAX_SYNC_PAGE,
+  PROTOCOL_VERSION,
+  encodeFrame,
+  errorFrame,
+  parseClientFrame,
+} from '@parley/protocol';
+import type {
+  ChatSendFrame,
+  ClientFrame,
+  ErrorFrame,
+  Message,
+  PublicUser,
+  ServerFrame,
+} from '@parley/protocol';
+
+/**
+ * What the fake gateway does with a chat_send:
+ * - 'commit': store (idempotent by clientId), ack the sender, fan out to every socket.
+ * - 'commit_silently': store but answer nothing, as if the ack was lost with the connection.
+ * - 'drop': ignore the frame.
+ * - an ErrorFrame: answer with it (set `ref` to the clientId).
+ */
+export type SendDecision = 'commit' | 'commit_silently' | 'drop' | ErrorFrame;
+
+export interface FakeGatewayOptions {
+  user?: PublicUser;
+  /** Decides from the upgrade's Cookie header; false sends error unauthorized and closes 4001. */
+  authorize?: (cookie: string | undefined) => boolean;
+  heartbeatIntervalMs?: number;
+  /** Page size for chat_sync when the client sends no limit. */
+  syncPageSize?: number;
+}
+
+export interface FakeGateway {
+  readonly url: string;
+  readonly user: PublicUser;
+  /** Every valid frame received, in order, across connections. */
+  readonly received: ClientFrame[];
+  /** Sockets accepted so far (including the ones refused while not accepting). */
+  readonly connectionCount: number;
+  /** Per chat_send; `attempt` counts frames seen for that clientId, from 1. */
+  onSend: (frame: ChatSendFrame, attempt: number) => SendDecision;
+  /** While false, new sockets are terminated at once (an unreachable server). */
+  accepting: boolean;
+  /** While false, pings get no pong (and nothing else is sent): a half-dead connection. */
+  respondToPings: boolean;
+  /** Commits a message from another user; `fanOut: false` simulates a lost bus publish. */
+  commit(conversationId: string, body: string, options?: { fanOut?: boolean }): Message;
+  messages(conversationId: string): Message[];
+  /** Sends a raw frame (or a raw string) to every open socket. */
+  broadcast(frame: ServerFrame | string): void;
+  /** Kills every socket without a close frame: the client sees 1006. */
+  terminateAll(): void;
+  closeAll(code: number, reason?: string): void;
+  close(): Promise<void>;
+}
+
+const OTHER_USER_ID = '00000000-0000-4000-8000-0000000000b0';
+
+export async function startFakeGateway(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' });
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  const port = (wss.address() as AddressInfo).port;
+  const user: PublicUser = options.user ?? {
+    id: '00000000-0000-4000-8000-0000000000a1',
+    handle: 'alice',
+    displayName: 'Alice',
+  };
+  const store = new Map<string, Message[]>();
+  const byClientId = new Map<string, Message>();
+  const attempts = new Map<string, number>();
+  const sockets = new Set<WebSocket>();
+  const received: ClientFrame[] = [];
+  let connectionCount = 0;
+
+  const write = (socket: WebSocket, frame: ServerFrame | string): void => {
+    if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : encodeFrame(frame));
+  };
+
+  const store1 = (conversationId: string, body: string, senderId: string, clientId: string): Message => {
+    const list = store.get(conversationId) ?? [];
+    store.set(conversationId, list);
+    const message: Message = {
+      id: randomUUID(),
+      conversationId,
+      seq: list.length + 1,
+      senderId,
+      clientId,
+      kind: 'text',
+      body,
+      createdAt: new Date().toISOString(),
+    };
+    list.push(message);
+    return message;
+  };
+
+  const gateway: FakeGateway = {
+    url: `ws://127.0.0.1:${port}/ws`,
+    user,
+    received,
+    get connectionCount() {
+      return connectionCount;
+    },
+    onSend: () => 'commit',
+    accepting: true,
+    respondToPings: true,
+    commit(conversationId, body, commitOptions = {}) {
+      const message = store1(conversationId, body, OTHER_USER_ID, randomUUID());
+      if (commitOptions.fanOut !== false) gateway.broadcast({ type: 'chat_message', message });
+      return message;
+    },
+    messages: (conversationId) => [...(store.get(conversationId) ?? [])],
+    broadcast(frame) {
+      for (const socket of sockets) write(socket, frame);
+    },
+    terminateAll() {
+      for (const socket of sockets) socket.terminate();
+    },
+    closeAll(code, reason) {
+      for (const socket of sockets) socket.close(code, reason);
+    },
+    async close() {
+      for (const socket of sockets) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+
+  const handleSend = (socket: WebSocket, frame: ChatSendFrame): void => {
+    const attempt = (attempts.get(frame.clientId) ?? 0) + 1;
+    attempts.set(frame.clientId, attempt);
+    const decision = gateway.onSend(frame, attempt);
+    if (decision === 'drop') return;
+    if (typeof decision === 'object') {
+      write(socket, decision);
+      return;
+    }
+    const existing = byClientId.get(frame.clientId);
+    if (existing) {
+      write(socket, { type: 'chat_ack', clientId: frame.clientId, message: existing, duplicate: true });
+      return;
+    }
+    const message = store1(frame.conversationId, frame.body, user.id, frame.clientId);
+    byClientId.set(frame.clientId, message);
+    if (decision === 'commit_silently') return;
+    write(socket, { type: 'chat_ack', clientId: frame.clientId, message, duplicate: false });
+    gateway.broadcast({ type: 'chat_message', message });
+  };
+
+  const handle = (socket: WebSocket, frame: ClientFrame): void => {
+    switch (frame.type) {
+      case 'hello':
+        if (frame.protocol !== PROTOCOL_VERSION) {
+          write(socket, errorFrame('version_unsupported'));
+          socket.close(CLOSE_CODES.version_unsupported.code, 'version_unsupported');
+          return;
+        }
+        write(socket, {
+          type: 'hello_ok',
+          protocol: PROTOCOL_VERSION,
+          user,
+          connectionId: randomUUID(),
+          heartbeatIntervalMs: options.heartbeatIntervalMs ?? 25_000,
+          maxFrameBytes: MAX_FRAME_BYTES,
+          serverTime: new Date().toISOString(),
+        });
+        return;
+      case 'ping':
+        if (gateway.respondToPings) write(socket, { type: 'pong', nonce: frame.nonce });
+        return;
+      case 'chat_send':
+        handleSend(socket, frame);
+        return;
+      case 'chat_sync': {
+        const limit = frame.limit ?? options.syncPageSize ?? MAX_SYNC_PAGE;
+        const after = (store.get(frame.conversationId) ?? []).filter((m) => m.seq > frame.afterSeq);
+        write(socket, {
+          type: 'chat_sync_result',
+          conversationId: frame.conversationId,
+          afterSeq: frame.afterSeq,
+          messages: after.slice(0, limit),
+          hasMore: after.length > limit,
+        });
+        return;
+      }
+      case 'chat_read':
+        gateway.broadcast({
+          type: 'read_state',
+          conversationId: frame.conversationId,
+          userId: user.id,
+          lastReadSeq: frame.seq,
+        });
+        return;
+    }
+  };
+
+  wss.on('connection', (socket, request) => {
+    connectionCount += 1;
+    if (!gateway.accepting) {
+      socket.terminate();
+      return;
+    }
+    if (options.authorize && !options.authorize(request.headers.cookie)) {
+      write(socket, errorFrame('unauthorized'));
+      socket.close(CLOSE_CODES.unauthorized.code, 'unauthorized');
+      return;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const parsed = parseClientFrame(data.toString());
+      if (!parsed.ok) {
+        write(socket, errorFrame(parsed.error.code, { message: parsed.error.message, ref: parsed.ref }));
+        return;
+      }
+      received.push(parsed.frame);
+      handle(socket, parsed.frame);
+    });
+  });
+
+  return gateway;
+}
