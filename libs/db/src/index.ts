@@ -1,0 +1,46 @@
+export { createDb, type Db, type CreateDbOptions } from './client/create-db.ts';
+export { PrismaClient, Prisma, type ConversationKind, type MessageKind } from './generated/prisma/client.ts';
+export { migrate, type MigrateOptions, type MigrateResult } from './migrate/migrate.ts';
+export { MigrationError, isMigrationError, type MigrationErrorReason } from './migrate/migration-error.ts';
+export { defaultMigrationsDir } from './migrate/migration-files.ts';
+export {
+  startEmbeddedPostgres,
+  freePort,
+  type EmbeddedPostgresOptions,
+  type EmbeddedPostgresHandle,
+} from './embedded/embedded-postgres.ts';
+export {
+  createUser,
+  findUserByHandle,
+  getUsers,
+  searchUsers,
+  touchLastSeen,
+  type NewUser,
+  type UserWithPassword,
+  type SearchUsersInput,
+} from './repos/users.ts';
+export {
+  createSession,
+  findActiveSession,
+  revokeSession,
+  type NewSession,
+  type SessionInfo,
+} from './repos/sessions.ts';
+export {
+  openDirectConversation,
+  createGroupConversation,
+  addMembers,
+  removeMember,
+  isMember,
+  memberIds,
+  conversationIdsOfUser,
+  directKeyOf,
+} from './repos/conversations.ts';
+export { listConversations, getConversation, type ConversationSummary } from './repos/conversation-summaries.ts';
+export { historyPage, messagesAfter, markRead, type MessagePage } from './repos/messages.ts';
+export {
+  createMessageWriter,
+  type MessageWriter,
+  type MessageWriterOptions,
+} from './writer/message-writer.ts';
+export type { SendInput } from './writer/commit-batch.ts';

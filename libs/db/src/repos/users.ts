@@ -1,0 +1,64 @@
+import { AppError } from '@parley/protocol';
+import type { PublicUser } from '@parley/protocol';
+import type { Db } from '../client/create-db.ts';
+import { isUniqueViolation, isUuid } from './db-errors.ts';
+import { toPublicUser } from './mappers.ts';
+
+export interface NewUser {
+  handle: string;
+  displayName: string;
+  passwordHash: string;
+}
+
+export type UserWithPassword = PublicUser & { passwordHash: string };
+
+export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
+  try {
+    return toPublicUser(await db.prisma.user.create({ data: input }));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('handle_taken');
+    throw error;
+  }
+}
+
+/** For sign-in only: the one read that returns the password hash. */
+export async function findUserByHandle(db: Db, handle: string): Promise<UserWithPassword | null> {
+  const user = await db.prisma.user.findUnique({ where: { handle } });
+  return user ? { ...toPublicUser(user), passwordHash: user.passwordHash } : null;
+}
+
+/** Users that exist among `ids`, in no particular order; unknown ids are skipped. */
+export async function getUsers(db: Db, ids: readonly string[]): Promise<PublicUser[]> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return [];
+  const users = await db.prisma.user.findMany({ where: { id: { in: valid } } });
+  return users.map(toPublicUser);
+}
+
+export interface SearchUsersInput {
+  query: string;
+  excludeUserId?: string;
+  limit: number;
+}
+
+/** Handle prefix, or display-name substring, case-insensitive; handle order. */
+export async function searchUsers(db: Db, input: SearchUsersInput): Promise<PublicUser[]> {
+  const query = input.query.trim();
+  if (query.length === 0) return [];
+  const users = await db.prisma.user.findMany({
+    where: {
+      OR: [
+        { handle: { startsWith: query.toLowerCase() } },
+        { displayName: { contains: query, mode: 'insensitive' } },
+      ],
+      ...(input.excludeUserId ? { NOT: { id: input.excludeUserId } } : {}),
+    },
+    orderBy: { handle: 'asc' },
+    take: input.limit,
+  });
+  return users.map(toPublicUser);
+}
+
+export async function touchLastSeen(db: Db, userId: string): Promise<void> {
+  await db.prisma.user.updateMany({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+}
