@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
@@ -22,8 +22,10 @@ export interface AppOptions {
 /** Builds the Fastify app: plugins, then API routes. The web UI is registered by the caller. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.deps.logger,
-    disableRequestLogging: true,
+    // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance's default generics.
+    loggerInstance: options.deps.logger as FastifyBaseLogger,
+    // Per-request lines would drown the socket logs; errors are still logged with context.
+    logController: new LogController({ disableRequestLogging: true }),
     // tRPC batches can carry several messages; 1 MiB is ample and bounded.
     bodyLimit: 1024 * 1024,
   });

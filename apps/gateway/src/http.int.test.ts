@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PublicUser } from '@parley/protocol';
+import { startHarness, type Harness } from './testing/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+describe('HTTP API', () => {
+  it('signs up with an HttpOnly SameSite session cookie and answers me', async () => {
+    const res = await h.trpc<{ user: PublicUser }>('auth.signUp', { handle: 'Carol', displayName: 'Carol C', password: 'long enough pw' });
+    expect(res.status).toBe(200);
+    expect(res.data?.user).toMatchObject({ handle: 'carol', displayName: 'Carol C' });
+    expect(res.setCookie).toMatch(/^parley_session=[A-Za-z0-9_-]{43};/);
+    expect(res.setCookie).toMatch(/HttpOnly/);
+    expect(res.setCookie).toMatch(/SameSite=Lax/);
+    const cookie = res.setCookie!.split(';')[0]!;
+    const me = await h.trpc<{ user: PublicUser }>('auth.me', undefined, { cookie, method: 'GET' });
+    expect(me.data?.user.handle).toBe('carol');
+  });
+
+  it('refuses a taken handle (409) and a wrong password (401) with clear messages', async () => {
+    await h.signUp('dave');
+    const taken = await h.trpc('auth.signUp', { handle: 'dave', displayName: 'Other', password: 'long enough pw' });
+    expect(taken.status).toBe(409);
+    expect(taken.error?.message).toBe('That handle is taken');
+    expect(taken.error?.data.appCode).toBe('handle_taken');
+    const wrong = await h.trpc('auth.signIn', { handle: 'dave', password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.error?.message).toBe('Wrong handle or password');
+    const unknown = await h.trpc('auth.signIn', { handle: 'nobody', password: 'not the password' });
+    expect(unknown.error?.message).toBe('Wrong handle or password');
+  });
+
+  it('reports field errors for invalid sign-up input', async () => {
+    const res = await h.trpc('auth.signUp', { handle: 'x', displayName: '', password: 'short' });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.error?.data.fieldErrors ?? {}).sort()).toEqual(['displayName', 'handle', 'password']);
+  });
+
+  it('refuses mutations without the CSRF header or from a foreign origin', async () => {
+    const noHeader = await h.trpc('auth.signUp', { handle: 'erin', displayName: 'Erin', password: 'long enough pw' }, { headers: { 'x-parley-csrf': '' } });
+    expect(noHeader.status).toBe(403);
+    const foreign = await h.trpc('auth.signUp', { handle: 'erin', displayName: 'Erin', password: 'long enough pw' }, { headers: { origin: 'http://evil.example' } });
+    expect(foreign.status).toBe(403);
+    // Nothing was created: the handle is still free.
+    expect((await h.trpc('auth.signUp', { handle: 'erin', displayName: 'Erin', password: 'long enough pw' })).status).toBe(200);
+  });
+
+  it('protects procedures behind a session', async () => {
+    const res = await h.trpc('conversations.list', undefined, { method: 'GET' });
+    expect(res.status).toBe(401);
+  });
+
+  it('lists conversations by latest activity with preview and unread counts', async () => {
+    const frank = await h.signUp('frank');
+    const gina = await h.signUp('gina');
+    const hank = await h.signUp('hank');
+    const first = await h.trpc<{ conversationId: string }>('conversations.openDirect', { userId: gina.user.id }, { cookie: frank.cookie });
+    const second = await h.trpc<{ conversationId: string }>('conversations.openDirect', { userId: hank.user.id }, { cookie: frank.cookie });
+    // Opening again returns the same conversation.
+    const again = await h.trpc<{ conversationId: string }>('conversations.openDirect', { userId: frank.user.id }, { cookie: gina.cookie });
+    expect(again.data?.conversationId).toBe(first.data?.conversationId);
+
+    const g = await h.connect(gina);
+    g.send({ type: 'chat_send', clientId: 'client-gina-1', conversationId: first.data!.conversationId, body: 'hey frank' });
+    await g.next('chat_ack');
+    type Summary = { id: string; unreadCount: number; lastMessage: { body: string; senderDisplayName: string } | null };
+    const list = await h.trpc<Summary[]>('conversations.list', undefined, { cookie: frank.cookie, method: 'GET' });
+    expect(list.data?.map((c) => c.id)).toEqual([first.data!.conversationId, second.data!.conversationId]);
+    expect(list.data?.[0]).toMatchObject({ unreadCount: 1, lastMessage: { body: 'hey frank', senderDisplayName: 'Gina' } });
+    const ginaList = await h.trpc<Summary[]>('conversations.list', undefined, { cookie: gina.cookie, method: 'GET' });
+    expect(ginaList.data?.[0]?.unreadCount).toBe(0);
+  });
+
+  it('serves health, readiness and Prometheus metrics', async () => {
+    const base = `http://localhost:${h.server.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { database: 'ok' } });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^parley_ws_sockets \d+$/m);
+    expect(metrics).toMatch(/parley_messages_committed_total \d+/);
+  });
+});

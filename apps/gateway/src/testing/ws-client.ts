@@ -1,0 +1,76 @@
+import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION, parseServerFrame, type ClientFrame, type ServerFrame } from '@parley/protocol';
+
+export interface TestSocket {
+  ws: WebSocket;
+  /** Every parsed frame received so far, in order. */
+  frames: ServerFrame[];
+  send(frame: ClientFrame | string): void;
+  /** Resolves with the first frame (already received or future) matching `predicate`. */
+  next<T extends ServerFrame['type']>(
+    type: T,
+    predicate?: (frame: Extract<ServerFrame, { type: T }>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerFrame, { type: T }>>;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+/** A raw protocol client for tests: no SDK logic, so the gateway's own behaviour is what's tested. */
+export function openSocket(url: string, options: { cookie?: string; origin?: string } = {}): Promise<TestSocket> {
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.cookie = options.cookie;
+  const ws = new WebSocket(url, { headers, origin: options.origin });
+  const frames: ServerFrame[] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data: Buffer) => {
+    const parsed = parseServerFrame(data.toString('utf8'));
+    if (!parsed.ok) throw new Error(`server sent an invalid frame: ${data.toString('utf8')}`);
+    frames.push(parsed.frame);
+    for (const wake of waiters) wake();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+
+  const socket: TestSocket = {
+    ws,
+    frames,
+    closed,
+    send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+    close: () => ws.close(),
+    next(type, predicate, timeoutMs = 10_000) {
+      type F = Extract<ServerFrame, { type: typeof type }>;
+      const find = () => frames.find((f): f is F => f.type === type && (!predicate || predicate(f as F)));
+      return new Promise<F>((resolve, reject) => {
+        const found = find();
+        if (found) return resolve(found);
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${type}; got ${frames.map((f) => f.type).join(',')}`));
+        }, timeoutMs);
+        const check = () => {
+          const hit = find();
+          if (!hit) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit);
+        };
+        waiters.add(check);
+      });
+    },
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(socket));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+/** Opens a socket and completes the hello handshake. */
+export async function openReadySocket(url: string, options: { cookie?: string; origin?: string } = {}): Promise<TestSocket> {
+  const socket = await openSocket(url, options);
+  socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'gateway-test' });
+  await socket.next('hello_ok');
+  return socket;
+}

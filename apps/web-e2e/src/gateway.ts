@@ -1,0 +1,33 @@
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createTestDatabase } from '@parley/db/testing';
+import { loadConfig, startServer, type RunningServer } from '@parley/gateway';
+
+const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+
+export interface E2eStack {
+  server: RunningServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The whole product as `npm start` runs it (gateway serving the built UI) on a fresh database. */
+export async function startStack(): Promise<E2eStack> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: database.databaseUrl,
+    WEB_DIR,
+    LOG_LEVEL: 'silent',
+  });
+  const server = await startServer(config, { logger: pino({ level: 'warn' }) });
+  return {
+    server,
+    url: server.url,
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+import { projectTestConfig } from '../../vitest.shared.ts';
+
+// Browser tests: one file at a time (each launches Chromium; the machine has 2 cores).
+export default defineConfig(
+  projectTestConfig(import.meta.dirname, {
+    serial: true,
+    testTimeoutMs: 60_000,
+    globalSetup: ['../../libs/db/src/testing/global-setup.ts'],
+  }),
+);
