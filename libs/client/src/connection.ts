@@ -160,15 +160,8 @@ export class Connection {
       return;
     }
     const frame = parsed.frame;
-    switch (frame.type) {
-      case 'hello_ok':
-        this.helloOk(frame);
-        return;
-      case 'pong':
-        return;
-      default:
-        this.handlers.frame(frame);
-    }
+    if (frame.type === 'hello_ok') this.helloOk(frame);
+    else if (frame.type !== 'pong') this.handlers.frame(frame); // pong only had to arrive
   }
 
   private helloOk(frame: HelloOkFrame): void {
@@ -271,16 +264,10 @@ export class Connection {
 }
 
 function fatalError(code: number, reason: string): ParleyClientError | undefined {
-  switch (closeReasonOf(code)) {
-    case 'normal':
-      return undefined;
-    case 'unauthorized':
-      return new ParleyClientError('unauthorized', reason || 'Sign in required', { code: 'unauthorized' });
-    case 'version_unsupported':
-      return new ParleyClientError('version_unsupported', reason || 'Protocol version not supported', {
-        code: 'version_unsupported',
-      });
-    default:
-      return new ParleyClientError('protocol', reason || `Server closed with ${code}`);
+  const closeReason = closeReasonOf(code);
+  if (closeReason === 'normal') return undefined;
+  if (closeReason === 'unauthorized' || closeReason === 'version_unsupported') {
+    return new ParleyClientError(closeReason, reason || closeReason, { code: closeReason });
   }
+  return new ParleyClientError('protocol', reason || `Server closed with ${code}`);
 }

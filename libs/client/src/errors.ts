@@ -53,14 +53,7 @@ export class ParleyClientError extends Error {
 }
 
 function reasonOfCode(code: ErrorCode): ParleyClientErrorReason {
-  switch (code) {
-    case 'unauthorized':
-      return 'unauthorized';
-    case 'version_unsupported':
-      return 'version_unsupported';
-    default:
-      return 'server';
-  }
+  return code === 'unauthorized' || code === 'version_unsupported' ? code : 'server';
 }
 
 export function isParleyClientError(value: unknown): value is ParleyClientError {
