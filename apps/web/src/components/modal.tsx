@@ -1,0 +1,25 @@
+'use client';
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/**
+ * A native modal <dialog>: the browser traps focus, Escape closes it and focus returns to
+ * the opener. Mounted while open; `onClose` unmounts it.
+ */
+export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog !== null && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} className="modal" aria-label={title} onClose={onClose}>
+      <div className="modal-head">
+        <h2>{title}</h2>
+        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </div>
+      {children}
+    </dialog>
+  );
+}

@@ -1,0 +1,56 @@
+'use client';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createRealtimeClient, isUnauthorizedClose, type ConnectionStatus, type RealtimeClient } from '../../lib/realtime.ts';
+
+interface RealtimeValue {
+  client: RealtimeClient | null;
+  status: ConnectionStatus;
+  /** Once open, a later 'connecting' is a reconnect: the banner shows for it too. */
+  hasBeenOpen: boolean;
+}
+
+const RealtimeContext = createContext<RealtimeValue>({ client: null, status: 'idle', hasBeenOpen: false });
+
+/** Owns the one socket of this tab; mounted only for a signed-in user. */
+export function RealtimeProvider({ children, onUnauthorized }: { children: ReactNode; onUnauthorized: () => void }) {
+  const [value, setValue] = useState<RealtimeValue>({ client: null, status: 'idle', hasBeenOpen: false });
+
+  useEffect(() => {
+    const client = createRealtimeClient();
+    const offStatus = client.on('status', (status) => {
+      setValue((v) => ({ client, status, hasBeenOpen: v.hasBeenOpen || status === 'open' }));
+    });
+    const offClosed = client.on('closed', (info) => {
+      if (isUnauthorizedClose(info)) onUnauthorized();
+    });
+    // Back online: skip the rest of the backoff instead of waiting it out.
+    const onOnline = () => client.reconnectNow();
+    window.addEventListener('online', onOnline);
+    setValue({ client, status: client.status, hasBeenOpen: false });
+    client.connect();
+    return () => {
+      window.removeEventListener('online', onOnline);
+      offStatus();
+      offClosed();
+      client.close();
+    };
+  }, [onUnauthorized]);
+
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+}
+
+export function useRealtime(): RealtimeValue {
+  return useContext(RealtimeContext);
+}
+
+export function ConnectionBanner() {
+  const { status, hasBeenOpen } = useRealtime();
+  const reconnecting = status === 'reconnecting' || (hasBeenOpen && status === 'connecting');
+  if (!reconnecting) return null;
+  return (
+    <div className="connection-banner" role="status">
+      <span className="spinner" aria-hidden="true" />
+      Reconnecting…
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+'use client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef } from 'react';
+import type { ConversationSummary } from '../../lib/api-types.ts';
+import { applyLiveMessage, applyReadPosition } from '../../lib/conversation-list.ts';
+import { queryKeys } from '../../lib/query-keys.ts';
+import { useRealtime } from './realtime-provider.tsx';
+
+/**
+ * Keeps the cached conversation list current from socket events: previews, order and
+ * unread counts move locally; membership changes and new conversations refetch.
+ */
+export function useLiveConversations(meId: string, activeId: string | undefined, attention: boolean): void {
+  const { client } = useRealtime();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  // Refs so the subscriptions below are made once per client, not on every focus change.
+  const reading = useRef<string | undefined>(undefined);
+  const active = useRef(activeId);
+  useEffect(() => {
+    reading.current = attention ? activeId : undefined;
+    active.current = activeId;
+  }, [attention, activeId]);
+
+  useEffect(() => {
+    if (client === null) return;
+    const refetchList = () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+    const offs = [
+      client.on('message', (message) => {
+        const list = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
+        if (list === undefined) return;
+        const result = applyLiveMessage(list, message, { meId, readingConversationId: reading.current });
+        queryClient.setQueryData(queryKeys.conversations, result.list);
+        if (result.unknownConversation) refetchList();
+      }),
+      client.on('read_state', (event) => {
+        if (event.userId !== meId) return;
+        queryClient.setQueryData<ConversationSummary[]>(queryKeys.conversations, (list) =>
+          list === undefined ? list : applyReadPosition(list, event.conversationId, event.lastReadSeq),
+        );
+      }),
+      client.on('conversation_changed', (event) => {
+        refetchList();
+        void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(event.conversationId) });
+        if (event.change === 'removed' && active.current === event.conversationId) router.replace('/');
+      }),
+      // After a reconnect the list may have moved while we were away.
+      client.on('ready', refetchList),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [client, meId, queryClient, router]);
+}

@@ -1,0 +1,92 @@
+import type { Message, PublicUser } from '@parley/protocol';
+import type { ConversationSummary } from './api-types.ts';
+
+/** Direct conversations have no title: name them after the other member. */
+export function conversationTitle(c: ConversationSummary, meId: string | undefined): string {
+  if (c.title !== null && c.title.trim() !== '') return c.title;
+  const others = c.members.filter((m) => m.id !== meId);
+  if (others.length === 0) return c.kind === 'direct' ? 'Just you' : 'Untitled group';
+  return others.map((m) => m.displayName).join(', ');
+}
+
+/** One line: "You: …" for your own messages, "Ana: …" in groups, the bare text in direct chats. */
+export function previewText(c: ConversationSummary, meId: string | undefined): string {
+  const last = c.lastMessage;
+  if (last === null) return c.kind === 'group' ? 'New group' : 'No messages yet';
+  const body = last.body.replace(/\s+/g, ' ').trim();
+  if (last.senderId === meId) return `You: ${body}`;
+  if (c.kind === 'group') return `${firstName(last.senderDisplayName)}: ${body}`;
+  return body;
+}
+
+function firstName(displayName: string): string {
+  return displayName.split(' ')[0] ?? displayName;
+}
+
+export function sortByActivity(list: readonly ConversationSummary[]): ConversationSummary[] {
+  return [...list].sort((a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt));
+}
+
+export interface LiveMessageContext {
+  meId: string;
+  /** The conversation on screen and being read: its unread count stays 0. */
+  readingConversationId?: string | undefined;
+}
+
+export interface LiveMessageResult {
+  list: ConversationSummary[];
+  /** The message's conversation is not in the list (new to us): refetch to learn it. */
+  unknownConversation: boolean;
+}
+
+/**
+ * Applies a live message to the cached list: preview, order, unread count. Messages at or
+ * below the known lastSeq are ignored, so replays after a reconnect cannot double-count.
+ */
+export function applyLiveMessage(
+  list: readonly ConversationSummary[],
+  message: Message,
+  ctx: LiveMessageContext,
+): LiveMessageResult {
+  const index = list.findIndex((c) => c.id === message.conversationId);
+  const current = list[index];
+  if (current === undefined) return { list: [...list], unknownConversation: true };
+  if (message.seq <= current.lastSeq) return { list: [...list], unknownConversation: false };
+
+  const own = message.senderId === ctx.meId;
+  const reading = ctx.readingConversationId === message.conversationId;
+  const sender: PublicUser | undefined = current.members.find((m) => m.id === message.senderId);
+  const updated: ConversationSummary = {
+    ...current,
+    lastSeq: message.seq,
+    lastReadSeq: own || reading ? message.seq : current.lastReadSeq,
+    unreadCount: own || reading ? 0 : current.unreadCount + 1,
+    lastMessage: { ...message, senderDisplayName: sender?.displayName ?? 'Someone' },
+    lastActivityAt: laterIso(current.lastActivityAt, message.createdAt),
+  };
+  const rest = list.filter((_, i) => i !== index);
+  return { list: sortByActivity([updated, ...rest]), unknownConversation: false };
+}
+
+function laterIso(a: string, b: string): string {
+  return Date.parse(b) >= Date.parse(a) ? b : a;
+}
+
+/** Our own read position moved (this tab or another device). */
+export function applyReadPosition(
+  list: readonly ConversationSummary[],
+  conversationId: string,
+  lastReadSeq: number,
+): ConversationSummary[] {
+  return list.map((c) => {
+    if (c.id !== conversationId || lastReadSeq <= c.lastReadSeq) return c;
+    // Unread counts exclude our own messages, so only "caught up" is exact here; a partial
+    // read keeps the count until the next list fetch rather than guessing.
+    const caughtUp = lastReadSeq >= c.lastSeq;
+    return { ...c, lastReadSeq, unreadCount: caughtUp ? 0 : c.unreadCount };
+  });
+}
+
+export function totalUnread(list: readonly ConversationSummary[]): number {
+  return list.reduce((sum, c) => sum + c.unreadCount, 0);
+}

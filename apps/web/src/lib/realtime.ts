@@ -1,0 +1,29 @@
+// The one file that touches @parley/client: the rest of the app imports these names, so an
+// SDK change is fixed here.
+import { createParleyClient, type ClientStatus, type ClosedInfo, type OutboxEntry, type ParleyClient } from '@parley/client';
+import { CLOSE_CODES } from '@parley/protocol';
+
+export type RealtimeClient = ParleyClient;
+export type ConnectionStatus = ClientStatus;
+export type PendingSend = OutboxEntry;
+
+export const CLIENT_NAME = 'parley-web/0.1.0';
+
+/** Same origin as the page: the gateway serves the app and `/ws`. */
+export function realtimeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
+
+/** Browser only: call from an effect, never at import or render time. */
+export function createRealtimeClient(): RealtimeClient {
+  return createParleyClient({
+    url: realtimeUrl(window.location),
+    WebSocket: globalThis.WebSocket,
+    clientName: CLIENT_NAME,
+  });
+}
+
+/** The session is gone: go to sign-in instead of showing a reconnect banner. */
+export function isUnauthorizedClose(info: Pick<ClosedInfo, 'code' | 'error'>): boolean {
+  return info.error?.reason === 'unauthorized' || info.code === CLOSE_CODES.unauthorized.code;
+}
