@@ -101,6 +101,24 @@ describe('hub on one node', () => {
     expect(bus.subscriptions(topics.user('u1'))).toBe(1);
   });
 
+  it('never delivers twice while an old subscription is still being torn down', async () => {
+    const { bus, hub, socket } = setup();
+    bus.holdUnsubscribes = true;
+    await hub.attach(socket('a', 'u1'), ['c1']);
+    const detached = hub.detach('a'); // last socket: UNSUBSCRIBE is now in flight
+    const b = socket('b', 'u2');
+    await hub.attach(b, ['c1']); // first socket again: a second subscription goes live
+    expect(bus.subscriptions(topics.conversation('c1'))).toBe(2);
+
+    hub.publishToConversation('c1', chatMessage('c1', 1));
+    await flush();
+    expect(b.sent).toHaveLength(1);
+
+    await bus.releaseUnsubscribes();
+    await detached;
+    expect(bus.subscriptions(topics.conversation('c1'))).toBe(1);
+  });
+
   it('closes a slow consumer with slow_consumer (4008) and keeps serving the others', async () => {
     const { hub, socket } = setup();
     const slow = socket('slow', 'u1');
@@ -216,6 +234,18 @@ describe('hub on one node', () => {
     hub.publishToConversation('c1', chatMessage('c1', 1));
     await flush();
     expect(b.sent).toHaveLength(1);
+  });
+
+  it('closes sockets with internal (1011) when a join cannot subscribe, so a reconnect resubscribes', async () => {
+    const { bus, hub, socket, logger } = setup();
+    const a = socket('a', 'u1');
+    await hub.attach(a, []);
+    bus.failSubscribe = true;
+    hub.joinConversation('u1', 'c1');
+    await flush();
+    expect(a.closed).toEqual({ code: CLOSE_CODES.internal.code, reason: 'subscribe_failed' });
+    expect(hub.stats()).toMatchObject({ sockets: 0, conversations: 0 });
+    expect(logger.entries).toMatchObject([{ level: 'error' }]);
   });
 
   it('closeAll closes every local socket with the given code and empties the registry', async () => {

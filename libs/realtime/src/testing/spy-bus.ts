@@ -12,6 +12,12 @@ export interface SpyBus extends Bus {
   liveTopics(): string[];
   /** Makes the next subscribe calls reject, as a broker that is down would. */
   failSubscribe: boolean;
+  /**
+   * While true, unsubscribes stay in flight (the subscription keeps delivering) until
+   * `releaseUnsubscribes`: the window a Redis UNSUBSCRIBE round trip opens.
+   */
+  holdUnsubscribes: boolean;
+  releaseUnsubscribes(): Promise<void>;
 }
 
 export function createSpyBus(inner: Bus): SpyBus {
@@ -21,9 +27,15 @@ export function createSpyBus(inner: Bus): SpyBus {
     if (next === 0) counts.delete(topic);
     else counts.set(topic, next);
   };
+  const held: Array<() => void> = [];
   const spy: SpyBus = {
     published: [],
     failSubscribe: false,
+    holdUnsubscribes: false,
+    async releaseUnsubscribes() {
+      for (const release of held.splice(0)) release();
+      await Promise.resolve();
+    },
     publish(topic, payload) {
       spy.published.push({ topic, payload });
       inner.publish(topic, payload);
@@ -36,6 +48,7 @@ export function createSpyBus(inner: Bus): SpyBus {
       return async () => {
         if (!live) return;
         live = false;
+        if (spy.holdUnsubscribes) await new Promise<void>((resolve) => held.push(resolve));
         bump(topic, -1);
         await off();
       };
