@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ANA, BO, ME, conversation, message } from '../testing/fixtures.ts';
+import { applyLiveMessage, applyReadPosition, conversationTitle, previewText } from './conversation-list.ts';
+
+describe('applyLiveMessage', () => {
+  const older = conversation('c1', { lastSeq: 3, lastReadSeq: 3, lastActivityAt: '2026-01-01T10:00:00.000Z' });
+  const newer = conversation('c2', { lastSeq: 1, lastActivityAt: '2026-01-01T11:00:00.000Z' });
+
+  it('moves the conversation to the top, updates preview and counts unread', () => {
+    const m = message(4, { conversationId: 'c1', senderId: ANA, body: 'hi there' });
+    const { list, unknownConversation } = applyLiveMessage([newer, older], m, { meId: ME });
+    expect(unknownConversation).toBe(false);
+    expect(list.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(list[0]).toMatchObject({ lastSeq: 4, unreadCount: 1, lastReadSeq: 3, lastActivityAt: m.createdAt });
+    expect(list[0]?.lastMessage).toMatchObject({ body: 'hi there', senderDisplayName: 'Ana Lima' });
+  });
+
+  it('does not count own messages or the conversation being read', () => {
+    const own = applyLiveMessage([older], message(4, { conversationId: 'c1', senderId: ME }), { meId: ME });
+    expect(own.list[0]).toMatchObject({ unreadCount: 0, lastReadSeq: 4 });
+    const reading = applyLiveMessage([older], message(4, { conversationId: 'c1' }), { meId: ME, readingConversationId: 'c1' });
+    expect(reading.list[0]?.unreadCount).toBe(0);
+  });
+
+  it('ignores replays at or below the known lastSeq', () => {
+    const { list } = applyLiveMessage([older], message(3, { conversationId: 'c1' }), { meId: ME });
+    expect(list[0]).toBe(older);
+  });
+
+  it('flags a conversation it does not know', () => {
+    expect(applyLiveMessage([older], message(1, { conversationId: 'c9' }), { meId: ME }).unknownConversation).toBe(true);
+  });
+});
+
+describe('applyReadPosition', () => {
+  it('clears the unread count once caught up, and never moves backwards', () => {
+    const c = conversation('c1', { lastSeq: 9, lastReadSeq: 5, unreadCount: 4 });
+    expect(applyReadPosition([c], 'c1', 9)[0]).toMatchObject({ lastReadSeq: 9, unreadCount: 0 });
+    expect(applyReadPosition([c], 'c1', 7)[0]).toMatchObject({ lastReadSeq: 7, unreadCount: 4 });
+    expect(applyReadPosition([c], 'c1', 2)[0]).toBe(c);
+  });
+});
+
+describe('titles and previews', () => {
+  it('names a direct conversation after the other member', () => {
+    expect(conversationTitle(conversation('c1'), ME)).toBe('Ana Lima');
+    expect(conversationTitle(conversation('c1', { kind: 'group', title: 'Team' }), ME)).toBe('Team');
+  });
+
+  it('prefixes own messages with "You:" and group messages with the sender', () => {
+    const own = conversation('c1', { lastMessage: { ...message(1, { senderId: ME, body: 'line one\nline two' }), senderDisplayName: 'Me Myself' } });
+    expect(previewText(own, ME)).toBe('You: line one line two');
+    const group = conversation('c2', {
+      kind: 'group',
+      title: 'Team',
+      lastMessage: { ...message(1, { senderId: BO, body: 'hey' }), senderDisplayName: 'Bo Chen' },
+    });
+    expect(previewText(group, ME)).toBe('Bo: hey');
+  });
+});
