@@ -50,7 +50,7 @@ const appErrors = t.middleware(async ({ next }) => {
 /** Mutations must carry the CSRF header and, when a browser sends one, an allowed Origin. */
 const csrf = t.middleware(({ ctx, type, next }) => {
   if (type === 'mutation' && !ctx.csrfOk) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Missing CSRF header or disallowed origin' });
+    throw toTrpcError(new AppError('forbidden_origin', 'Missing CSRF header or disallowed origin'));
   }
   return next();
 });

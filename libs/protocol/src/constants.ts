@@ -1,7 +1,10 @@
 /** Bumped on any incompatible change to a frame; checked in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Largest text frame either side accepts, in bytes (UTF-8). Larger frames close with 1009. */
+/**
+ * Largest text frame a client may send, in bytes (UTF-8); larger ones close with 1009. Server
+ * frames are not capped (a sync page of long messages can exceed it); clients must accept them.
+ */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
 /** Longest message body, in UTF-16 code units as JavaScript counts `string.length`. */
@@ -13,5 +16,8 @@ export const MAX_SYNC_PAGE = 200;
 /** A socket that has not sent a valid `hello` by then is closed with `hello_timeout`. */
 export const HELLO_TIMEOUT_MS = 10_000;
 
-/** The client sends `ping` at this interval; the server closes sockets silent for 3 intervals. */
+/**
+ * The server sends a WebSocket ping at this interval and terminates a socket that sent nothing
+ * (no pong, no frame) for a whole interval. Clients may also send `ping` frames to measure RTT.
+ */
 export const HEARTBEAT_INTERVAL_MS = 25_000;

@@ -16,10 +16,10 @@ import {
   type ChatSyncFrame,
   type ClientFrame,
   type HelloFrame,
-  type PublicUser,
   type ServerFrame,
 } from '@parley/protocol';
 import { conversationIdsOfUser, isMember, markRead, messagesAfter } from '@parley/db';
+import type { ResolvedSession } from '@parley/api';
 import { createTokenBucket, type HubSocket } from '@parley/realtime';
 import type { GatewayDeps } from '../deps.ts';
 import { toHubSocket } from './socket-adapter.ts';
@@ -33,7 +33,9 @@ const SYNC_PAGE_DEFAULT = 100;
 export interface ConnectionContext {
   ws: WebSocket;
   deps: GatewayDeps;
-  session: { id: string; user: PublicUser };
+  session: ResolvedSession;
+  /** Re-checks the session (sign-out may have raced the upgrade). */
+  sessionStillActive: () => Promise<boolean>;
   helloTimeoutMs: number;
 }
 
@@ -41,7 +43,7 @@ export interface ConnectionContext {
  * One authenticated socket: parses every frame at the edge, authorizes it, and dispatches.
  * Failures answer with an error frame (the socket stays usable) unless they end the session.
  */
-export function handleConnection({ ws, deps, session, helloTimeoutMs }: ConnectionContext): void {
+export function handleConnection({ ws, deps, session, sessionStillActive, helloTimeoutMs }: ConnectionContext): void {
   const { hub, writer, db, logger, metrics } = deps;
   const user = session.user;
   const hubSocket: HubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: session.id });
@@ -62,6 +64,9 @@ export function handleConnection({ ws, deps, session, helloTimeoutMs }: Connecti
   }, HEARTBEAT_INTERVAL_MS);
   ws.on('pong', () => (heardFrom = true));
   const helloTimer = setTimeout(() => hubSocket.close(CLOSE_CODES.hello_timeout.code, 'hello_timeout'), helloTimeoutMs);
+  const expiryTimer = closeWhenExpired(session.expiresAt, () =>
+    hubSocket.close(CLOSE_CODES.unauthorized.code, 'session_expired'),
+  );
 
   async function onHello(frame: HelloFrame): Promise<void> {
     if (hello !== 'none') return send(errorFrame('already_hello', { ref: 'hello' }));
@@ -71,7 +76,22 @@ export function handleConnection({ ws, deps, session, helloTimeoutMs }: Connecti
     }
     clearTimeout(helloTimer);
     hello = 'pending';
-    await hub.attach(hubSocket, await conversationIdsOfUser(db, user.id));
+    try {
+      const conversationIds = await conversationIdsOfUser(db, user.id);
+      await hub.attach(hubSocket, conversationIds);
+      // A join published between the read above and attach() missed this socket: re-read.
+      const known = new Set(conversationIds);
+      for (const id of await conversationIdsOfUser(db, user.id)) if (!known.has(id)) hub.joinConversation(user.id, id);
+      // Attached first, then checked: a sign-out from now on reaches this socket through the
+      // hub, and one that happened since the upgrade is caught here.
+      if (!(await sessionStillActive())) {
+        send(errorFrame('unauthorized', { ref: 'hello' }));
+        hubSocket.close(CLOSE_CODES.unauthorized.code, 'signed_out');
+      }
+    } catch (error) {
+      log.error({ err: error }, 'hello failed');
+      hubSocket.close(CLOSE_CODES.internal.code, 'internal');
+    }
     if (closed) return void (await hub.detach(hubSocket.id));
     hello = 'ready';
     send({
@@ -172,10 +192,25 @@ export function handleConnection({ ws, deps, session, helloTimeoutMs }: Connecti
   ws.on('close', () => {
     closed = true;
     clearTimeout(helloTimer);
+    clearTimeout(expiryTimer.current);
     clearInterval(heartbeat);
     if (hello === 'ready') void hub.detach(hubSocket.id);
   });
   ws.on('error', (error) => log.warn({ err: error }, 'socket error'));
+}
+
+// setTimeout overflows past 2^31-1 ms (~24.8 days); longer waits re-arm in steps.
+const MAX_TIMER_MS = 2_147_483_647;
+
+function closeWhenExpired(expiresAt: Date, onExpired: () => void): { current: NodeJS.Timeout | undefined } {
+  const handle: { current: NodeJS.Timeout | undefined } = { current: undefined };
+  const arm = () => {
+    const remainingMs = expiresAt.getTime() - Date.now();
+    if (remainingMs <= 0) return onExpired();
+    handle.current = setTimeout(arm, Math.min(remainingMs, MAX_TIMER_MS));
+  };
+  arm();
+  return handle;
 }
 
 function rawToString(data: RawData): string {

@@ -46,7 +46,14 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
         return socket.close(CLOSE_CODES.unauthorized.code, 'unauthorized');
       }
       deps.metrics.wsConnections.inc({ outcome: 'accepted' });
-      handleConnection({ ws: socket, deps, session, helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS });
+      const token = sessionTokenOf(request);
+      handleConnection({
+        ws: socket,
+        deps,
+        session,
+        sessionStillActive: async () => (await resolveSession(deps.db, token))?.id === session.id,
+        helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
+      });
       for (const [data, isBinary] of early) socket.emit('message', data, isBinary);
     },
   );

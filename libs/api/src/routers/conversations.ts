@@ -57,8 +57,13 @@ export const conversationsRouter = router({
   addMembers: protectedProcedure
     .input(ConversationInput.extend({ userIds: z.array(IdSchema).min(1).max(MAX_GROUP_MEMBERS) }))
     .mutation(async ({ ctx, input }) => {
-      await addMembers(ctx.db, { conversationId: input.conversationId, actorId: ctx.session.user.id, userIds: input.userIds });
-      await announce(ctx, input.conversationId, { addedUserIds: input.userIds });
+      const { added } = await addMembers(ctx.db, {
+        conversationId: input.conversationId,
+        actorId: ctx.session.user.id,
+        userIds: input.userIds,
+      });
+      // Only people who were not members yet hear "added"; the others hear "updated".
+      await announce(ctx, input.conversationId, { addedUserIds: added });
       return { ok: true as const };
     }),
 
