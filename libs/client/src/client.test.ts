@@ -240,3 +240,17 @@ describe('conversation changes', () => {
     expect(client.lastSeq(A)).toBeUndefined();
   });
 });
+
+describe('constructor failures', () => {
+  it('throws from connect() on a malformed URL and ends closed, not half-connecting', () => {
+    const { client } = setup({
+      WebSocket: class {
+        constructor() {
+          throw new SyntaxError('bad url');
+        }
+      } as never,
+    });
+    expect(() => client.connect()).toThrow(SyntaxError);
+    expect(client.status).toBe('closed');
+  });
+});

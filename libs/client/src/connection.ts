@@ -10,6 +10,7 @@ import {
 import type { ClientFrame, HelloOkFrame, PublicUser, ServerFrame } from '@parley/protocol';
 import type { Clock, TimerHandle } from './clock.ts';
 import { ParleyClientError } from './errors.ts';
+import { DEAD_AFTER_INTERVALS, Heartbeat } from './heartbeat.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
 import { SOCKET_OPEN, type WebSocketConstructorLike, type WebSocketLike } from './socket.ts';
 
@@ -52,8 +53,6 @@ export interface ConnectionHandlers {
   closed(info: ClosedInfo): void;
 }
 
-/** Silence of this many heartbeat intervals means the socket is dead even if TCP has not noticed. */
-const DEAD_AFTER_INTERVALS = 2;
 const NOOP = (): void => undefined;
 
 /** One logical connection: opens sockets, says hello, keeps them alive, reconnects with backoff. */
@@ -62,17 +61,24 @@ export class Connection {
   private socket?: WebSocketLike;
   private stopped = true;
   private attempt = 0;
-  private lastFrameAt = 0;
-  private nonce = 0;
   private currentUser: PublicUser | null = null;
   private reconnectTimer?: TimerHandle;
-  private pingTimer?: TimerHandle;
-  private watchdogTimer?: TimerHandle;
+  private readonly heartbeat: Heartbeat;
 
   constructor(
     private readonly options: ConnectionOptions,
     private readonly handlers: ConnectionHandlers,
-  ) {}
+  ) {
+    this.heartbeat = new Heartbeat(
+      options.clock,
+      (nonce) => this.send({ type: 'ping', nonce }),
+      () => {
+        const { code } = CLOSE_CODES.heartbeat_timeout;
+        this.dropSocket(code, 'heartbeat_timeout');
+        this.lost(code, 'heartbeat_timeout');
+      },
+    );
+  }
 
   get status(): ClientStatus {
     return this.current;
@@ -123,13 +129,22 @@ export class Connection {
   private openSocket(status: 'connecting' | 'reconnecting'): void {
     this.reconnectTimer = undefined;
     this.setStatus(status, {});
-    const socket = new this.options.WebSocket(this.options.url, this.options.webSocketOptions as never);
+    let socket: WebSocketLike;
+    try {
+      socket = new this.options.WebSocket(this.options.url, this.options.webSocketOptions as never);
+    } catch (error) {
+      // Only a malformed URL throws here: retrying cannot help, so stop and surface it.
+      this.stopped = true;
+      this.setStatus('closed', {});
+      throw error;
+    }
     this.socket = socket;
-    this.lastFrameAt = this.options.clock.now();
-    this.watch(this.options.connectTimeoutMs ?? HELLO_TIMEOUT_MS);
+    this.heartbeat.touch();
+    // Until hello_ok the same watchdog bounds the whole handshake.
+    this.heartbeat.watch(this.options.connectTimeoutMs ?? HELLO_TIMEOUT_MS);
     socket.onopen = () => {
       if (socket !== this.socket) return;
-      this.lastFrameAt = this.options.clock.now();
+      this.heartbeat.touch();
       this.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: this.options.clientName });
     };
     socket.onmessage = (event) => {
@@ -145,7 +160,7 @@ export class Connection {
   }
 
   private receive(data: unknown): void {
-    this.lastFrameAt = this.options.clock.now();
+    this.heartbeat.touch();
     if (typeof data !== 'string') {
       this.handlers.error(new ParleyClientError('protocol', 'Binary frame from server ignored'));
       return;
@@ -168,41 +183,13 @@ export class Connection {
     this.attempt = 0;
     this.currentUser = frame.user;
     const intervalMs = this.options.heartbeatIntervalMs ?? frame.heartbeatIntervalMs;
-    this.watch(intervalMs * DEAD_AFTER_INTERVALS);
-    this.schedulePing(intervalMs);
+    this.heartbeat.watch(intervalMs * DEAD_AFTER_INTERVALS);
+    this.heartbeat.startPings(intervalMs);
     // Flip the state first but announce 'open' last: queued sends and resume syncs go out in
     // `ready`, before any status listener can add a send that would overtake them.
     this.current = 'open';
     this.handlers.ready(frame);
     if (this.current === 'open') this.handlers.status('open', {});
-  }
-
-  private schedulePing(intervalMs: number): void {
-    this.pingTimer = this.options.clock.setTimeout(() => {
-      this.nonce += 1;
-      this.send({ type: 'ping', nonce: String(this.nonce) });
-      this.schedulePing(intervalMs);
-    }, intervalMs);
-  }
-
-  /**
-   * Declares the socket dead after `limitMs` without any frame. One timer, re-armed lazily for
-   * the remaining time, so busy sockets do not pay a timer reset per frame.
-   */
-  private watch(limitMs: number): void {
-    if (this.watchdogTimer !== undefined) this.options.clock.clearTimeout(this.watchdogTimer);
-    const check = (): void => {
-      const silentMs = this.options.clock.now() - this.lastFrameAt;
-      if (silentMs < limitMs) {
-        this.watchdogTimer = this.options.clock.setTimeout(check, limitMs - silentMs);
-        return;
-      }
-      this.watchdogTimer = undefined;
-      const { code } = CLOSE_CODES.heartbeat_timeout;
-      this.dropSocket(code, 'heartbeat_timeout');
-      this.lost(code, 'heartbeat_timeout');
-    };
-    this.watchdogTimer = this.options.clock.setTimeout(check, limitMs);
   }
 
   private lost(code: number, reason: string): void {
@@ -249,11 +236,9 @@ export class Connection {
   }
 
   private clearTimers(): void {
-    const { clock } = this.options;
-    for (const timer of [this.reconnectTimer, this.pingTimer, this.watchdogTimer]) {
-      if (timer !== undefined) clock.clearTimeout(timer);
-    }
-    this.reconnectTimer = this.pingTimer = this.watchdogTimer = undefined;
+    this.heartbeat.stop();
+    if (this.reconnectTimer !== undefined) this.options.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
   }
 
   private setStatus(status: ClientStatus, info: StatusInfo): void {
