@@ -1,7 +1,11 @@
 // `npm run db:migration -- <name>`: writes prisma/migrations/<timestamp>_<name>/migration.sql
 // for the changes in prisma/schema.prisma, offline, with Prisma's WASM schema engine.
-// Needs a Postgres for the throwaway shadow database: DATABASE_URL, else the local default.
-import { resolve } from 'node:path';
+// It needs a Postgres only for a throwaway shadow database: DATABASE_URL's server if set,
+// else an embedded Postgres started in a temp dir for the duration of the command.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmbeddedPostgres } from '../embedded/embedded-postgres.ts';
 import { createMigration } from '../migrate/create-migration.ts';
 
 const name = process.argv[2];
@@ -11,7 +15,17 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 
 const root = resolve(import.meta.dirname, '../../../..');
-const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+let databaseUrl = process.env['DATABASE_URL'];
+let cleanup = async (): Promise<void> => undefined;
+if (!databaseUrl) {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-migration-pg-'));
+  const server = await startEmbeddedPostgres({ dataDir: dir });
+  databaseUrl = server.adminUrl;
+  cleanup = async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
 
 try {
   const result = await createMigration({
@@ -23,5 +37,7 @@ try {
   console.log(result.migrationName ? `Created prisma/migrations/${result.migrationName}/migration.sql` : 'No schema changes.');
 } catch (error) {
   console.error(error);
-  process.exit(1);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
 }

@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { MigrationDirectory, MigrationList } from '@prisma/schema-engine-wasm';
-import { openSchemaEngine } from './schema-engine.ts';
+import { migrate } from './migrate.ts';
+import { lastEnginePanic, openSchemaEngine } from './schema-engine.ts';
 
 export interface CreateMigrationOptions {
-  /** Any reachable Postgres: only used to create (and drop) a throwaway shadow database. */
+  /** Any reachable Postgres server (superuser): only throwaway databases are created on it. */
   databaseUrl: string;
   schemaPath: string;
   migrationsDir: string;
@@ -52,8 +55,15 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   const content = readFileSync(options.schemaPath, 'utf8');
   const list = migrationsList(options.migrationsDir);
   const filters = { externalTables: [], externalEnums: [] };
-  const { engine } = await openSchemaEngine(options.databaseUrl, { path: options.schemaPath, content });
+  // The engine's main database is a throwaway one brought up to date with the existing
+  // migrations: devDiagnostic then checks it for drift, which replays the migrations into
+  // the shadow database and caches that schema for createMigration.
+  const scratch = await createScratchDatabase(options.databaseUrl);
+  let engineHandle: Awaited<ReturnType<typeof openSchemaEngine>> | undefined;
   try {
+    await migrate(scratch.url, { migrationsDir: options.migrationsDir });
+    engineHandle = await openSchemaEngine(scratch.url, { path: options.schemaPath, content });
+    const { engine } = engineHandle;
     // createMigration in the WASM engine has no shadow-database factory of its own: it reads
     // the migrations' schema from a cache that devDiagnostic fills (through the shadow
     // database), exactly as `prisma migrate dev` calls them. Its suggested action is ignored:
@@ -74,7 +84,28 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
       writeFileSync(join(options.migrationsDir, LOCKFILE), LOCKFILE_CONTENT);
     }
     return { migrationName: out.generatedMigrationName, sql: out.migrationScript };
+  } catch (error) {
+    const panic = lastEnginePanic();
+    throw panic ? new Error(`Prisma schema engine panicked: ${panic}`, { cause: error }) : error;
   } finally {
-    engine.free();
+    engineHandle?.engine.free();
+    await scratch.drop();
   }
+}
+
+async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `parley_migration_${randomBytes(6).toString('hex')}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }

@@ -3,8 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQueryable,
+} from '@prisma/driver-adapter-utils';
 import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
@@ -14,6 +18,12 @@ const PG_NAME_OID = 19;
 const PG_TEXT_OID = 25;
 
 let loaded: typeof engineGlue | undefined;
+let lastPanicMessage: string | undefined;
+
+/** The message of the engine's last Rust panic, if any (a panic surfaces as `unreachable`). */
+export function lastEnginePanic(): string | undefined {
+  return lastPanicMessage;
+}
 
 /**
  * The package entry imports the `.wasm` as an ES module (bundler style), which Node cannot
@@ -21,6 +31,13 @@ let loaded: typeof engineGlue | undefined;
  */
 async function loadEngineModule(): Promise<typeof engineGlue> {
   if (loaded) return loaded;
+  // The engine reports a Rust panic's message here before it traps; keep it for the error.
+  const registry = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
+  registry.PRISMA_WASM_PANIC_REGISTRY ??= {
+    set_message: (message: string) => {
+      lastPanicMessage = message;
+    },
+  };
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('@prisma/schema-engine-wasm'));
   const bytes = readFileSync(join(dir, 'schema_engine_bg.wasm'));
@@ -31,16 +48,47 @@ async function loadEngineModule(): Promise<typeof engineGlue> {
   return engineGlue;
 }
 
+/** Which result columns were `"char"`, keyed by the rows array the adapter passes through. */
+const charColumns = new WeakMap<unknown[], number[]>();
+
+/**
+ * @prisma/adapter-pg cannot map `"char"` (oid 18) and `name` (oid 19) columns, which the
+ * engine's catalogue queries use. `name` is text on the wire: relabel it. `"char"` must reach
+ * the engine as a Character column (it reads pg_constraint.contype as a char, and PG 18 lists
+ * NOT NULL constraints there): relabel it as text for the adapter, remember where it was,
+ * and fix the column type in the adapter's result.
+ */
 function relabelCatalogueTypes(res: pg.QueryResult | undefined): void {
-  for (const field of res?.fields ?? []) {
+  if (!res?.fields) return;
+  const chars: number[] = [];
+  res.fields.forEach((field, index) => {
+    if (field.dataTypeID === PG_CHAR_OID) chars.push(index);
     if (field.dataTypeID === PG_CHAR_OID || field.dataTypeID === PG_NAME_OID) field.dataTypeID = PG_TEXT_OID;
-  }
+  });
+  if (chars.length > 0 && Array.isArray(res.rows)) charColumns.set(res.rows, chars);
+}
+
+type Queryable = Pick<SqlQueryable, 'queryRaw'>;
+
+function restoreCharColumns<T extends Queryable>(queryable: T): T {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const index of charColumns.get(result.rows) ?? []) result.columnTypes[index] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return queryable;
+}
+
+function catalogueSafe<T extends SqlDriverAdapter>(adapter: T): T {
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => restoreCharColumns(await startTransaction(isolationLevel));
+  return restoreCharColumns(adapter);
 }
 
 /**
- * A pg Client that reports `"char"` and `name` columns as text, which they are on the wire.
- * pg.Pool calls `query(config, values, callback)`, so both the callback and promise forms
- * are covered.
+ * A pg Client that hands catalogue types to relabelCatalogueTypes. pg.Pool calls
+ * `query(config, values, callback)`, so both the callback and promise forms are covered.
  */
 class CatalogueSafeClient extends pg.Client {
   override query(...args: unknown[]): never {
@@ -94,11 +142,11 @@ function adapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFact
   return {
     provider: 'postgres',
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    connect: async () => catalogueSafe(await main.connect()),
     connectToShadowDb: async () => {
       const name = `parley_shadow_${crypto.randomUUID().replaceAll('-', '')}`;
       await adminQuery(databaseUrl, `CREATE DATABASE "${name}"`);
-      const adapter = await new PrismaPg(poolConfig(databaseUrl, name)).connect();
+      const adapter = catalogueSafe(await new PrismaPg(poolConfig(databaseUrl, name)).connect());
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();

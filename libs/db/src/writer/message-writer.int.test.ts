@@ -1,0 +1,157 @@
+import type { PublicUser } from '@parley/protocol';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../client/create-db.ts';
+import { createGroupConversation } from '../repos/conversations.ts';
+import { getConversation } from '../repos/conversation-summaries.ts';
+import { createTestDatabase, createTestUser, testClientId, type TestDatabase } from '../testing/index.ts';
+import { createMessageWriter, type MessageWriter } from './message-writer.ts';
+
+const SENDERS = 20;
+const MESSAGES_PER_SENDER = 10;
+
+let testDb: TestDatabase;
+let db: Db;
+let users: PublicUser[];
+let conversationId: string;
+let writer: MessageWriter;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = createDb({ databaseUrl: testDb.databaseUrl, poolMax: 4 });
+  users = [];
+  for (let i = 0; i < SENDERS; i++) users.push(await createTestUser(db, 'w'));
+});
+afterAll(async () => {
+  await db.close();
+  await testDb.drop();
+});
+beforeEach(async () => {
+  const [creator, ...rest] = users;
+  if (!creator) throw new Error('fixture');
+  ({ conversationId } = await createGroupConversation(db, { creatorId: creator.id, title: 'w', memberIds: rest.map((u) => u.id) }));
+  writer = createMessageWriter(db);
+});
+afterEach(() => writer.close());
+
+const seqRows = async (cid: string) =>
+  (await db.prisma.message.findMany({ where: { conversationId: cid }, orderBy: { seq: 'asc' } })).map((m) => Number(m.seq));
+
+describe('message writer', () => {
+  it('gives concurrent senders a gapless seq 1..total, in each sender order', async () => {
+    const results = await Promise.all(
+      users.map(async (user) => {
+        const seqs: number[] = [];
+        for (let i = 0; i < MESSAGES_PER_SENDER; i++) {
+          const { message } = await writer.submit({ senderId: user.id, conversationId, clientId: testClientId(), body: `${i}` });
+          seqs.push(message.seq);
+        }
+        return seqs;
+      }),
+    );
+    const total = SENDERS * MESSAGES_PER_SENDER;
+    const all = results.flat().sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    for (const seqs of results) expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(await seqRows(conversationId)).toEqual(all);
+    const conversation = await db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+    expect(Number(conversation.lastSeq)).toBe(total);
+  });
+
+  it('answers a retried clientId with the original message and stores one row', async () => {
+    const sender = users[1] as PublicUser;
+    const clientId = testClientId();
+    const first = await writer.submit({ senderId: sender.id, conversationId, clientId, body: 'hello' });
+    const retry = await writer.submit({ senderId: sender.id, conversationId, clientId, body: 'hello' });
+    expect(first.duplicate).toBe(false);
+    expect(retry).toEqual({ message: first.message, duplicate: true });
+
+    // The same clientId twice within one batch is stored once too.
+    const twin = testClientId();
+    const [a, b] = await Promise.all([
+      writer.submit({ senderId: sender.id, conversationId, clientId: twin, body: 'x' }),
+      writer.submit({ senderId: sender.id, conversationId, clientId: twin, body: 'x' }),
+    ]);
+    expect(a.message).toEqual(b.message);
+    expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+    expect(await seqRows(conversationId)).toEqual([1, 2]);
+  });
+
+  it('refuses a non-member and stores nothing for them, without failing the rest of the batch', async () => {
+    const outsider = await createTestUser(db, 'out');
+    const member = users[2] as PublicUser;
+    const [refused, accepted] = await Promise.allSettled([
+      writer.submit({ senderId: outsider.id, conversationId, clientId: testClientId(), body: 'let me in' }),
+      writer.submit({ senderId: member.id, conversationId, clientId: testClientId(), body: 'hi' }),
+    ]);
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'not_member' } });
+    expect(accepted).toMatchObject({ status: 'fulfilled', value: { message: { seq: 1 } } });
+    expect(await db.prisma.message.count({ where: { senderId: outsider.id } })).toBe(0);
+    await expect(
+      writer.submit({ senderId: member.id, conversationId: 'not-a-uuid', clientId: testClientId(), body: 'x' }),
+    ).rejects.toMatchObject({ code: 'not_member' });
+  });
+
+  it('commits a burst of 100 concurrent submits in far fewer flushes than rows', async () => {
+    const before = writer.stats();
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        writer.submit({ senderId: (users[i % SENDERS] as PublicUser).id, conversationId, clientId: testClientId(), body: `${i}` }),
+      ),
+    );
+    const after = writer.stats();
+    expect(after.rows - before.rows).toBe(100);
+    expect(after.flushes - before.flushes).toBeLessThanOrEqual(5);
+    expect(await seqRows(conversationId)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it("advances the sender's read mark so their own message is never unread", async () => {
+    const [sender, reader] = users as [PublicUser, PublicUser];
+    await writer.submit({ senderId: reader.id, conversationId, clientId: testClientId(), body: 'first' });
+    await writer.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: 'second' });
+    expect(await getConversation(db, conversationId, sender.id)).toMatchObject({ lastSeq: 2, lastReadSeq: 2, unreadCount: 0 });
+    expect(await getConversation(db, conversationId, reader.id)).toMatchObject({ lastReadSeq: 1, unreadCount: 1 });
+  });
+
+  it('flushes queued submits on close and refuses later ones', async () => {
+    const sender = users[3] as PublicUser;
+    const pending = writer.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: 'last' });
+    await writer.close();
+    await expect(pending).resolves.toMatchObject({ message: { seq: 1 } });
+    await expect(
+      writer.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: 'late' }),
+    ).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('rejects only the failed flush with a retryable error and keeps serving', async () => {
+    const sender = users[4] as PublicUser;
+    // A body with a NUL byte is refused by Postgres: that flush fails as a whole.
+    const failing = writer.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: 'bad\u0000' });
+    await expect(failing).rejects.toMatchObject({ code: 'unavailable', retryable: true });
+    const next = await writer.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: 'ok' });
+    expect(next.message.seq).toBe(1);
+  });
+});
+
+describe('message writers on two nodes', () => {
+  it('share one gapless seq and resolve a clientId stored by the other node as duplicate', async () => {
+    const other = createDb({ databaseUrl: testDb.databaseUrl, poolMax: 2 });
+    const second = createMessageWriter(other);
+    try {
+      const sender = users[5] as PublicUser;
+      const clientId = testClientId();
+      const outcomes = await Promise.all([
+        writer.submit({ senderId: sender.id, conversationId, clientId, body: 'same' }),
+        second.submit({ senderId: sender.id, conversationId, clientId, body: 'same' }),
+        ...Array.from({ length: 30 }, (_, i) =>
+          (i % 2 ? writer : second).submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: `${i}` }),
+        ),
+      ]);
+      expect(outcomes[0]?.message.id).toBe(outcomes[1]?.message.id);
+      expect([outcomes[0]?.duplicate, outcomes[1]?.duplicate].sort()).toEqual([false, true]);
+      expect(await seqRows(conversationId)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    } finally {
+      await second.close();
+      await other.close();
+    }
+  });
+});
