@@ -1,6 +1,5 @@
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import type { AnyRouter } from '@trpc/server';
-import type { ApiClient } from './api-types.ts';
+import type { ApiClient, AppRouter } from './api-types.ts';
 
 /** Same origin as the page: the gateway serves this app, `/trpc` and `/ws`. */
 export const TRPC_PATH = '/trpc';
@@ -9,7 +8,7 @@ export const TRPC_PATH = '/trpc';
 export const CSRF_HEADER = { 'x-parley-csrf': '1' } as const;
 
 export function createApiClient(url: string = TRPC_PATH): ApiClient {
-  const client = createTRPCClient<AnyRouter>({
+  return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
         url,
@@ -18,6 +17,4 @@ export function createApiClient(url: string = TRPC_PATH): ApiClient {
       }),
     ],
   });
-  // Typed by hand until AppRouter type-checks from here (see api-types.ts).
-  return client as unknown as ApiClient;
 }
