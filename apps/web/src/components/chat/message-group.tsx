@@ -26,7 +26,6 @@ export function MessageGroupView({ group, sender, onRetry }: Props) {
         </div>
         {group.items.map((item) => (
           <article key={item.key} className={`message is-${item.state}`} data-seq={item.seq}>
-            <span className="sr-only">{name}: </span>
             <p className="message-body">{item.body}</p>
             {item.state === 'sending' ? <span className="message-state">Sending…</span> : null}
             {item.state === 'failed' ? (

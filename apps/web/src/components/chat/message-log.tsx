@@ -85,9 +85,11 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
             <span className="muted">Loading older messages…</span>
           ) : null}
         </div>
-      ) : items.length > 0 ? (
-        <div className="log-top muted">This is the beginning of the conversation.</div>
-      ) : null}
+      ) : (
+        <div className="log-top muted">
+          {items.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
+        </div>
+      )}
       {groups.map((group) => (
         <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} />
       ))}

@@ -17,7 +17,7 @@ export function ConversationSidebar({ me, activeId }: { me: PublicUser; activeId
       <div className="sidebar-head">
         <h2 className="sidebar-title">Chats</h2>
         <button type="button" className="button button-primary button-small" onClick={() => setDialogOpen(true)}>
-          <span aria-hidden="true">＋ </span>New conversation
+          <span aria-hidden="true">+ </span>New conversation
         </button>
       </div>
       {list.isPending ? (
