@@ -1,4 +1,12 @@
 export { createInProcessBus, type Bus, type InProcessBusOptions } from './bus.ts';
+export {
+  createRedisBus,
+  DEFAULT_MAX_IN_FLIGHT_PUBLISHES,
+  type RedisBus,
+  type RedisBusOptions,
+  type RedisBusStats,
+} from './redis-bus.ts';
+export type { RedisBusHealth, RedisBusLogger } from './redis-bus-health.ts';
 export { createHub, DEFAULT_MAX_BUFFERED_BYTES, type Hub, type HubOptions, type HubStats } from './hub.ts';
 export type { HubLogger } from './logger.ts';
 export type { HubSocket } from './registry.ts';
