@@ -1,8 +1,18 @@
+import nextPlugin from '@next/eslint-plugin-next';
+import reactHooks from 'eslint-plugin-react-hooks';
 import base from '../../eslint.config.js';
 
-// eslint-config-next / eslint-plugin-react-hooks are not installed in this workspace; until
-// they are, the shared type-aware rules cover the app's .ts/.tsx files.
 export default [
   ...base,
   { ignores: ['.next/**', 'next-env.d.ts'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { '@next/next': nextPlugin, 'react-hooks': reactHooks },
+    rules: {
+      ...nextPlugin.configs.recommended.rules,
+      ...nextPlugin.configs['core-web-vitals'].rules,
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
 ];

@@ -8,7 +8,8 @@ const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 /** The only schema that reads the environment. Everything else receives a `Config`. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  HOST: z.string().default('127.0.0.1'),
+  // 'localhost' binds both loopback families (127.0.0.1 and ::1), so the printed URL works either way.
+  HOST: z.string().default('localhost'),
   PUBLIC_URL: z.url().optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   DATABASE_URL: z.string().optional(),

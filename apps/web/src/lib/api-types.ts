@@ -1,8 +1,6 @@
 // The one file that sees @parley/api, and only its types: the router runs on the gateway.
 // Outputs are what arrives over plain JSON (no transformer), so dates are ISO strings.
-// Nx's boundary rule cannot tell a type-only import from a runtime one; DESIGN.md allows web
-// to see api types, and `import type` is erased at build time, so nothing server-side ships.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// `import type` is erased at build time, so nothing server-side ships to the browser.
 import type { AppRouter } from '@parley/api';
 import type { TRPCClient } from '@trpc/client';
 import type { inferRouterOutputs } from '@trpc/server';
