@@ -34,6 +34,7 @@ export {
   isMember,
   memberIds,
   conversationIdsOfUser,
+  contactIdsOf,
   directKeyOf,
 } from './repos/conversations.ts';
 export { listConversations, getConversation, type ConversationSummary } from './repos/conversation-summaries.ts';

@@ -119,3 +119,14 @@ export async function conversationIdsOfUser(db: Db, userId: string): Promise<str
   const rows = await db.prisma.member.findMany({ where: { userId }, select: { conversationId: true } });
   return rows.map((r) => r.conversationId);
 }
+
+/** Everyone who shares at least one conversation with `userId` (not the user): presence audience. */
+export async function contactIdsOf(db: Db, userId: string): Promise<string[]> {
+  if (!isUuid(userId)) return [];
+  const rows = await db.prisma.$queryRaw<Array<{ user_id: string }>>`
+    SELECT DISTINCT other.user_id::text AS user_id
+      FROM members mine
+      JOIN members other ON other.conversation_id = mine.conversation_id
+     WHERE mine.user_id = ${userId}::uuid AND other.user_id <> ${userId}::uuid`;
+  return rows.map((r) => r.user_id);
+}

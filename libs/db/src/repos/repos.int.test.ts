@@ -4,6 +4,7 @@ import { createTestDatabase, createTestUser, testClientId, type TestDatabase } f
 import { createMessageWriter } from '../writer/message-writer.ts';
 import {
   addMembers,
+  contactIdsOf,
   conversationIdsOfUser,
   createGroupConversation,
   isMember,
@@ -106,6 +107,15 @@ describe('conversations', () => {
     });
     const summary = await getConversation(db, conversationId, owner.id);
     expect(summary).toMatchObject({ id: conversationId, kind: 'group', title: 'Team', lastSeq: 0, lastMessage: null });
+  });
+
+  it('finds contacts: everyone sharing a conversation, each once, never yourself or strangers', async () => {
+    const [me, a, b, stranger] = await Promise.all(['ct', 'ct', 'ct', 'ct'].map((p) => createTestUser(db, p)));
+    if (!me || !a || !b || !stranger) throw new Error('fixture');
+    await openDirectConversation(db, me.id, a.id);
+    await createGroupConversation(db, { creatorId: me.id, title: 'Both', memberIds: [a.id, b.id] });
+    expect((await contactIdsOf(db, me.id)).sort()).toEqual([a.id, b.id].sort());
+    expect(await contactIdsOf(db, stranger.id)).toEqual([]);
   });
 
   it('lists conversations by latest activity with preview and unread counts', async () => {
