@@ -1,4 +1,4 @@
-import type { Message, PublicUser } from '@parley/protocol';
+import type { ConnectionState, Message, PublicUser, UserPresence } from '@parley/protocol';
 import { systemClock, type Clock } from './clock.ts';
 import { randomClientId } from './client-id.ts';
 import { Connection, type ClientStatus } from './connection.ts';
@@ -6,10 +6,14 @@ import { Emitter } from './emitter.ts';
 import { ParleyClientError } from './errors.ts';
 import type { ParleyClientEvents } from './events.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
+import { PresenceStore } from './presence-store.ts';
+import { ReadReceipts } from './read-receipts.ts';
 import { READ_FLUSH_DELAY_MS, ReadMarker } from './read-marker.ts';
 import { exponentialBackoff, type ReconnectPolicy } from './reconnect-policy.ts';
 import { ConversationSequencer } from './sequencer.ts';
 import type { WebSocketConstructorLike } from './socket.ts';
+import { TypingSender } from './typing-sender.ts';
+import { TypingTracker } from './typing-tracker.ts';
 
 export const ACK_TIMEOUT_MS = 10_000;
 export const MAX_SEND_ATTEMPTS = 5;
@@ -58,6 +62,20 @@ export interface ParleyClient {
   untrack(conversationId: string): void;
   lastSeq(conversationId: string): number | undefined;
   markRead(conversationId: string, seq: number): void;
+  /** Last known status of a user who shares a conversation with us. */
+  presence(userId: string): UserPresence | undefined;
+  /** This connection's activity as last set (the server assumes 'active' on connect). */
+  readonly activity: ConnectionState;
+  /** Sends presence_set when the state changes; an 'idle' state is re-sent after every hello_ok. */
+  setActivity(state: ConnectionState): void;
+  /** Call with true on each keystroke, false on blur or an empty composer; throttled. */
+  setTyping(conversationId: string, active: boolean): void;
+  /** Other users typing in the conversation, oldest first. */
+  typingUsers(conversationId: string): string[];
+  /** userId -> lastReadSeq of every member seen in read_state frames (a copy). */
+  readStates(conversationId: string): Map<string, number>;
+  /** Merges read positions loaded over HTTP; like frames, a position never moves back. */
+  seedReadStates(conversationId: string, states: Readonly<Record<string, number>>): void;
 }
 
 export function createParleyClient(options: ParleyClientOptions): ParleyClient {
@@ -93,6 +111,19 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     transmit: (conversationId, seq) => connection.send({ type: 'chat_read', conversationId, seq }),
   });
 
+  const presence = new PresenceStore((entry) => events.emit('presence', entry));
+  const receipts = new ReadReceipts();
+  const typingOut = new TypingSender({
+    clock,
+    transmit: (conversationId, active) => isReady() && connection.send({ type: 'typing', conversationId, active }),
+  });
+  const typingIn = new TypingTracker({
+    clock,
+    selfId: () => connection.user?.id,
+    changed: (change) => events.emit('typing', change),
+  });
+  let activity: ConnectionState = 'active';
+
   const connection: Connection = new Connection(
     {
       url: options.url,
@@ -110,11 +141,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         outbox.ready();
         sequencer.resume();
         reads.ready();
+        if (activity === 'idle') connection.send({ type: 'presence_set', state: activity });
         events.emit('ready', frame);
       },
       frame: (frame) => {
         switch (frame.type) {
           case 'chat_message':
+            typingIn.remove(frame.message.conversationId, frame.message.senderId);
             sequencer.receive(frame.message);
             return;
           case 'chat_ack':
@@ -127,12 +160,26 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             return;
           case 'read_state':
             if (frame.userId === connection.user?.id) reads.serverState(frame);
+            receipts.receive(frame);
             events.emit('read_state', frame);
             return;
           case 'conversation_changed':
             // No access any more: a sync would only earn not_member errors.
-            if (frame.change === 'removed') sequencer.untrack(frame.conversationId);
+            if (frame.change === 'removed') {
+              sequencer.untrack(frame.conversationId);
+              typingIn.forget(frame.conversationId);
+              receipts.forget(frame.conversationId);
+            }
             events.emit('conversation_changed', frame);
+            return;
+          case 'presence':
+            presence.update(frame);
+            return;
+          case 'presence_snapshot':
+            presence.replace(frame.users);
+            return;
+          case 'typing_update':
+            typingIn.update(frame);
             return;
           case 'error':
             if (outbox.handleError(frame)) return;
@@ -145,6 +192,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       disconnected: () => {
         outbox.disconnected();
         sequencer.disconnected();
+        typingOut.disconnected();
+        typingIn.clear();
       },
       closed: (info) => events.emit('closed', info),
     },
@@ -166,7 +215,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     },
     reconnectNow: () => connection.reconnectNow(),
     on: (event, listener) => events.on(event, listener),
-    send: (conversationId, body) => outbox.add(conversationId, body),
+    send: (conversationId, body) => {
+      // Stop first so the others' indicator goes before the message lands. If the body is then
+      // rejected, the next keystroke restarts typing at once (a stop clears the throttle).
+      typingOut.set(conversationId, false);
+      return outbox.add(conversationId, body);
+    },
     retry: (clientId) => outbox.retry(clientId),
     discard: (clientId) => outbox.discard(clientId),
     outbox: (conversationId) => outbox.list(conversationId),
@@ -174,5 +228,20 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     untrack: (conversationId) => sequencer.untrack(conversationId),
     lastSeq: (conversationId) => sequencer.lastSeq(conversationId),
     markRead: (conversationId, seq) => reads.mark(conversationId, seq),
+    presence: (userId) => presence.get(userId),
+    get activity() {
+      return activity;
+    },
+    setActivity: (state) => {
+      if (state === activity) return;
+      activity = state;
+      if (isReady()) connection.send({ type: 'presence_set', state });
+    },
+    setTyping: (conversationId, active) => typingOut.set(conversationId, active),
+    typingUsers: (conversationId) => typingIn.users(conversationId),
+    readStates: (conversationId) => receipts.get(conversationId),
+    seedReadStates: (conversationId, states) => {
+      for (const [userId, seq] of Object.entries(states)) receipts.update(conversationId, userId, seq);
+    },
   };
 }

@@ -1,7 +1,14 @@
-import type { ConversationChangedFrame, HelloOkFrame, Message, ReadStateFrame } from '@parley/protocol';
+import type {
+  ConversationChangedFrame,
+  HelloOkFrame,
+  Message,
+  ReadStateFrame,
+  UserPresence,
+} from '@parley/protocol';
 import type { ClientStatus, ClosedInfo, StatusInfo } from './connection.ts';
 import type { ParleyClientError } from './errors.ts';
 import type { OutboxEntry } from './outbox.ts';
+import type { TypingChange } from './typing-tracker.ts';
 
 export interface ParleyClientEvents {
   status: (status: ClientStatus, info: StatusInfo) => void;
@@ -10,7 +17,12 @@ export interface ParleyClientEvents {
   /** Exactly once per (conversationId, seq), in seq order per conversation. */
   message: (message: Message) => void;
   send_state: (entry: OutboxEntry) => void;
+  /** Any member's read position moved (read receipts), including ours from other tabs. */
   read_state: (frame: ReadStateFrame) => void;
+  /** A user's status changed; also once per snapshot entry that differs from what was known. */
+  presence: (presence: UserPresence) => void;
+  /** The set of other users typing in a conversation changed (start, stop, expiry, disconnect). */
+  typing: (change: TypingChange) => void;
   conversation_changed: (frame: ConversationChangedFrame) => void;
   /** Server error frames not tied to a send, and unparseable frames. Never thrown. */
   error: (error: ParleyClientError) => void;

@@ -17,5 +17,15 @@ export {
   type BackoffOptions,
 } from './reconnect-policy.ts';
 export { READ_FLUSH_DELAY_MS } from './read-marker.ts';
+export { seenBy } from './read-receipts.ts';
+export type { TypingChange } from './typing-tracker.ts';
+export {
+  createActivityMonitor,
+  ACTIVITY_EVENTS,
+  type ActivityMonitor,
+  type ActivityMonitorOptions,
+  type ActivityEventTarget,
+  type ActivityDocument,
+} from './activity-monitor.ts';
 export { systemClock, type Clock, type TimerHandle } from './clock.ts';
 export type { WebSocketLike, WebSocketConstructorLike } from './socket.ts';

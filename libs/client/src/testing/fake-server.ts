@@ -6,6 +6,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_SYNC_PAGE,
   PROTOCOL_VERSION,
+  TYPING_TTL_MS,
   encodeFrame,
   errorFrame,
   parseClientFrame,
@@ -17,6 +18,7 @@ import type {
   Message,
   PublicUser,
   ServerFrame,
+  UserPresence,
 } from '@parley/protocol';
 
 /**
@@ -37,6 +39,14 @@ export interface FakeGatewayOptions {
   syncPageSize?: number;
 }
 
+/**
+ * Presence and typing, as far as one user's sockets can tell:
+ * - after hello_ok it sends `presence_snapshot` with `gateway.presence`;
+ * - `presence_set` is answered with this user's `presence` (idle -> away) to every socket;
+ * - `typing` is forwarded as `typing_update` (TYPING_TTL_MS) to the other sockets.
+ * Other users' presence, typing and reads are scripted with `broadcast`.
+ */
+
 export interface FakeGateway {
   readonly url: string;
   readonly user: PublicUser;
@@ -50,6 +60,8 @@ export interface FakeGateway {
   accepting: boolean;
   /** While false, pings get no pong (and nothing else is sent): a half-dead connection. */
   respondToPings: boolean;
+  /** Sent as `presence_snapshot` right after each hello_ok. */
+  presence: UserPresence[];
   /** Commits a message from another user; `fanOut: false` simulates a lost bus publish. */
   commit(conversationId: string, body: string, options?: { fanOut?: boolean }): Message;
   messages(conversationId: string): Message[];
@@ -61,7 +73,8 @@ export interface FakeGateway {
   close(): Promise<void>;
 }
 
-const OTHER_USER_ID = '00000000-0000-4000-8000-0000000000b0';
+/** Sender of `commit` messages. */
+export const OTHER_USER_ID = '00000000-0000-4000-8000-0000000000b0';
 
 export async function startFakeGateway(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' });
@@ -110,6 +123,7 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     onSend: () => 'commit',
     accepting: true,
     respondToPings: true,
+    presence: [],
     commit(conversationId, body, commitOptions = {}) {
       const message = store1(conversationId, body, OTHER_USER_ID, randomUUID());
       if (commitOptions.fanOut !== false) gateway.broadcast({ type: 'chat_message', message });
@@ -169,6 +183,7 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
           maxFrameBytes: MAX_FRAME_BYTES,
           serverTime: new Date().toISOString(),
         });
+        write(socket, { type: 'presence_snapshot', users: gateway.presence });
         return;
       case 'ping':
         if (gateway.respondToPings) write(socket, { type: 'pong', nonce: frame.nonce });
@@ -195,6 +210,26 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
           userId: user.id,
           lastReadSeq: frame.seq,
         });
+        return;
+      case 'presence_set':
+        gateway.broadcast({
+          type: 'presence',
+          userId: user.id,
+          status: frame.state === 'idle' ? 'away' : 'online',
+          lastSeenAt: null,
+        });
+        return;
+      case 'typing':
+        for (const other of sockets) {
+          if (other === socket) continue;
+          write(other, {
+            type: 'typing_update',
+            conversationId: frame.conversationId,
+            userId: user.id,
+            active: frame.active,
+            expiresInMs: TYPING_TTL_MS,
+          });
+        }
         return;
     }
   };
