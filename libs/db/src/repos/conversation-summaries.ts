@@ -13,6 +13,8 @@ export interface ConversationSummary {
   members: PublicUser[];
   lastSeq: number;
   lastReadSeq: number;
+  /** Every member's read position (userId -> lastReadSeq): read receipts survive a reload. */
+  readStates: Record<string, number>;
   /** lastSeq - lastReadSeq: own messages advance lastReadSeq, so they never count. */
   unreadCount: number;
   lastMessage: (Message & { senderDisplayName: string }) | null;
@@ -49,10 +51,14 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
   ]);
 
   const membersByConversation = new Map<string, PublicUser[]>();
+  const readStatesByConversation = new Map<string, Record<string, number>>();
   for (const member of members) {
     const list = membersByConversation.get(member.conversationId) ?? [];
     list.push(toPublicUser(member.user));
     membersByConversation.set(member.conversationId, list);
+    const reads = readStatesByConversation.get(member.conversationId) ?? {};
+    reads[member.userId] = Number(member.lastReadSeq);
+    readStatesByConversation.set(member.conversationId, reads);
   }
   const lastByConversation = new Map(lastMessages.map((m) => [m.conversationId, m]));
 
@@ -68,6 +74,7 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
         members: membersByConversation.get(conversation.id) ?? [],
         lastSeq,
         lastReadSeq: readSeq,
+        readStates: readStatesByConversation.get(conversation.id) ?? {},
         unreadCount: Math.max(0, lastSeq - readSeq),
         lastMessage: last ? { ...toMessage(last), senderDisplayName: last.sender.displayName } : null,
         lastActivityAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),

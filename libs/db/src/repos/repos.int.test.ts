@@ -151,5 +151,8 @@ describe('conversations', () => {
 
     const bobView = await getConversation(db, older.conversationId, bob.id);
     expect(bobView).toMatchObject({ lastReadSeq: 2, unreadCount: 1 });
+    // Everyone's read position, for "Seen" after a reload.
+    expect(bobView.readStates).toEqual({ [me.id]: 3, [bob.id]: 2 });
+    expect(g?.readStates).toEqual({ [me.id]: 0, [bob.id]: 1, [carol.id]: 2 });
   });
 });
