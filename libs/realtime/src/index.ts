@@ -20,3 +20,23 @@ export {
   type ControlMessage,
 } from './topics.ts';
 export { createTokenBucket, type TokenBucket, type TokenBucketOptions, type TakeResult } from './token-bucket.ts';
+export {
+  PRESENCE_STATUS_RETENTION_MS,
+  type PresenceStore,
+  type PresenceEntry,
+  type PresenceCounts,
+  type SettleResult,
+} from './presence-store.ts';
+export { createMemoryPresenceStore, type MemoryPresenceStoreOptions } from './presence-memory-store.ts';
+export { createRedisPresenceStore, type RedisPresenceStore, type RedisPresenceStoreOptions } from './presence-redis-store.ts';
+export {
+  createPresenceTracker,
+  DEFAULT_PRESENCE_TTL_MS,
+  DEFAULT_PRESENCE_HEARTBEAT_MS,
+  DEFAULT_PRESENCE_SWEEP_MS,
+  DEFAULT_PRESENCE_SWEEP_BATCH,
+  type PresenceTracker,
+  type PresenceTrackerOptions,
+  type PresenceTimers,
+} from './presence-tracker.ts';
+export { createTypingThrottle, type TypingThrottle, type TypingThrottleOptions } from './typing-throttle.ts';
