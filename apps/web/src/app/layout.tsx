@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/auth.css';
 import './styles/shell.css';
 import './styles/chat.css';
+import './styles/presence.css';
 
 export const metadata: Metadata = { title: 'Parley', description: 'Conversations, in real time' };
 export const viewport: Viewport = {

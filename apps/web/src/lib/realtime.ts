@@ -1,11 +1,24 @@
 // The one file that touches @parley/client: the rest of the app imports these names, so an
 // SDK change is fixed here.
-import { createParleyClient, type ClientStatus, type ClosedInfo, type OutboxEntry, type ParleyClient } from '@parley/client';
+import {
+  createActivityMonitor,
+  createParleyClient,
+  seenBy,
+  type ActivityMonitor,
+  type ClientStatus,
+  type ClosedInfo,
+  type OutboxEntry,
+  type ParleyClient,
+  type TypingChange,
+} from '@parley/client';
 import { CLOSE_CODES } from '@parley/protocol';
+
+export { seenBy };
 
 export type RealtimeClient = ParleyClient;
 export type ConnectionStatus = ClientStatus;
 export type PendingSend = OutboxEntry;
+export type TypingUsersChange = TypingChange;
 
 export const CLIENT_NAME = 'parley-web/0.1.0';
 
@@ -26,4 +39,12 @@ export function createRealtimeClient(): RealtimeClient {
 /** The session is gone: go to sign-in instead of showing a reconnect banner. */
 export function isUnauthorizedClose(info: Pick<ClosedInfo, 'code' | 'error'>): boolean {
   return info.error?.reason === 'unauthorized' || info.code === CLOSE_CODES.unauthorized.code;
+}
+
+/**
+ * Reports this tab as idle after IDLE_AFTER_MS without input or while hidden, active again on
+ * input. Browser only, like the client; dispose it with the client.
+ */
+export function startActivityMonitor(client: RealtimeClient): ActivityMonitor {
+  return createActivityMonitor({ target: window, document, onChange: (state) => client.setActivity(state) });
 }

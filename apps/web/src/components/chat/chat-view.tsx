@@ -1,18 +1,23 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { applyReadPosition, conversationTitle } from '../../lib/conversation-list.ts';
 import { buildLogItems } from '../../lib/log-items.ts';
+import { latestReceipt } from '../../lib/read-receipt.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useAttention } from '../../lib/use-attention.ts';
 import { useApi } from '../providers.tsx';
+import { PresenceStatus } from '../presence-status.tsx';
 import { useRealtime } from '../shell/realtime-provider.tsx';
+import { useReadStates } from '../shell/use-presence.ts';
 import { Composer } from './composer.tsx';
 import { MembersPanel } from './members-panel.tsx';
 import { MessageLog } from './message-log.tsx';
+import { ReadReceipt } from './read-receipt.tsx';
+import { TypingIndicator } from './typing-indicator.tsx';
 import { useConversationMessages } from './use-conversation-messages.ts';
 
 export function ChatView({ conversationId }: { conversationId: string }) {
@@ -32,6 +37,19 @@ export function ChatView({ conversationId }: { conversationId: string }) {
 
   const members = useMemo(() => new Map((conversation.data?.members ?? []).map((m) => [m.id, m] as const)), [conversation.data]);
   const items = useMemo(() => buildLogItems(history.messages, history.pending, meId), [history.messages, history.pending, meId]);
+  const kind = conversation.data?.kind ?? 'direct';
+  const readStates = useReadStates(conversationId, conversation.data?.readStates);
+  const receipt = useMemo(() => {
+    const found = latestReceipt(history.messages, meId, readStates);
+    if (found === null) return null;
+    const names = found.readerIds.map((id) => members.get(id)?.displayName ?? 'Former member');
+    return { seq: found.seq, content: <ReadReceipt kind={kind} readerNames={names} /> };
+  }, [history.messages, meId, readStates, members, kind]);
+
+  // Our typing indicator: on while the composer has text, off when cleared, blurred, sent
+  // (the SDK stops it on send) or when we leave the conversation.
+  const setTyping = useCallback((active: boolean) => client?.setTyping(conversationId, active), [client, conversationId]);
+  useEffect(() => () => client?.setTyping(conversationId, false), [client, conversationId]);
 
   // Read position follows what is on screen while the tab has the user's attention.
   const lastSeq = history.messages[history.messages.length - 1]?.seq ?? 0;
@@ -56,7 +74,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   }
 
   const title = conversation.data ? conversationTitle(conversation.data, meId) : '';
-  const isGroup = conversation.data?.kind === 'group';
+  const isGroup = kind === 'group';
+  const other = isGroup ? undefined : conversation.data?.members.find((m) => m.id !== meId);
   return (
     <div className="chat">
       <header className="chat-header">
@@ -66,6 +85,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
         <div className="chat-title">
           <h1>{title || '\u00a0'}</h1>
           {isGroup ? <p className="muted">{conversation.data?.members.length ?? 0} members</p> : null}
+          {other !== undefined ? (
+            <p className="chat-presence">
+              <PresenceStatus userId={other.id} />
+            </p>
+          ) : null}
         </div>
         {isGroup ? (
           <button type="button" className="button button-quiet" aria-expanded={membersOpen} onClick={() => setMembersOpen((o) => !o)}>
@@ -91,9 +115,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
               olderFailed={history.olderFailed}
               onLoadOlder={() => void history.loadOlder()}
               onRetry={history.retry}
+              receipt={receipt}
             />
           )}
-          <Composer onSend={history.send} disabled={client === null} placeholder={title ? `Message ${title}` : 'Write a message'} />
+          <TypingIndicator conversationId={conversationId} members={members} />
+          <Composer onSend={history.send} onTypingChange={setTyping} disabled={client === null} placeholder={title ? `Message ${title}` : 'Write a message'} />
         </div>
         {isGroup && membersOpen && conversation.data && me ? (
           <MembersPanel conversation={conversation.data} me={me} onClose={() => setMembersOpen(false)} />

@@ -6,10 +6,12 @@ interface Props {
   onSend: (body: string) => void;
   disabled?: boolean;
   placeholder: string;
+  /** true on every keystroke that leaves text, false when emptied or blurred (throttled by the SDK). */
+  onTypingChange?: (active: boolean) => void;
 }
 
 /** Enter sends, Shift+Enter breaks the line; the counter shows near the length limit. */
-export function Composer({ onSend, disabled = false, placeholder }: Props) {
+export function Composer({ onSend, disabled = false, placeholder, onTypingChange }: Props) {
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -54,7 +56,11 @@ export function Composer({ onSend, disabled = false, placeholder }: Props) {
           placeholder={placeholder}
           rows={1}
           value={body}
-          onChange={(e) => setBody(e.target.value)}
+          onChange={(e) => {
+            setBody(e.target.value);
+            onTypingChange?.(e.target.value.trim() !== '');
+          }}
+          onBlur={() => onTypingChange?.(false)}
           onKeyDown={onKeyDown}
         />
         <button type="submit" className="button button-primary" disabled={!limits.canSend || disabled}>

@@ -7,6 +7,7 @@ import { apiErrorInfo } from '../../lib/api-errors.ts';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { Avatar } from '../avatar.tsx';
+import { PresenceStatus } from '../presence-status.tsx';
 import { UserSearch } from '../conversations/user-search.tsx';
 import { useApi } from '../providers.tsx';
 
@@ -65,7 +66,10 @@ export function MembersPanel({ conversation, me, onClose }: Props) {
             <Avatar name={member.displayName} id={member.id} size="small" />
             <span className="person-names">
               <span className="person-name">{member.id === me.id ? `${member.displayName} (you)` : member.displayName}</span>
-              <span className="person-handle">@{member.handle}</span>
+              <span className="person-meta">
+                <span className="person-handle">@{member.handle}</span>
+                {member.id === me.id ? null : <PresenceStatus userId={member.id} />}
+              </span>
             </span>
             {member.id === me.id ? null : (
               <button type="button" className="button button-small button-quiet" disabled={busy} aria-label={`Remove ${member.displayName}`} onClick={() => void remove(member)}>

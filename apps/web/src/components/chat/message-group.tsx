@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { formatClockTime, formatFullTime } from '../../lib/format-time.ts';
 import type { LogItem } from '../../lib/log-items.ts';
@@ -8,10 +9,12 @@ interface Props {
   group: MessageGroup<LogItem>;
   sender: PublicUser | undefined;
   onRetry: (clientId: string) => void;
+  /** Shown under the message with this seq ("Seen"). */
+  receipt?: { seq: number; content: ReactNode } | null | undefined;
 }
 
 /** One burst from one sender: a header (avatar, name, time), then one article per message. */
-export function MessageGroupView({ group, sender, onRetry }: Props) {
+export function MessageGroupView({ group, sender, onRetry, receipt }: Props) {
   const name = sender?.displayName ?? 'Former member';
   const own = group.items[0]?.own ?? false;
   return (
@@ -36,6 +39,7 @@ export function MessageGroupView({ group, sender, onRetry }: Props) {
                 </button>
               </span>
             ) : null}
+            {receipt != null && item.seq === receipt.seq ? receipt.content : null}
           </article>
         ))}
       </div>

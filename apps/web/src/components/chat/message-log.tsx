@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import type { LogItem } from '../../lib/log-items.ts';
 import { groupMessages } from '../../lib/message-groups.ts';
@@ -14,6 +14,7 @@ interface Props {
   olderFailed: boolean;
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
+  receipt?: { seq: number; content: ReactNode } | null;
 }
 
 interface Snapshot {
@@ -26,7 +27,7 @@ interface Snapshot {
  * The scrolling message log. Older pages are prepended without moving what the reader sees;
  * new messages keep the view at the bottom only if it was already there (or you just sent).
  */
-export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry }: Props) {
+export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, receipt }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<Snapshot | null>(null);
@@ -54,6 +55,13 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
     // A short first page may not fill the view: keep loading until it scrolls.
     if (hasMore && shouldLoadOlder(el)) loadOlderRef.current();
   }, [items, hasMore]);
+
+  // A receipt appearing under the last message grows the log: keep it in view if we were at the bottom.
+  const receiptSeq = receipt?.seq;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el !== null && receiptSeq !== undefined && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [receiptSeq]);
 
   // The mobile keyboard or a window resize shrinks the view: stay pinned to the bottom.
   useEffect(() => {
@@ -91,7 +99,7 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
         </div>
       )}
       {groups.map((group) => (
-        <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} />
+        <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} receipt={receipt} />
       ))}
     </div>
   );

@@ -1,24 +1,14 @@
 'use client';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { conversationTitle, previewText } from '../../lib/conversation-list.ts';
 import { formatFullTime, formatRelativeTime } from '../../lib/format-time.ts';
+import { useNow } from '../../lib/use-now.ts';
 import { Avatar } from '../avatar.tsx';
+import { PresenceStatus } from '../presence-status.tsx';
 
 /** Relative times ("5 min") are re-rendered on this cadence. */
 const CLOCK_TICK_MS = 30_000;
-
-function useNow(): Date | null {
-  // null on the server render and first client render, so the HTML matches (no hydration diff).
-  const [now, setNow] = useState<Date | null>(null);
-  useEffect(() => {
-    setNow(new Date());
-    const timer = setInterval(() => setNow(new Date()), CLOCK_TICK_MS);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
 
 interface Props {
   conversations: ConversationSummary[];
@@ -27,12 +17,13 @@ interface Props {
 }
 
 export function ConversationList({ conversations, meId, activeId }: Props) {
-  const now = useNow();
+  const now = useNow(CLOCK_TICK_MS);
   return (
     <ul className="conversation-list" aria-label="Conversations">
       {conversations.map((c) => {
         const title = conversationTitle(c, meId);
         const descId = `conv-desc-${c.id}`;
+        const presenceId = `conv-presence-${c.id}`;
         const other = c.kind === 'direct' ? c.members.find((m) => m.id !== meId) : undefined;
         const active = c.id === activeId;
         return (
@@ -41,13 +32,15 @@ export function ConversationList({ conversations, meId, activeId }: Props) {
               href={`/c/${c.id}`}
               className={`conversation-item${active ? ' is-active' : ''}${c.unreadCount > 0 ? ' is-unread' : ''}`}
               aria-label={title}
-              aria-describedby={descId}
+              // The status (direct only) is read before the preview; a missing id is ignored.
+              aria-describedby={other === undefined ? descId : `${presenceId} ${descId}`}
               aria-current={active ? 'page' : undefined}
             >
               <Avatar name={title} id={other?.id ?? c.id} />
               <span className="conversation-text">
                 <span className="conversation-row">
                   <span className="conversation-title">{title}</span>
+                  {other !== undefined ? <PresenceStatus userId={other.id} id={presenceId} className="conversation-presence" /> : null}
                   {now !== null ? (
                     <time className="conversation-time" dateTime={c.lastActivityAt} title={formatFullTime(c.lastActivityAt)}>
                       {formatRelativeTime(c.lastActivityAt, now)}

@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { Avatar } from '../avatar.tsx';
+import { PresenceStatus } from '../presence-status.tsx';
 import { useApi } from '../providers.tsx';
 
 /** Wait this long after the last keystroke before asking the server. */
@@ -65,7 +66,10 @@ export function UserSearch({ exclude, action, autoFocus }: Props) {
                 <Avatar name={user.displayName} id={user.id} size="small" />
                 <span className="person-names">
                   <span className="person-name">{user.displayName}</span>
-                  <span className="person-handle">@{user.handle}</span>
+                  <span className="person-meta">
+                    <span className="person-handle">@{user.handle}</span>
+                    <PresenceStatus userId={user.id} />
+                  </span>
                 </span>
                 {action(user)}
               </li>

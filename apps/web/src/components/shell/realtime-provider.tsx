@@ -1,6 +1,6 @@
 'use client';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { createRealtimeClient, isUnauthorizedClose, type ConnectionStatus, type RealtimeClient } from '../../lib/realtime.ts';
+import { createRealtimeClient, isUnauthorizedClose, startActivityMonitor, type ConnectionStatus, type RealtimeClient } from '../../lib/realtime.ts';
 
 interface RealtimeValue {
   client: RealtimeClient | null;
@@ -26,9 +26,12 @@ export function RealtimeProvider({ children, onUnauthorized }: { children: React
     // Back online: skip the rest of the backoff instead of waiting it out.
     const onOnline = () => client.reconnectNow();
     window.addEventListener('online', onOnline);
+    // Before connect, so an already hidden tab says 'idle' right after hello_ok.
+    const activity = startActivityMonitor(client);
     setValue({ client, status: client.status, hasBeenOpen: false });
     client.connect();
     return () => {
+      activity.dispose();
       window.removeEventListener('online', onOnline);
       offStatus();
       offClosed();
