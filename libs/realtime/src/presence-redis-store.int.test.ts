@@ -1,5 +1,5 @@
 import type { UserPresence } from '@parley/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPresenceTracker, type PresenceTracker } from './presence-tracker.ts';
 import { createRedisPresenceStore, type RedisPresenceStore } from './presence-redis-store.ts';
 import { createCrashableTimers, type CrashableTimers } from './testing/crashable-timers.ts';
@@ -63,7 +63,8 @@ describe.skipIf(skip)('redis presence store against a real Redis', () => {
   describe('two nodes', () => {
     const changes: Array<UserPresence & { node: string }> = [];
     const trackers: PresenceTracker[] = [];
-    afterAll(async () => {
+    afterEach(async () => {
+      // Each test's nodes go away with it, so only that test's survivors sweep its users.
       for (const tracker of trackers.splice(0)) await tracker.close();
     });
 
