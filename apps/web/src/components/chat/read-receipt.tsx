@@ -15,7 +15,7 @@ export function ReadReceipt({ kind, readerNames }: Props) {
   const names = joinNames(readerNames);
   const count = `Seen by ${readerNames.length}`;
   return (
-    <p className="message-receipt">
+    <p className="message-receipt is-group">
       <button type="button" className="receipt-button" aria-label={`${count}: ${names}`}>
         {count}
       </button>
