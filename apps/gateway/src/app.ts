@@ -17,6 +17,8 @@ export interface AppOptions {
   sessionTtlMs: number;
   helloTimeoutMs?: number;
   isShuttingDown: () => boolean;
+  /** False while the Redis bus is down (always true with the in-process bus). */
+  busHealthy: () => boolean;
 }
 
 /** Builds the Fastify app: plugins, then API routes. The web UI is registered by the caller. */
@@ -34,7 +36,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // ws closes oversized frames with 1009 before we ever parse them.
     options: { maxPayload: MAX_FRAME_BYTES },
   });
-  registerHealthRoutes(app, options.deps, options.isShuttingDown);
+  registerHealthRoutes(app, options.deps, { isShuttingDown: options.isShuttingDown, busHealthy: options.busHealthy });
   await registerTrpc(app, options);
   registerWsRoute(app, options);
   return app;

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { PRESENCE_GRACE_MS } from '@parley/protocol';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -13,6 +15,10 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(PRESENCE_GRACE_MS),
+  PRESENCE_TTL_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
   DATA_DIR: z.string().default('.data'),
   SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -31,6 +37,14 @@ export interface Config {
   /** External Postgres; when undefined the gateway starts an embedded one under dataDir. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Set for many nodes: fan-out and presence go through Redis. Unset: in-process, one node. */
+  redisUrl: string | undefined;
+  /** Names this node in Redis (presence entries, client names); random when unset. */
+  nodeId: string;
+  /** How long a user with no connection left stays shown online (reloads don't flicker). */
+  presenceGraceMs: number;
+  /** A node's presence entries expire this long after its last heartbeat (crash detection). */
+  presenceTtlMs: number;
   sessionTtlMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Serve the built Next.js UI from webDir on the same origin. */
@@ -58,6 +72,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: explicit ?? (e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : []),
     databaseUrl: e.DATABASE_URL || undefined,
     dataDir: resolve(e.DATA_DIR),
+    redisUrl: e.REDIS_URL || undefined,
+    nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
+    presenceTtlMs: e.PRESENCE_TTL_MS,
     sessionTtlMs: e.SESSION_TTL_DAYS * DAY_MS,
     logLevel: e.LOG_LEVEL,
     serveWeb: e.SERVE_WEB,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db, MessageWriter } from '@parley/db';
-import type { Hub } from '@parley/realtime';
+import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { Metrics } from './http/metrics.ts';
 
 /** Long-lived services the HTTP and WebSocket handlers share; built once in server.ts. */
@@ -8,6 +8,7 @@ export interface GatewayDeps {
   db: Db;
   writer: MessageWriter;
   hub: Hub;
+  presence: PresenceTracker;
   logger: Logger;
   metrics: Metrics;
 }

@@ -1,9 +1,30 @@
 import type { ApiEvents } from '@parley/api';
-import { CLOSE_CODES } from '@parley/protocol';
-import type { Hub } from '@parley/realtime';
+import { CLOSE_CODES, type UserPresence } from '@parley/protocol';
+import type { Hub, PresenceTracker } from '@parley/realtime';
+import type { Logger } from 'pino';
 
 /** Turns API-side changes into hub subscriptions and frames, on every node through the bus. */
-export function createApiEvents(hub: Hub): ApiEvents {
+export function createApiEvents(deps: { hub: Hub; presence: PresenceTracker; logger: Logger }): ApiEvents {
+  const { hub } = deps;
+
+  /** New contacts learn each other's status now, not at their next reconnect. */
+  async function introduce(memberIds: string[], addedUserIds: string[]): Promise<void> {
+    const statuses = new Map<string, UserPresence>(
+      (await deps.presence.statuses(memberIds)).map((p) => [p.userId, p]),
+    );
+    const added = new Set(addedUserIds);
+    for (const newcomer of addedUserIds) {
+      for (const memberId of memberIds) {
+        if (memberId === newcomer) continue;
+        const ofMember = statuses.get(memberId);
+        if (ofMember) hub.publishToUser(newcomer, { type: 'presence', ...ofMember });
+        const ofNewcomer = statuses.get(newcomer);
+        // Between two newcomers, each direction is covered by the loop above.
+        if (ofNewcomer && !added.has(memberId)) hub.publishToUser(memberId, { type: 'presence', ...ofNewcomer });
+      }
+    }
+  }
+
   return {
     conversationChanged({ conversationId, memberIds, addedUserIds, removedUserIds }) {
       for (const userId of addedUserIds) hub.joinConversation(userId, conversationId);
@@ -14,6 +35,11 @@ export function createApiEvents(hub: Hub): ApiEvents {
       }
       for (const userId of removedUserIds) {
         hub.publishToUser(userId, { type: 'conversation_changed', conversationId, change: 'removed' });
+      }
+      if (addedUserIds.length > 0) {
+        introduce(memberIds, addedUserIds).catch((error: unknown) =>
+          deps.logger.error({ err: error, conversationId }, 'presence introduction failed'),
+        );
       }
     },
     sessionRevoked(sessionId) {

@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createDb, createMessageWriter, migrate, startEmbeddedPostgres } from '@parley/db';
-import { createHub, createInProcessBus } from '@parley/realtime';
+import {
+  createHub,
+  createInProcessBus,
+  createMemoryPresenceStore,
+  createPresenceTracker,
+  createRedisBus,
+  createRedisPresenceStore,
+  type Bus,
+  type PresenceStore,
+} from '@parley/realtime';
 import { CLOSE_CODES } from '@parley/protocol';
 import { buildApp } from './app.ts';
 import { defaultOrigins, type Config } from './config.ts';
@@ -11,6 +20,7 @@ import type { GatewayDeps } from './deps.ts';
 import { createApiEvents } from './events.ts';
 import { createMetrics } from './http/metrics.ts';
 import { registerWeb } from './http/web.ts';
+import { createPresenceAnnouncer } from './presence.ts';
 
 export interface RunningServer {
   url: string;
@@ -51,22 +61,35 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cleanups.push(() => db.close());
     const writer = createMessageWriter(db);
     cleanups.push(() => writer.close());
-    const bus = createInProcessBus({ logger });
+    const { bus, store, health } = await connectScaleOut(config, logger);
     cleanups.push(() => bus.close());
+    cleanups.push(() => store.close());
     const hub = createHub({ bus, logger });
     cleanups.push(() => hub.close());
-    const deps: GatewayDeps = { db, writer, hub, logger, metrics: createMetrics({ hub, writer }) };
+    const presence = createPresenceTracker({
+      store,
+      nodeId: config.nodeId,
+      graceMs: config.presenceGraceMs,
+      ttlMs: config.presenceTtlMs,
+      // Three heartbeats per TTL: one lost refresh never expires a live connection.
+      heartbeatMs: Math.floor(config.presenceTtlMs / 3),
+      logger,
+      onChange: createPresenceAnnouncer({ db, hub, logger }),
+    });
+    cleanups.push(() => presence.close());
+    const deps: GatewayDeps = { db, writer, hub, presence, logger, metrics: createMetrics({ hub, writer }) };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();
     const app = await buildApp({
       deps,
-      events: createApiEvents(hub),
+      events: createApiEvents({ hub, presence, logger }),
       allowedOrigins,
       secureCookies: config.publicUrl?.startsWith('https:') ?? false,
       sessionTtlMs: config.sessionTtlMs,
       helloTimeoutMs: options.helloTimeoutMs,
       isShuttingDown: () => shuttingDown,
+      busHealthy: health,
     });
     cleanups.push(() => app.close());
     if (config.serveWeb) cleanups.push(await registerWeb(app, config.webDir));
@@ -86,3 +109,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw error;
   }
 }
+
+/**
+ * One node: in-process bus and in-memory presence. Many nodes (REDIS_URL): both in Redis.
+ * A Redis that is down at start is not fatal: /readyz reports it and the bus recovers by itself.
+ */
+async function connectScaleOut(
+  config: Config,
+  logger: Logger,
+): Promise<{ bus: Bus; store: PresenceStore; health: () => boolean }> {
+  if (!config.redisUrl) {
+    return { bus: createInProcessBus({ logger }), store: createMemoryPresenceStore(), health: () => true };
+  }
+  const bus = createRedisBus({ url: config.redisUrl, logger, connectionName: `parley-${config.nodeId}` });
+  await bus.waitUntilHealthy(REDIS_START_TIMEOUT_MS).catch(() => logger.error('Redis not reachable yet; /readyz stays 503 until it is'));
+  const store = createRedisPresenceStore({ url: config.redisUrl, logger });
+  return { bus, store, health: () => bus.health().ok };
+}
+
+const REDIS_START_TIMEOUT_MS = 5000;

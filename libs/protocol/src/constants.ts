@@ -21,3 +21,18 @@ export const HELLO_TIMEOUT_MS = 10_000;
  * (no pong, no frame) for a whole interval. Clients may also send `ping` frames to measure RTT.
  */
 export const HEARTBEAT_INTERVAL_MS = 25_000;
+
+/** While typing, a client re-sends `typing {active:true}` at most this often. */
+export const TYPING_REFRESH_MS = 3000;
+
+/** A typing indicator disappears by itself this long after its last refresh. */
+export const TYPING_TTL_MS = 6000;
+
+/** The server forwards at most one typing frame per conversation per connection this often. */
+export const TYPING_MIN_INTERVAL_MS = 1000;
+
+/** A tab with no input for this long (or hidden) reports itself `idle`. */
+export const IDLE_AFTER_MS = 3 * 60_000;
+
+/** A user whose last connection went away is shown offline only after this grace (reloads don't flicker). */
+export const PRESENCE_GRACE_MS = 8000;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { MAX_SYNC_PAGE } from './constants.ts';
 import { ERROR_CODE_LIST } from './errors.ts';
 import {
+  ConnectionStateSchema,
+  UserPresenceSchema,
   ClientIdSchema,
   IdSchema,
   MessageBodySchema,
@@ -47,12 +49,27 @@ export const ChatReadFrameSchema = z.object({
   seq: SeqSchema,
 });
 
+/** This connection's activity: `idle` after IDLE_AFTER_MS without input, or while hidden. */
+export const PresenceSetFrameSchema = z.object({
+  type: z.literal('presence_set'),
+  state: ConnectionStateSchema,
+});
+
+/** `active: true` while typing (re-sent every TYPING_REFRESH_MS); `false` when stopped. */
+export const TypingFrameSchema = z.object({
+  type: z.literal('typing'),
+  conversationId: IdSchema,
+  active: z.boolean(),
+});
+
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   HelloFrameSchema,
   PingFrameSchema,
   ChatSendFrameSchema,
   ChatSyncFrameSchema,
   ChatReadFrameSchema,
+  PresenceSetFrameSchema,
+  TypingFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -62,6 +79,8 @@ export type HelloFrame = z.infer<typeof HelloFrameSchema>;
 export type ChatSendFrame = z.infer<typeof ChatSendFrameSchema>;
 export type ChatSyncFrame = z.infer<typeof ChatSyncFrameSchema>;
 export type ChatReadFrame = z.infer<typeof ChatReadFrameSchema>;
+export type PresenceSetFrame = z.infer<typeof PresenceSetFrameSchema>;
+export type TypingFrame = z.infer<typeof TypingFrameSchema>;
 
 // ---------------------------------------------------------------- server -> client
 
@@ -104,6 +123,7 @@ export const ChatSyncResultFrameSchema = z.object({
   hasMore: z.boolean(),
 });
 
+/** Someone's read position moved. Sent to every member's sockets (read receipts, badges). */
 export const ReadStateFrameSchema = z.object({
   type: z.literal('read_state'),
   conversationId: IdSchema,
@@ -116,6 +136,27 @@ export const ConversationChangedFrameSchema = z.object({
   conversationId: IdSchema,
   /** added: you became a member; removed: you are no longer one; updated: title or members changed. */
   change: z.enum(['added', 'removed', 'updated']),
+});
+
+/** A user's aggregated status changed. Sent to users who share a conversation with them. */
+export const PresenceFrameSchema = z.object({
+  type: z.literal('presence'),
+  ...UserPresenceSchema.shape,
+});
+
+/** Sent right after hello_ok: the status of everyone who shares a conversation with you. */
+export const PresenceSnapshotFrameSchema = z.object({
+  type: z.literal('presence_snapshot'),
+  users: z.array(UserPresenceSchema),
+});
+
+/** Someone started or stopped typing. Without a refresh it lapses after `expiresInMs`. */
+export const TypingUpdateFrameSchema = z.object({
+  type: z.literal('typing_update'),
+  conversationId: IdSchema,
+  userId: IdSchema,
+  active: z.boolean(),
+  expiresInMs: z.number().int().nonnegative(),
 });
 
 export const ErrorFrameSchema = z.object({
@@ -136,6 +177,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ChatSyncResultFrameSchema,
   ReadStateFrameSchema,
   ConversationChangedFrameSchema,
+  PresenceFrameSchema,
+  PresenceSnapshotFrameSchema,
+  TypingUpdateFrameSchema,
   ErrorFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
@@ -147,4 +191,7 @@ export type ChatMessageFrame = z.infer<typeof ChatMessageFrameSchema>;
 export type ChatSyncResultFrame = z.infer<typeof ChatSyncResultFrameSchema>;
 export type ReadStateFrame = z.infer<typeof ReadStateFrameSchema>;
 export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSchema>;
+export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;
+export type PresenceSnapshotFrame = z.infer<typeof PresenceSnapshotFrameSchema>;
+export type TypingUpdateFrame = z.infer<typeof TypingUpdateFrameSchema>;
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;

@@ -58,3 +58,19 @@ export const PublicUserSchema = z.object({
   displayName: z.string(),
 });
 export type PublicUser = z.infer<typeof PublicUserSchema>;
+
+/** One connection's activity, reported by the client. */
+export const ConnectionStateSchema = z.enum(['active', 'idle']);
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
+
+/** A user's status over all their connections: online if any is active, away if all idle. */
+export const PresenceStatusSchema = z.enum(['online', 'away', 'offline']);
+export type PresenceStatus = z.infer<typeof PresenceStatusSchema>;
+
+export const UserPresenceSchema = z.object({
+  userId: IdSchema,
+  status: PresenceStatusSchema,
+  /** When the user was last connected; null while online/away or if never seen. */
+  lastSeenAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type UserPresence = z.infer<typeof UserPresenceSchema>;

@@ -6,6 +6,7 @@ import {
   HEARTBEAT_INTERVAL_MS,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
+  TYPING_TTL_MS,
   encodeFrame,
   errorFrame,
   errorFrameFrom,
@@ -16,11 +17,13 @@ import {
   type ChatSyncFrame,
   type ClientFrame,
   type HelloFrame,
+  type PresenceSetFrame,
   type ServerFrame,
+  type TypingFrame,
 } from '@parley/protocol';
-import { conversationIdsOfUser, isMember, markRead, messagesAfter } from '@parley/db';
+import { contactIdsOf, conversationIdsOfUser, isMember, markRead, messagesAfter } from '@parley/db';
 import type { ResolvedSession } from '@parley/api';
-import { createTokenBucket, type HubSocket } from '@parley/realtime';
+import { createTokenBucket, createTypingThrottle, type HubSocket } from '@parley/realtime';
 import type { GatewayDeps } from '../deps.ts';
 import { toHubSocket } from './socket-adapter.ts';
 
@@ -44,12 +47,13 @@ export interface ConnectionContext {
  * Failures answer with an error frame (the socket stays usable) unless they end the session.
  */
 export function handleConnection({ ws, deps, session, sessionStillActive, helloTimeoutMs }: ConnectionContext): void {
-  const { hub, writer, db, logger, metrics } = deps;
+  const { hub, writer, db, logger, metrics, presence } = deps;
   const user = session.user;
   const hubSocket: HubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: session.id });
   const log = logger.child({ connectionId: hubSocket.id, userId: user.id });
   const sendBucket = createTokenBucket(SEND_RATE);
   const frameBucket = createTokenBucket(FRAME_RATE);
+  const typing = createTypingThrottle();
   // none -> pending (hello being processed) -> ready. Only `ready` sockets get other frames.
   let hello: 'none' | 'pending' | 'ready' = 'none';
   let closed = false;
@@ -94,6 +98,8 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
     }
     if (closed) return void (await hub.detach(hubSocket.id));
     hello = 'ready';
+    await presence.connect(user.id, hubSocket.id, 'active');
+    if (closed) return void (await presence.disconnect(hubSocket.id));
     send({
       type: 'hello_ok',
       protocol: PROTOCOL_VERSION,
@@ -103,6 +109,7 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
       maxFrameBytes: MAX_FRAME_BYTES,
       serverTime: new Date().toISOString(),
     });
+    send({ type: 'presence_snapshot', users: await presence.statuses(await contactIdsOf(db, user.id)) });
   }
 
   async function onSend(frame: ChatSendFrame): Promise<void> {
@@ -118,6 +125,8 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
       body: frame.body,
     });
     send({ type: 'chat_ack', clientId: frame.clientId, message, duplicate });
+    // Sending ends typing in that conversation, for everyone watching.
+    if (typing.activeConversations().includes(frame.conversationId)) publishTyping(frame.conversationId, false);
     // A duplicate was published when first committed; a lost publish is healed by chat_sync.
     if (!duplicate) {
       metrics.messagesCommitted.inc();
@@ -138,7 +147,33 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
   async function onRead(frame: ChatReadFrame): Promise<void> {
     if (!(await isMember(db, frame.conversationId, user.id))) throw new AppError('not_member');
     const lastReadSeq = await markRead(db, { conversationId: frame.conversationId, userId: user.id, seq: frame.seq });
-    hub.publishToUser(user.id, { type: 'read_state', conversationId: frame.conversationId, userId: user.id, lastReadSeq });
+    // Every member hears it: receipts for the others, badges for this user's other tabs.
+    hub.publishToConversation(frame.conversationId, { type: 'read_state', conversationId: frame.conversationId, userId: user.id, lastReadSeq });
+  }
+
+  function publishTyping(conversationId: string, active: boolean): void {
+    if (!active) typing.clear(conversationId);
+    hub.publishToConversation(conversationId, {
+      type: 'typing_update',
+      conversationId,
+      userId: user.id,
+      active,
+      expiresInMs: active ? TYPING_TTL_MS : 0,
+    });
+  }
+
+  async function onTyping(frame: TypingFrame): Promise<void> {
+    // Throttled before the membership query, so a flood costs no database work.
+    if (!typing.accept(frame.conversationId, frame.active)) return;
+    if (!(await isMember(db, frame.conversationId, user.id))) {
+      typing.clear(frame.conversationId);
+      throw new AppError('not_member');
+    }
+    publishTyping(frame.conversationId, frame.active);
+  }
+
+  function onPresenceSet(frame: PresenceSetFrame): Promise<void> {
+    return presence.setState(hubSocket.id, frame.state);
   }
 
   function dispatch(frame: ClientFrame): Promise<void> | void {
@@ -153,6 +188,10 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
         return onSync(frame);
       case 'chat_read':
         return onRead(frame);
+      case 'typing':
+        return onTyping(frame);
+      case 'presence_set':
+        return onPresenceSet(frame);
       default: {
         const unreachable: never = frame;
         throw new Error(`unhandled frame ${JSON.stringify(unreachable)}`);
@@ -194,7 +233,10 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
     clearTimeout(helloTimer);
     clearTimeout(expiryTimer.current);
     clearInterval(heartbeat);
-    if (hello === 'ready') void hub.detach(hubSocket.id);
+    if (hello !== 'ready') return;
+    for (const conversationId of typing.activeConversations()) publishTyping(conversationId, false);
+    void hub.detach(hubSocket.id);
+    presence.disconnect(hubSocket.id).catch((error: unknown) => log.error({ err: error }, 'presence disconnect failed'));
   });
   ws.on('error', (error) => log.warn({ err: error }, 'socket error'));
 }

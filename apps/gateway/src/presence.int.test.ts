@@ -1,0 +1,107 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
+
+const GRACE_MS = 400;
+let h: Harness;
+let alice: TestUser;
+let bob: TestUser;
+let conversationId: string;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { PRESENCE_GRACE_MS: String(GRACE_MS) } });
+  alice = await h.signUp('alice', 'Alice');
+  bob = await h.signUp('bob', 'Bob');
+});
+afterAll(() => h?.close());
+// Each test starts with nobody connected and every grace period over.
+afterEach(async () => {
+  await h.closeSockets();
+  await sleep(GRACE_MS + 200);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('presence, typing and receipts on one node', () => {
+  it('introduces new contacts to each other at once, and only contacts hear presence', async () => {
+    const a = await h.connect(alice);
+    const b = await h.connect(bob);
+    const carol = await h.signUp('carol', 'Carol');
+    const c = await h.connect(carol);
+    // Not contacts yet: the snapshot is empty.
+    expect((await a.next('presence_snapshot')).users).toEqual([]);
+
+    const opened = await h.trpc<{ conversationId: string }>('conversations.openDirect', { userId: bob.user.id }, { cookie: alice.cookie });
+    conversationId = opened.data!.conversationId;
+    expect(await b.next('presence', (f) => f.userId === alice.user.id)).toMatchObject({ status: 'online', lastSeenAt: null });
+    expect(await a.next('presence', (f) => f.userId === bob.user.id)).toMatchObject({ status: 'online' });
+
+    a.send({ type: 'presence_set', state: 'idle' });
+    await b.next('presence', (f) => f.userId === alice.user.id && f.status === 'away');
+    a.send({ type: 'presence_set', state: 'active' });
+    await b.next('presence', (f) => f.userId === alice.user.id && f.status === 'online');
+    // Carol shares no conversation with Alice: she heard none of it.
+    expect(c.frames.filter((f) => f.type === 'presence')).toEqual([]);
+  });
+
+  it('does not flicker offline on a reload within the grace period, and goes offline after it', async () => {
+    const b = await h.connect(bob);
+    const a = await h.connect(alice);
+    await b.next('presence_snapshot');
+    const seen = b.frames.length;
+    // Close every Alice socket, then come back quickly, like a page reload.
+    for (const socket of [a]) socket.close();
+    await a.closed;
+    const again = await h.connect(alice);
+    await sleep(GRACE_MS + 500);
+    const aliceOffline = b.frames.slice(seen).filter((f) => f.type === 'presence' && f.userId === alice.user.id && f.status === 'offline');
+    expect(aliceOffline).toEqual([]);
+    const closedAt = Date.now();
+    again.close();
+    const offline = await b.next('presence', (f) => f.userId === alice.user.id && f.status === 'offline' && b.frames.indexOf(f) >= seen);
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
+    expect(Date.parse(offline.lastSeenAt!)).toBeGreaterThanOrEqual(closedAt - 1000);
+  });
+
+  it('throttles typing floods, refuses non-members, and stops typing on send and disconnect', async () => {
+    const a = await h.connect(alice);
+    const b = await h.connect(bob);
+    const before = b.frames.length;
+    for (let i = 0; i < 30; i++) a.send({ type: 'typing', conversationId, active: true });
+    await b.next('typing_update', (f) => f.userId === alice.user.id && f.active);
+    await sleep(300);
+    const forwarded = b.frames.slice(before).filter((f) => f.type === 'typing_update' && f.active);
+    expect(forwarded).toHaveLength(1);
+
+    a.send({ type: 'chat_send', clientId: 'client-typing-1', conversationId, body: 'done typing' });
+    await b.next('typing_update', (f) => f.userId === alice.user.id && !f.active);
+
+    const mallory = await h.signUp('mallory', 'Mallory');
+    const m = await h.connect(mallory);
+    m.send({ type: 'typing', conversationId, active: true });
+    expect((await m.next('error')).code).toBe('not_member');
+
+    a.send({ type: 'typing', conversationId, active: true });
+    await b.next('typing_update', (f) => f.userId === alice.user.id && f.active && b.frames.indexOf(f) > before + 2);
+    const mark = b.frames.length;
+    a.close();
+    await b.next('typing_update', (f) => f.userId === alice.user.id && !f.active && b.frames.indexOf(f) >= mark);
+  });
+
+  it('sends read receipts to every member, clamping beyond the last seq and never moving back', async () => {
+    const a = await h.connect(alice);
+    const b = await h.connect(bob);
+    a.send({ type: 'chat_send', clientId: 'client-read-1', conversationId, body: 'read me' });
+    const lastSeq = (await a.next('chat_ack')).message.seq;
+
+    b.send({ type: 'chat_read', conversationId, seq: lastSeq + 1000 });
+    const clamped = await a.next('read_state', (f) => f.userId === bob.user.id);
+    expect(clamped.lastReadSeq).toBe(lastSeq);
+
+    const mark = a.frames.length;
+    b.send({ type: 'chat_read', conversationId, seq: 0 });
+    const backwards = await a.next('read_state', (f) => f.userId === bob.user.id && a.frames.indexOf(f) >= mark);
+    expect(backwards.lastReadSeq).toBe(lastSeq);
+    // Bob's own other tabs hear it too (badges agree across tabs).
+    expect((await b.next('read_state', (f) => f.userId === bob.user.id)).lastReadSeq).toBe(lastSeq);
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const READY_PATTERN = /Parley is running at (http:\/\/\S+)/;
+
+export interface NodeProcess {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** SIGKILL: no shutdown code runs, like a crashed machine. */
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a real gateway process (`main.ts`, as `npm start` does), for multi-node tests. */
+export function startNodeProcess(env: Record<string, string>, startTimeoutMs = 60_000): Promise<NodeProcess> {
+  // `node --import tsx` keeps the gateway in ONE process (the tsx CLI would fork a child),
+  // so SIGKILL really kills the node rather than orphaning it.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(ROOT, 'apps/gateway/src/main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.base.json'),
+        NODE_ENV: 'production',
+        PORT: '0',
+        SERVE_WEB: 'false',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  let output = '';
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not start in ${startTimeoutMs} ms:\n${output}`));
+    }, startTimeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = READY_PATTERN.exec(output);
+      if (!match?.[1]) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      const url = match[1];
+      resolveStart({
+        url,
+        port: Number(new URL(url).port),
+        process: child,
+        async kill9() {
+          child.kill('SIGKILL');
+          await exited;
+        },
+        async stop() {
+          if (child.exitCode !== null) return;
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout?.on('data', onData);
+    if (process.env.PARLEY_TEST_NODE_LOGS) child.stdout?.on('data', (c: Buffer) => process.stderr.write(c));
+    if (process.env.PARLEY_TEST_NODE_LOGS) child.stderr?.on('data', (c: Buffer) => process.stderr.write(c));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
