@@ -31,11 +31,12 @@ export default [
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:protocol'] },
+            { sourceTag: 'type:calls', onlyDependOnLibsWithTags: ['type:protocol', 'type:client'] },
             { sourceTag: 'type:realtime', onlyDependOnLibsWithTags: ['type:protocol'] },
             { sourceTag: 'type:db', onlyDependOnLibsWithTags: ['type:protocol'] },
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:db', 'type:protocol'] },
             { sourceTag: 'type:gateway', onlyDependOnLibsWithTags: ['type:api', 'type:db', 'type:realtime', 'type:protocol'] },
-            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client', 'type:protocol', 'type:api'] },
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client', 'type:calls', 'type:protocol', 'type:api'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:client', 'type:protocol', 'type:db', 'type:gateway'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:client', 'type:protocol', 'type:db', 'type:realtime'] },
             { sourceTag: 'scope:browser', onlyDependOnLibsWithTags: ['scope:shared', 'scope:browser'] },
