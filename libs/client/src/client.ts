@@ -1,6 +1,7 @@
 import type { ConnectionState, Message, PublicUser, UserPresence } from '@parley/protocol';
 import { systemClock, type Clock } from './clock.ts';
-import { randomClientId } from './client-id.ts';
+import { createCallApi, type CallApi } from './call-api.ts';
+import { randomClientId, randomUuid } from './client-id.ts';
 import { Connection, type ClientStatus } from './connection.ts';
 import { Emitter } from './emitter.ts';
 import { ParleyClientError } from './errors.ts';
@@ -40,12 +41,19 @@ export interface ParleyClientOptions {
   random?: () => number;
   clock?: Clock;
   newClientId?: () => string;
+  /** Call ids for `callInvite`; default a random v4 UUID. */
+  newCallId?: () => string;
 }
 
-export interface ParleyClient {
+export interface ParleyClient extends CallApi {
   readonly status: ClientStatus;
   /** The signed-in user, from the last hello_ok; null before the first one. */
   readonly user: PublicUser | null;
+  /**
+   * This device's connection id from the current socket's hello_ok (call signaling is addressed
+   * to it). A reconnect gets a new one; null before the first hello_ok and while disconnected.
+   */
+  readonly connectionId: string | null;
   connect(): void;
   /** Closes for good (no reconnect) until `connect()` is called again. Keeps the outbox. */
   close(): void;
@@ -123,6 +131,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     changed: (change) => events.emit('typing', change),
   });
   let activity: ConnectionState = 'active';
+  let connectionId: string | null = null;
+  const calls = createCallApi({
+    send: (frame) => connection.send(frame),
+    isReady,
+    newCallId: options.newCallId ?? randomUuid,
+  });
 
   const connection: Connection = new Connection(
     {
@@ -138,6 +152,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     {
       status: (status, info) => events.emit('status', status, info),
       ready: (frame) => {
+        connectionId = frame.connectionId;
         outbox.ready();
         sequencer.resume();
         reads.ready();
@@ -181,6 +196,15 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
           case 'typing_update':
             typingIn.update(frame);
             return;
+          case 'call_ring':
+            events.emit('call_ring', frame);
+            return;
+          case 'call_update':
+            events.emit('call_update', frame);
+            return;
+          case 'call_signal_in':
+            events.emit('call_signal', frame);
+            return;
           case 'error':
             if (outbox.handleError(frame)) return;
             if (frame.ref === 'chat_sync') sequencer.syncFailed();
@@ -190,6 +214,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       },
       error: (error) => events.emit('error', error),
       disconnected: () => {
+        connectionId = null;
         outbox.disconnected();
         sequencer.disconnected();
         typingOut.disconnected();
@@ -206,6 +231,10 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     get user() {
       return connection.user;
     },
+    get connectionId() {
+      return connectionId;
+    },
+    ...calls,
     connect: () => connection.connect(),
     close: () => {
       connection.close();

@@ -9,6 +9,8 @@ import type { ErrorCode, ErrorFrame } from '@parley/protocol';
  * - `ack_timeout`: a send got no ack in time, twice.
  * - `gave_up`: the reconnect policy stopped retrying.
  * - `invalid_input`: `send` was called with a body the server would reject.
+ * - `offline`: an operation that cannot wait for a reconnect (starting a call) was called while
+ *   the connection was not open.
  */
 export type ParleyClientErrorReason =
   | 'unauthorized'
@@ -17,7 +19,8 @@ export type ParleyClientErrorReason =
   | 'server'
   | 'ack_timeout'
   | 'gave_up'
-  | 'invalid_input';
+  | 'invalid_input'
+  | 'offline';
 
 export class ParleyClientError extends Error {
   override readonly name = 'ParleyClientError';

@@ -1,4 +1,7 @@
 import type {
+  CallRingFrame,
+  CallSignalInFrame,
+  CallUpdateFrame,
   ConversationChangedFrame,
   HelloOkFrame,
   Message,
@@ -24,6 +27,12 @@ export interface ParleyClientEvents {
   /** The set of other users typing in a conversation changed (start, stop, expiry, disconnect). */
   typing: (change: TypingChange) => void;
   conversation_changed: (frame: ConversationChangedFrame) => void;
+  /** Someone calls this device: ring until a call_update says the ringing stopped. */
+  call_ring: (frame: CallRingFrame) => void;
+  /** A call this device rings for or takes part in changed (always the full CallInfo). */
+  call_update: (frame: CallUpdateFrame) => void;
+  /** SDP or ICE relayed from another participant's device. */
+  call_signal: (frame: CallSignalInFrame) => void;
   /** Server error frames not tied to a send, and unparseable frames. Never thrown. */
   error: (error: ParleyClientError) => void;
   closed: (info: ClosedInfo) => void;

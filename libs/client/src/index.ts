@@ -6,6 +6,7 @@ export {
   type ParleyClientOptions,
 } from './client.ts';
 export type { ParleyClientEvents, ParleyClientEventName } from './events.ts';
+export type { CallApi } from './call-api.ts';
 export type { ClientStatus, StatusInfo, ClosedInfo } from './connection.ts';
 export { ParleyClientError, isParleyClientError, type ParleyClientErrorReason } from './errors.ts';
 export type { OutboxEntry, SendState } from './outbox.ts';

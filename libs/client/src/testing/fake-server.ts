@@ -45,6 +45,10 @@ export interface FakeGatewayOptions {
  * - `presence_set` is answered with this user's `presence` (idle -> away) to every socket;
  * - `typing` is forwarded as `typing_update` (TYPING_TTL_MS) to the other sockets.
  * Other users' presence, typing and reads are scripted with `broadcast`.
+ *
+ * Calls: `call_signal` is relayed as `call_signal_in` to the socket whose hello_ok carried
+ * `toConnectionId` (no participation check); other call frames are only recorded in
+ * `received`, and rings and updates are scripted with `broadcast`.
  */
 
 export interface FakeGateway {
@@ -89,6 +93,7 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
   const byClientId = new Map<string, Message>();
   const attempts = new Map<string, number>();
   const sockets = new Set<WebSocket>();
+  const connectionIds = new Map<WebSocket, string>();
   const received: ClientFrame[] = [];
   let connectionCount = 0;
 
@@ -174,11 +179,12 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
           socket.close(CLOSE_CODES.version_unsupported.code, 'version_unsupported');
           return;
         }
+        connectionIds.set(socket, randomUUID());
         write(socket, {
           type: 'hello_ok',
           protocol: PROTOCOL_VERSION,
           user,
-          connectionId: randomUUID(),
+          connectionId: connectionIds.get(socket)!,
           heartbeatIntervalMs: options.heartbeatIntervalMs ?? 25_000,
           maxFrameBytes: MAX_FRAME_BYTES,
           serverTime: new Date().toISOString(),
@@ -231,6 +237,23 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
           });
         }
         return;
+      case 'call_signal':
+        for (const [other, id] of connectionIds) {
+          if (id !== frame.toConnectionId) continue;
+          write(other, {
+            type: 'call_signal_in',
+            callId: frame.callId,
+            fromConnectionId: connectionIds.get(socket) ?? '',
+            fromUserId: user.id,
+            data: frame.data,
+          });
+        }
+        return;
+      case 'call_invite':
+      case 'call_accept':
+      case 'call_decline':
+      case 'call_hangup':
+        return;
     }
   };
 
@@ -246,7 +269,10 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
       return;
     }
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      connectionIds.delete(socket);
+    });
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
       const parsed = parseClientFrame(data.toString());
