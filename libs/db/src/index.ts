@@ -40,6 +40,18 @@ export {
 export { listConversations, getConversation, type ConversationSummary } from './repos/conversation-summaries.ts';
 export { historyPage, messagesAfter, markRead, type MessagePage } from './repos/messages.ts';
 export {
+  createCall,
+  acceptCall,
+  declineCall,
+  leaveCall,
+  expireRingingCalls,
+  getCall,
+  callsOfConnection,
+  liveCallsForUser,
+  toCallInfo,
+  type CallChange,
+} from './repos/calls.ts';
+export {
   createMessageWriter,
   type MessageWriter,
   type MessageWriterOptions,

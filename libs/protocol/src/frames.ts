@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  CallAcceptFrameSchema,
+  CallDeclineFrameSchema,
+  CallHangupFrameSchema,
+  CallInviteFrameSchema,
+  CallRingFrameSchema,
+  CallSignalFrameSchema,
+  CallSignalInFrameSchema,
+  CallUpdateFrameSchema,
+} from './calls.ts';
 import { MAX_SYNC_PAGE } from './constants.ts';
 import { ERROR_CODE_LIST } from './errors.ts';
 import {
@@ -70,6 +80,11 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   ChatReadFrameSchema,
   PresenceSetFrameSchema,
   TypingFrameSchema,
+  CallInviteFrameSchema,
+  CallAcceptFrameSchema,
+  CallDeclineFrameSchema,
+  CallHangupFrameSchema,
+  CallSignalFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -180,6 +195,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
+  CallRingFrameSchema,
+  CallUpdateFrameSchema,
+  CallSignalInFrameSchema,
   ErrorFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

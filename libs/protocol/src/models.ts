@@ -37,7 +37,18 @@ export const PasswordSchema = z
   .min(8, 'A password has at least 8 characters')
   .max(256, 'A password has at most 256 characters');
 
-export const MessageKindSchema = z.enum(['text']);
+/** `text`: a chat message. `call`: a call's outcome, written by the server when it ends. */
+export const MessageKindSchema = z.enum(['text', 'call']);
+
+/** What a `call` message records; `body` is empty for them. */
+export const CallEventSchema = z.object({
+  callId: IdSchema,
+  media: z.enum(['audio', 'video']),
+  endReason: z.enum(['missed', 'declined', 'cancelled', 'completed', 'failed']),
+  /** From answer to end; 0 when never answered. */
+  durationMs: z.number().int().nonnegative(),
+});
+export type CallEvent = z.infer<typeof CallEventSchema>;
 
 export const MessageSchema = z.object({
   id: IdSchema,
@@ -47,6 +58,8 @@ export const MessageSchema = z.object({
   clientId: ClientIdSchema,
   kind: MessageKindSchema,
   body: z.string(),
+  /** Present exactly when kind is `call`. */
+  call: CallEventSchema.optional(),
   /** ISO 8601, set by the database at commit. Display only: order is `seq`. */
   createdAt: z.iso.datetime({ offset: true }),
 });

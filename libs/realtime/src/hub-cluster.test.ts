@@ -55,6 +55,21 @@ describe('hub across two nodes', () => {
     expect(phone.sent).toEqual([encodeFrame(conversationChanged('c1'))]);
   });
 
+  it('publishToSocket on A reaches exactly that device on B, not the same user\'s other devices', async () => {
+    const { nodeA, nodeB, busB } = twoNodes();
+    const laptop = createFakeSocket({ id: 'b1', userId: 'u1', sessionId: 's1' });
+    const phone = createFakeSocket({ id: 'b2', userId: 'u1', sessionId: 's2' });
+    await nodeB.attach(laptop, []);
+    await nodeB.attach(phone, []);
+    nodeA.publishToSocket('b2', conversationChanged('c1'));
+    await flush();
+    expect(phone.sent).toEqual([encodeFrame(conversationChanged('c1'))]);
+    expect(laptop.sent).toEqual([]);
+    await nodeB.detach('b2');
+    await flush();
+    expect(busB.subscriptions(topics.socket('b2'))).toBe(0);
+  });
+
   it('joinConversation on A subscribes the user sockets on B, leave on A unsubscribes them', async () => {
     const { nodeA, nodeB, busB } = twoNodes();
     const joiner = createFakeSocket({ id: 'b1', userId: 'u1', sessionId: 's1' });

@@ -265,7 +265,7 @@ describe('hub on one node', () => {
   it('close unsubscribes everything and refuses new sockets', async () => {
     const { bus, hub, socket } = setup();
     await hub.attach(socket('a', 'u1'), ['c1', 'c2']);
-    expect(bus.liveTopics()).toHaveLength(5);
+    expect(bus.liveTopics()).toHaveLength(6) // user, user-ctl, session, sock, c1, c2;
     await hub.close();
     expect(bus.liveTopics()).toEqual([]);
     await expect(hub.attach(socket('b', 'u2'), [])).rejects.toThrow('hub is closed');

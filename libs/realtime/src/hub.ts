@@ -33,6 +33,8 @@ export interface Hub {
   detach(socketId: string): Promise<void>;
   publishToConversation(conversationId: string, frame: ServerFrame): void;
   publishToUser(userId: string, frame: ServerFrame): void;
+  /** To one socket (device) wherever it is connected: call signaling is addressed per device. */
+  publishToSocket(socketId: string, frame: ServerFrame): void;
   /** Subscribes that user's sockets on every node; telling the client is the caller's job. */
   joinConversation(userId: string, conversationId: string): void;
   leaveConversation(userId: string, conversationId: string): void;
@@ -82,6 +84,10 @@ export function createHub(options: HubOptions): Hub {
   const onConversation = (conversationId: string) => (payload: string) =>
     deliver(byConversation.list(conversationId), payload);
   const onUser = (userId: string) => (payload: string) => deliver(byUser.list(userId), payload);
+  const onSocket = (socketId: string) => (payload: string) => {
+    const entry = sockets.get(socketId);
+    if (entry) deliver([entry], payload);
+  };
   const onUserControl = (userId: string) => (payload: string) =>
     onControl(payload, topics.userControl(userId), (m) => (m.op === 'join' || m.op === 'leave') && m.userId === userId);
   const onSession = (sessionId: string) => (payload: string) =>
@@ -155,6 +161,7 @@ export function createHub(options: HubOptions): Hub {
     entry.conversations.clear();
     if (byUser.remove(socket.userId, entry)) drops.push(topics.user(socket.userId), topics.userControl(socket.userId));
     if (bySession.remove(socket.sessionId, entry)) drops.push(topics.session(socket.sessionId));
+    drops.push(topics.socket(socket.id));
     return Promise.all(drops.map((topic) => subs.drop(topic))).then(() => undefined);
   }
 
@@ -182,6 +189,7 @@ export function createHub(options: HubOptions): Hub {
         subs.ensure(topics.user(socket.userId), onUser(socket.userId)),
         subs.ensure(topics.userControl(socket.userId), onUserControl(socket.userId)),
         subs.ensure(topics.session(socket.sessionId), onSession(socket.sessionId)),
+        subs.ensure(topics.socket(socket.id), onSocket(socket.id)),
         ...[...entry.conversations].map((id) => subs.ensure(topics.conversation(id), onConversation(id))),
       ];
       const results = await Promise.allSettled(pending);
@@ -205,6 +213,11 @@ export function createHub(options: HubOptions): Hub {
     publishToUser(userId, frame) {
       counters.published += 1;
       bus.publish(topics.user(userId), encodeFrame(frame));
+    },
+
+    publishToSocket(socketId, frame) {
+      counters.published += 1;
+      bus.publish(topics.socket(socketId), encodeFrame(frame));
     },
 
     joinConversation(userId, conversationId) {

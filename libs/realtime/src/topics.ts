@@ -10,6 +10,7 @@ import { z } from 'zod';
  * | `parley:user:<userId>`     | one encoded ServerFrame, sent verbatim    | a socket of that user               |
  * | `parley:user-ctl:<userId>` | ControlMessage `join` / `leave`           | a socket of that user               |
  * | `parley:session:<sessId>`  | ControlMessage `close_session`            | a socket of that session            |
+ * | `parley:sock:<socketId>`   | one encoded ServerFrame, sent verbatim    | that socket (call signaling)        |
  *
  * Frames and control messages use separate topics so a frame is forwarded to sockets
  * untouched (encoded once, never re-parsed), while control messages, which make a node act
@@ -23,6 +24,7 @@ export const topics = {
   user: (userId: string) => `${TOPIC_PREFIX}user:${userId}`,
   userControl: (userId: string) => `${TOPIC_PREFIX}user-ctl:${userId}`,
   session: (sessionId: string) => `${TOPIC_PREFIX}session:${sessionId}`,
+  socket: (socketId: string) => `${TOPIC_PREFIX}sock:${socketId}`,
 } as const;
 
 const MAX_CLOSE_REASON_BYTES = 123;

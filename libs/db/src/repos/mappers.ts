@@ -1,4 +1,4 @@
-import type { Message, PublicUser } from '@parley/protocol';
+import { CallEventSchema, type Message, type PublicUser } from '@parley/protocol';
 
 /** Any row carrying a user's public fields (Prisma model or a select of it). */
 export interface UserLike {
@@ -19,6 +19,7 @@ export interface MessageLike {
   clientId: string;
   kind: string;
   body: string;
+  meta?: unknown;
   createdAt: Date | string;
 }
 
@@ -32,6 +33,8 @@ export function toMessage(row: MessageLike): Message {
     clientId: row.clientId,
     kind: row.kind as Message['kind'],
     body: row.body,
+    // Parsed, not cast: meta is JSONB and the wire promises its shape.
+    ...(row.kind === 'call' ? { call: CallEventSchema.parse(row.meta) } : {}),
     createdAt: new Date(row.createdAt).toISOString(),
   };
 }
@@ -45,6 +48,7 @@ export interface MessageRow {
   client_id: string;
   kind: string;
   body: string;
+  meta?: unknown;
   created_at: Date | string;
 }
 
@@ -57,6 +61,7 @@ export function messageFromRow(row: MessageRow): Message {
     clientId: row.client_id,
     kind: row.kind,
     body: row.body,
+    meta: row.meta,
     createdAt: row.created_at,
   });
 }

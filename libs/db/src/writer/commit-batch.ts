@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@parley/protocol';
-import type { Message } from '@parley/protocol';
+import type { CallEvent, Message } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { messageFromRow, type MessageRow } from '../repos/mappers.ts';
 
@@ -9,6 +9,8 @@ export interface SendInput {
   conversationId: string;
   clientId: string;
   body: string;
+  /** Makes this a `call` message (a call's outcome in the history); body is then ''. */
+  call?: CallEvent;
 }
 
 export type SendOutcome = { ok: true; message: Message; duplicate: boolean } | { ok: false; error: AppError };
@@ -18,7 +20,7 @@ const FLUSH_TX_TIMEOUT_MS = 20_000;
 /** How long a flush may wait for a pooled connection. */
 const FLUSH_TX_MAX_WAIT_MS = 10_000;
 
-const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, client_id, kind::text AS kind, body, created_at';
+const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, client_id, kind::text AS kind, body, meta, created_at';
 
 const keyOf = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
 
@@ -111,8 +113,9 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
           return seq;
         });
         const inserted = await tx.$queryRawUnsafe<MessageRow[]>(
-          `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[])
+          `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, meta)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[],
+                                $7::"MessageKind"[], $8::jsonb[])
            RETURNING ${MESSAGE_COLUMNS}`,
           fresh.map(() => randomUUID()),
           fresh.map((i) => inputs[i]?.conversationId),
@@ -120,6 +123,8 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
           fresh.map((i) => inputs[i]?.senderId),
           fresh.map((i) => inputs[i]?.clientId),
           fresh.map((i) => inputs[i]?.body),
+          fresh.map((i) => (inputs[i]?.call ? 'call' : 'text')),
+          fresh.map((i) => (inputs[i]?.call ? JSON.stringify(inputs[i]?.call) : null)),
         );
         const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_id), messageFromRow(row)]));
         for (const index of fresh) {

@@ -91,6 +91,21 @@ describe('message writer', () => {
     ).rejects.toMatchObject({ code: 'not_member' });
   });
 
+  it('stores call events in the same seq as text, with their outcome, once per call', async () => {
+    const sender = users[0]!;
+    const call = { callId: '3f0e9a52-5c1b-4f7e-9a57-0f1c2d3e4a5b', media: 'video' as const, endReason: 'completed' as const, durationMs: 61_000 };
+    const text = await writer.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: 'before the call' });
+    const [first, again] = await Promise.all([
+      writer.submit({ senderId: sender.id, conversationId, clientId: `call-${call.callId}`, body: '', call }),
+      writer.submit({ senderId: sender.id, conversationId, clientId: `call-${call.callId}`, body: '', call }),
+    ]);
+    expect(first.message).toMatchObject({ kind: 'call', body: '', call, seq: text.message.seq + 1 });
+    expect(again.message.id).toBe(first.message.id);
+    expect(text.message.kind).toBe('text');
+    expect(text.message.call).toBeUndefined();
+    expect(await seqRows(conversationId)).toEqual([1, 2]);
+  });
+
   it('commits a burst of 100 concurrent submits in far fewer flushes than rows', async () => {
     const before = writer.stats();
     await Promise.all(

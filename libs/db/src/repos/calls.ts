@@ -1,0 +1,191 @@
+import { AppError, MAX_CALL_PARTICIPANTS, RING_TIMEOUT_MS, type CallEndReason, type CallInfo, type CallMedia } from '@parley/protocol';
+import type { Db } from '../client/create-db.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { isUuid } from './db-errors.ts';
+
+type Tx = Prisma.TransactionClient;
+
+const WITH_PARTICIPANTS = { participants: { orderBy: { joinedAt: 'asc' } } } as const;
+type CallRow = Prisma.CallGetPayload<{ include: typeof WITH_PARTICIPANTS }>;
+
+export function toCallInfo(row: CallRow): CallInfo {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    media: row.media,
+    callerId: row.callerId,
+    state: row.state,
+    participants: row.participants.map((p) => ({ userId: p.userId, connectionId: p.connectionId, joinedAt: p.joinedAt.toISOString() })),
+    startedAt: row.startedAt.toISOString(),
+    answeredAt: row.answeredAt?.toISOString() ?? null,
+    endedAt: row.endedAt?.toISOString() ?? null,
+    endReason: row.endReason,
+  };
+}
+
+/** What a transition did: the call after it, and whether this transition ended it. */
+export interface CallChange {
+  call: CallInfo;
+  ended: boolean;
+}
+
+/** Every call mutation runs here: the row lock makes accept/decline/leave race-free across nodes. */
+async function withLockedCall(db: Db, callId: string, fn: (tx: Tx, row: CallRow) => Promise<void>): Promise<CallChange> {
+  if (!isUuid(callId)) throw new AppError('not_found', 'No such call');
+  return db.prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM calls WHERE id = ${callId}::uuid FOR UPDATE`;
+    if (locked.length === 0) throw new AppError('not_found', 'No such call');
+    const before = await tx.call.findUniqueOrThrow({ where: { id: callId }, include: WITH_PARTICIPANTS });
+    await fn(tx, before);
+    const after = await tx.call.findUniqueOrThrow({ where: { id: callId }, include: WITH_PARTICIPANTS });
+    return { call: toCallInfo(after), ended: before.state !== 'ended' && after.state === 'ended' };
+  });
+}
+
+async function assertMember(tx: Tx | Db['prisma'], conversationId: string, userId: string): Promise<void> {
+  const member = await tx.member.findUnique({ where: { conversationId_userId: { conversationId, userId } } });
+  if (!member) throw new AppError('not_member');
+}
+
+function end(tx: Tx, callId: string, reason: CallEndReason): Promise<unknown> {
+  return tx.call.update({ where: { id: callId }, data: { state: 'ended', endReason: reason, endedAt: new Date() } });
+}
+
+/**
+ * Starts a ringing call with the caller's device as its first participant. Idempotent for a
+ * retried invite (same id, same caller). One live call per conversation: a second invite
+ * while one rings or runs is a conflict (join that one instead).
+ */
+export async function createCall(
+  db: Db,
+  input: { callId: string; conversationId: string; callerId: string; connectionId: string; media: CallMedia },
+): Promise<{ call: CallInfo; created: boolean }> {
+  if (!isUuid(input.callId) || !isUuid(input.conversationId)) throw new AppError('not_found', 'No such conversation');
+  return db.prisma.$transaction(async (tx) => {
+    await assertMember(tx, input.conversationId, input.callerId);
+    // Serialises concurrent invites in one conversation.
+    await tx.$queryRaw`SELECT id FROM conversations WHERE id = ${input.conversationId}::uuid FOR UPDATE`;
+    const existing = await tx.call.findUnique({ where: { id: input.callId }, include: WITH_PARTICIPANTS });
+    if (existing) {
+      if (existing.callerId !== input.callerId) throw new AppError('conflict', 'Call id already used');
+      return { call: toCallInfo(existing), created: false };
+    }
+    const live = await tx.call.findFirst({ where: { conversationId: input.conversationId, state: { in: ['ringing', 'active'] } } });
+    if (live) throw new AppError('conflict', 'A call is already running in this conversation', { callId: live.id });
+    const row = await tx.call.create({
+      data: {
+        id: input.callId,
+        conversationId: input.conversationId,
+        callerId: input.callerId,
+        media: input.media,
+        participants: { create: { userId: input.callerId, connectionId: input.connectionId } },
+      },
+      include: WITH_PARTICIPANTS,
+    });
+    return { call: toCallInfo(row), created: true };
+  });
+}
+
+/**
+ * Takes (or joins) the call on this device. The first device of a callee wins; the same user
+ * accepting again from another device moves the call there (e.g. after a reconnect).
+ */
+export async function acceptCall(
+  db: Db,
+  input: { callId: string; userId: string; connectionId: string },
+): Promise<CallChange & { movedFrom: string | null }> {
+  let movedFrom: string | null = null;
+  const change = await withLockedCall(db, input.callId, async (tx, call) => {
+    await assertMember(tx, call.conversationId, input.userId);
+    if (call.state === 'ended') throw new AppError('conflict', 'The call has ended');
+    const seat = call.participants.find((p) => p.userId === input.userId);
+    if (seat) {
+      movedFrom = seat.connectionId === input.connectionId ? null : seat.connectionId;
+      await tx.callParticipant.update({
+        where: { callId_userId: { callId: call.id, userId: input.userId } },
+        data: { connectionId: input.connectionId },
+      });
+      return;
+    }
+    if (call.participants.length >= MAX_CALL_PARTICIPANTS) {
+      throw new AppError('conflict', `A call holds at most ${MAX_CALL_PARTICIPANTS} people`);
+    }
+    await tx.callParticipant.create({ data: { callId: call.id, userId: input.userId, connectionId: input.connectionId } });
+    if (call.state === 'ringing') {
+      await tx.call.update({ where: { id: call.id }, data: { state: 'active', answeredAt: new Date() } });
+    }
+  });
+  return { ...change, movedFrom };
+}
+
+/** A callee refuses. When every callee has declined a ringing call, it ends `declined`. */
+export async function declineCall(db: Db, input: { callId: string; userId: string }): Promise<CallChange> {
+  return withLockedCall(db, input.callId, async (tx, call) => {
+    await assertMember(tx, call.conversationId, input.userId);
+    if (call.state !== 'ringing' || call.callerId === input.userId) return;
+    const declinedBy = [...new Set([...call.declinedBy, input.userId])];
+    await tx.call.update({ where: { id: call.id }, data: { declinedBy } });
+    const callees = await tx.member.count({ where: { conversationId: call.conversationId, userId: { not: call.callerId } } });
+    if (declinedBy.length >= callees) await end(tx, call.id, 'declined');
+  });
+}
+
+/**
+ * A participant leaves (hang-up, or a device that never came back). The caller leaving a
+ * ringing call cancels it; an answered call ends `completed` when fewer than two remain.
+ * `connectionId`, when given, must still be the user's seat (a stale device can't evict a newer one).
+ */
+export async function leaveCall(db: Db, input: { callId: string; userId: string; connectionId?: string }): Promise<CallChange> {
+  return withLockedCall(db, input.callId, async (tx, call) => {
+    if (call.state === 'ended') return;
+    const seat = call.participants.find((p) => p.userId === input.userId);
+    if (!seat) {
+      await assertMember(tx, call.conversationId, input.userId);
+      return;
+    }
+    if (input.connectionId !== undefined && seat.connectionId !== input.connectionId) return;
+    await tx.callParticipant.delete({ where: { callId_userId: { callId: call.id, userId: input.userId } } });
+    const remaining = call.participants.length - 1;
+    if (call.state === 'ringing' && input.userId === call.callerId) await end(tx, call.id, 'cancelled');
+    else if (call.state === 'active' && remaining < 2) await end(tx, call.id, 'completed');
+  });
+}
+
+/** Ends ringing calls nobody answered in time (`missed`). Any node may run it; rows are skipped if busy. */
+export async function expireRingingCalls(db: Db, ringTimeoutMs: number = RING_TIMEOUT_MS): Promise<CallChange[]> {
+  const due = await db.prisma.$queryRaw<Array<{ id: string }>>`
+    SELECT id::text FROM calls
+     WHERE state = 'ringing' AND started_at < now() - (${ringTimeoutMs} * interval '1 millisecond')`;
+  const changes: CallChange[] = [];
+  for (const { id } of due) {
+    const change = await withLockedCall(db, id, async (tx, call) => {
+      if (call.state === 'ringing') await end(tx, call.id, 'missed');
+    });
+    if (change.ended) changes.push(change);
+  }
+  return changes;
+}
+
+export async function getCall(db: Db, callId: string): Promise<CallInfo | null> {
+  if (!isUuid(callId)) return null;
+  const row = await db.prisma.call.findUnique({ where: { id: callId }, include: WITH_PARTICIPANTS });
+  return row ? toCallInfo(row) : null;
+}
+
+/** Live calls in which this device holds a seat (to schedule its departure when it disconnects). */
+export async function callsOfConnection(db: Db, connectionId: string): Promise<Array<{ callId: string; userId: string }>> {
+  const rows = await db.prisma.callParticipant.findMany({
+    where: { connectionId, call: { state: { in: ['ringing', 'active'] } } },
+    select: { callId: true, userId: true },
+  });
+  return rows;
+}
+
+/** Live (ringing or active) calls in the user's conversations: shown on connect so people can join. */
+export async function liveCallsForUser(db: Db, userId: string): Promise<CallInfo[]> {
+  const rows = await db.prisma.call.findMany({
+    where: { state: { in: ['ringing', 'active'] }, conversation: { members: { some: { userId } } } },
+    include: WITH_PARTICIPANTS,
+  });
+  return rows.map(toCallInfo);
+}
