@@ -15,6 +15,7 @@ export {
   getUsers,
   searchUsers,
   touchLastSeen,
+  lastSeenOf,
   type NewUser,
   type UserWithPassword,
   type SearchUsersInput,

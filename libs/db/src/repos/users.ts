@@ -62,3 +62,14 @@ export async function searchUsers(db: Db, input: SearchUsersInput): Promise<Publ
 export async function touchLastSeen(db: Db, userId: string): Promise<void> {
   await db.prisma.user.updateMany({ where: { id: userId }, data: { lastSeenAt: new Date() } });
 }
+
+/** Stored lastSeenAt (ISO) for those users who have one: the durable fallback for presence. */
+export async function lastSeenOf(db: Db, userIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = userIds.filter(isUuid);
+  if (ids.length === 0) return new Map();
+  const rows = await db.prisma.user.findMany({
+    where: { id: { in: ids }, lastSeenAt: { not: null } },
+    select: { id: true, lastSeenAt: true },
+  });
+  return new Map(rows.flatMap((r) => (r.lastSeenAt ? [[r.id, r.lastSeenAt.toISOString()] as const] : [])));
+}
