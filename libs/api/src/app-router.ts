@@ -1,4 +1,5 @@
 import { authRouter } from './routers/auth.ts';
+import { callsRouter } from './routers/calls.ts';
 import { conversationsRouter } from './routers/conversations.ts';
 import { messagesRouter } from './routers/messages.ts';
 import { usersRouter } from './routers/users.ts';
@@ -9,6 +10,7 @@ export const appRouter = router({
   users: usersRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  calls: callsRouter,
 });
 
 export type AppRouter = typeof appRouter;

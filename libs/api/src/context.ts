@@ -1,5 +1,6 @@
 import type { Db } from '@parley/db';
 import type { PublicUser } from '@parley/protocol';
+import type { IceConfig } from './calls/ice-servers.ts';
 
 /** What the realtime side must hear about from the API; the gateway wires it to the hub. */
 export interface ApiEvents {
@@ -30,4 +31,6 @@ export interface ApiContext {
   csrfOk: boolean;
   userAgent: string | undefined;
   sessionTtlMs: number;
+  /** STUN/TURN servers for calls; the TURN secret stays server-side. */
+  ice: IceConfig;
 }
