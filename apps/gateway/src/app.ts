@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
-import type { ApiEvents } from '@parley/api';
+import type { ApiEvents, IceConfig } from '@parley/api';
 import type { GatewayDeps } from './deps.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import { registerTrpc } from './http/trpc.ts';
@@ -15,6 +15,7 @@ export interface AppOptions {
   allowedOrigins: ReadonlySet<string>;
   secureCookies: boolean;
   sessionTtlMs: number;
+  ice: IceConfig;
   helloTimeoutMs?: number;
   isShuttingDown: () => boolean;
   /** False while the Redis bus is down (always true with the in-process bus). */

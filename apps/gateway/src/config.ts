@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { PRESENCE_GRACE_MS } from '@parley/protocol';
+import type { IceConfig } from '@parley/api';
+import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -19,6 +20,11 @@ const EnvSchema = z.object({
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(PRESENCE_GRACE_MS),
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
+  STUN_URLS: z.string().optional(),
+  TURN_URLS: z.string().optional(),
+  TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
+  CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(RING_TIMEOUT_MS),
   DATA_DIR: z.string().default('.data'),
   SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -45,6 +51,13 @@ export interface Config {
   presenceGraceMs: number;
   /** A node's presence entries expire this long after its last heartbeat (crash detection). */
   presenceTtlMs: number;
+  /**
+   * ICE servers handed to callers. STUN: STUN_URLS, else the TURN hosts (coturn answers STUN
+   * too). No public default: a self-hosted product must not send people's IPs elsewhere.
+   */
+  ice: IceConfig;
+  /** Ringing without an answer ends as a missed call after this long. */
+  ringTimeoutMs: number;
   sessionTtlMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Serve the built Next.js UI from webDir on the same origin. */
@@ -76,11 +89,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,
+    ringTimeoutMs: e.CALL_RING_TIMEOUT_MS,
+    ice: iceConfig(e),
     sessionTtlMs: e.SESSION_TTL_DAYS * DAY_MS,
     logLevel: e.LOG_LEVEL,
     serveWeb: e.SERVE_WEB,
     webDir: resolve(e.WEB_DIR),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+const list = (value: string | undefined) => value?.split(',').map((v) => v.trim()).filter(Boolean) ?? [];
+
+function iceConfig(e: z.infer<typeof EnvSchema>): IceConfig {
+  const turnUrls = list(e.TURN_URLS);
+  if (turnUrls.length > 0 && !e.TURN_SECRET) throw new ConfigError('TURN_URLS is set but TURN_SECRET is not');
+  const stunFromTurn = [...new Set(turnUrls.map((url) => url.replace(/^turns?:/, 'stun:').replace(/\?.*$/, '')))];
+  return {
+    stunUrls: e.STUN_URLS !== undefined ? list(e.STUN_URLS) : stunFromTurn,
+    turn: turnUrls.length > 0 && e.TURN_SECRET ? { urls: turnUrls, secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS } : null,
   };
 }
 

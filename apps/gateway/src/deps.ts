@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db, MessageWriter } from '@parley/db';
 import type { Hub, PresenceTracker } from '@parley/realtime';
+import type { CallService } from './calls/call-service.ts';
 import type { Metrics } from './http/metrics.ts';
 
 /** Long-lived services the HTTP and WebSocket handlers share; built once in server.ts. */
@@ -9,6 +10,7 @@ export interface GatewayDeps {
   writer: MessageWriter;
   hub: Hub;
   presence: PresenceTracker;
+  calls: CallService;
   logger: Logger;
   metrics: Metrics;
 }

@@ -2,15 +2,17 @@ import type { ApiEvents } from '@parley/api';
 import { CLOSE_CODES, type UserPresence } from '@parley/protocol';
 import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { Logger } from 'pino';
+import type { Db } from '@parley/db';
+import { statusesWithLastSeen } from './presence.ts';
 
 /** Turns API-side changes into hub subscriptions and frames, on every node through the bus. */
-export function createApiEvents(deps: { hub: Hub; presence: PresenceTracker; logger: Logger }): ApiEvents {
+export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTracker; logger: Logger }): ApiEvents {
   const { hub } = deps;
 
   /** New contacts learn each other's status now, not at their next reconnect. */
   async function introduce(memberIds: string[], addedUserIds: string[]): Promise<void> {
     const statuses = new Map<string, UserPresence>(
-      (await deps.presence.statuses(memberIds)).map((p) => [p.userId, p]),
+      (await statusesWithLastSeen(deps.db, deps.presence, memberIds)).map((p) => [p.userId, p]),
     );
     const added = new Set(addedUserIds);
     for (const newcomer of addedUserIds) {

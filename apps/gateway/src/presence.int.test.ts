@@ -62,6 +62,19 @@ describe('presence, typing and receipts on one node', () => {
     expect(Date.parse(offline.lastSeenAt!)).toBeGreaterThanOrEqual(closedAt - 1000);
   });
 
+  it('keeps lastSeenAt across a restart that empties the in-memory presence store', async () => {
+    const a = await h.connect(alice);
+    a.close();
+    await a.closed;
+    await sleep(GRACE_MS + 300);
+    await h.restart();
+    const b = await h.connect(bob);
+    const snapshot = await b.next('presence_snapshot');
+    const entry = snapshot.users.find((u) => u.userId === alice.user.id);
+    expect(entry?.status).toBe('offline');
+    expect(entry?.lastSeenAt).not.toBeNull();
+  });
+
   it('throttles typing floods, refuses non-members, and stops typing on send and disconnect', async () => {
     const a = await h.connect(alice);
     const b = await h.connect(bob);

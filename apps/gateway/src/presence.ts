@@ -1,6 +1,6 @@
-import { contactIdsOf, touchLastSeen, type Db } from '@parley/db';
+import { contactIdsOf, lastSeenOf, touchLastSeen, type Db } from '@parley/db';
 import type { UserPresence } from '@parley/protocol';
-import type { Hub } from '@parley/realtime';
+import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { Logger } from 'pino';
 
 /**
@@ -25,4 +25,16 @@ export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger
       });
     queues.set(presence.userId, next);
   };
+}
+
+/**
+ * Statuses for a snapshot. The presence store forgets offline users after a while (and an
+ * in-memory one on restart); the database's lastSeenAt fills those gaps.
+ */
+export async function statusesWithLastSeen(db: Db, presence: PresenceTracker, userIds: readonly string[]): Promise<UserPresence[]> {
+  const statuses = await presence.statuses([...userIds]);
+  const missing = statuses.filter((p) => p.status === 'offline' && p.lastSeenAt === null).map((p) => p.userId);
+  if (missing.length === 0) return statuses;
+  const stored = await lastSeenOf(db, missing);
+  return statuses.map((p) => (p.status === 'offline' && p.lastSeenAt === null ? { ...p, lastSeenAt: stored.get(p.userId) ?? null } : p));
 }

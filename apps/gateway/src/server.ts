@@ -21,6 +21,7 @@ import { createApiEvents } from './events.ts';
 import { createMetrics } from './http/metrics.ts';
 import { registerWeb } from './http/web.ts';
 import { createPresenceAnnouncer } from './presence.ts';
+import { createCallService } from './calls/call-service.ts';
 
 export interface RunningServer {
   url: string;
@@ -77,16 +78,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onChange: createPresenceAnnouncer({ db, hub, logger }),
     });
     cleanups.push(() => presence.close());
-    const deps: GatewayDeps = { db, writer, hub, presence, logger, metrics: createMetrics({ hub, writer }) };
+    const calls = createCallService({ db, hub, writer, logger, ringTimeoutMs: config.ringTimeoutMs });
+    cleanups.push(async () => calls.close());
+    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, metrics: createMetrics({ hub, writer }) };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();
     const app = await buildApp({
       deps,
-      events: createApiEvents({ hub, presence, logger }),
+      events: createApiEvents({ db, hub, presence, logger }),
       allowedOrigins,
       secureCookies: config.publicUrl?.startsWith('https:') ?? false,
       sessionTtlMs: config.sessionTtlMs,
+      ice: config.ice,
       helloTimeoutMs: options.helloTimeoutMs,
       isShuttingDown: () => shuttingDown,
       busHealthy: health,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import { appRouter, resolveSession, type ApiEvents, type AppRouter } from '@parley/api';
+import { appRouter, resolveSession, type ApiContext, type ApiEvents, type AppRouter, type IceConfig } from '@parley/api';
 import type { GatewayDeps } from '../deps.ts';
 import { csrfOk, sessionCookieFor, sessionTokenOf } from './session.ts';
 
@@ -10,6 +10,7 @@ export interface TrpcRouteOptions {
   allowedOrigins: ReadonlySet<string>;
   secureCookies: boolean;
   sessionTtlMs: number;
+  ice: IceConfig;
 }
 
 export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptions): Promise<void> {
@@ -18,7 +19,8 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: async ({ req, res }) => ({
+      // Typed, so a field the API adds to its context fails here at compile time, not at runtime.
+      createContext: async ({ req, res }): Promise<ApiContext> => ({
         db: deps.db,
         events: options.events,
         cookie: sessionCookieFor(res, options.secureCookies),
@@ -26,6 +28,7 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
         csrfOk: csrfOk(req, options.allowedOrigins),
         userAgent: req.headers['user-agent'],
         sessionTtlMs: options.sessionTtlMs,
+        ice: options.ice,
       }),
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error, path }, 'tRPC handler failed');

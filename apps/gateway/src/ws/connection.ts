@@ -20,11 +20,13 @@ import {
   type PresenceSetFrame,
   type ServerFrame,
   type TypingFrame,
+  type UserPresence,
 } from '@parley/protocol';
 import { contactIdsOf, conversationIdsOfUser, isMember, markRead, messagesAfter } from '@parley/db';
 import type { ResolvedSession } from '@parley/api';
 import { createTokenBucket, createTypingThrottle, type HubSocket } from '@parley/realtime';
 import type { GatewayDeps } from '../deps.ts';
+import { statusesWithLastSeen } from '../presence.ts';
 import { toHubSocket } from './socket-adapter.ts';
 
 // Sends: 10/s sustained, bursts of 30 (pasting a few lines quickly is normal).
@@ -32,6 +34,8 @@ const SEND_RATE = { capacity: 30, refillPerSecond: 10 } as const;
 // Any frame: a client over this is misbehaving, not chatting; it is disconnected.
 const FRAME_RATE = { capacity: 200, refillPerSecond: 50 } as const;
 const SYNC_PAGE_DEFAULT = 100;
+// Typing for a conversation we just found the user is not in is refused from memory this long.
+const NOT_MEMBER_CACHE_MS = 5000;
 
 export interface ConnectionContext {
   ws: WebSocket;
@@ -47,13 +51,15 @@ export interface ConnectionContext {
  * Failures answer with an error frame (the socket stays usable) unless they end the session.
  */
 export function handleConnection({ ws, deps, session, sessionStillActive, helloTimeoutMs }: ConnectionContext): void {
-  const { hub, writer, db, logger, metrics, presence } = deps;
+  const { hub, writer, db, logger, metrics, presence, calls } = deps;
   const user = session.user;
   const hubSocket: HubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: session.id });
   const log = logger.child({ connectionId: hubSocket.id, userId: user.id });
+  const actor = { user, connectionId: hubSocket.id };
   const sendBucket = createTokenBucket(SEND_RATE);
   const frameBucket = createTokenBucket(FRAME_RATE);
   const typing = createTypingThrottle();
+  const notMemberUntil = new Map<string, number>();
   // none -> pending (hello being processed) -> ready. Only `ready` sockets get other frames.
   let hello: 'none' | 'pending' | 'ready' = 'none';
   let closed = false;
@@ -80,6 +86,7 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
     }
     clearTimeout(helloTimer);
     hello = 'pending';
+    let snapshot: UserPresence[];
     try {
       const conversationIds = await conversationIdsOfUser(db, user.id);
       await hub.attach(hubSocket, conversationIds);
@@ -91,15 +98,21 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
       if (!(await sessionStillActive())) {
         send(errorFrame('unauthorized', { ref: 'hello' }));
         hubSocket.close(CLOSE_CODES.unauthorized.code, 'signed_out');
+        return await hub.detach(hubSocket.id);
       }
+      await presence.connect(user.id, hubSocket.id, 'active');
+      snapshot = await statusesWithLastSeen(db, presence, await contactIdsOf(db, user.id));
     } catch (error) {
       log.error({ err: error }, 'hello failed');
       hubSocket.close(CLOSE_CODES.internal.code, 'internal');
+      await presence.disconnect(hubSocket.id);
+      return await hub.detach(hubSocket.id);
     }
-    if (closed) return void (await hub.detach(hubSocket.id));
+    if (closed) {
+      await presence.disconnect(hubSocket.id);
+      return await hub.detach(hubSocket.id);
+    }
     hello = 'ready';
-    await presence.connect(user.id, hubSocket.id, 'active');
-    if (closed) return void (await presence.disconnect(hubSocket.id));
     send({
       type: 'hello_ok',
       protocol: PROTOCOL_VERSION,
@@ -109,7 +122,7 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
       maxFrameBytes: MAX_FRAME_BYTES,
       serverTime: new Date().toISOString(),
     });
-    send({ type: 'presence_snapshot', users: await presence.statuses(await contactIdsOf(db, user.id)) });
+    send({ type: 'presence_snapshot', users: snapshot });
   }
 
   async function onSend(frame: ChatSendFrame): Promise<void> {
@@ -163,10 +176,14 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
   }
 
   async function onTyping(frame: TypingFrame): Promise<void> {
+    // Refused recently: answer from memory, so a non-member's flood costs no query either.
+    const refusedUntil = notMemberUntil.get(frame.conversationId);
+    if (refusedUntil !== undefined && refusedUntil > Date.now()) throw new AppError('not_member');
     // Throttled before the membership query, so a flood costs no database work.
     if (!typing.accept(frame.conversationId, frame.active)) return;
     if (!(await isMember(db, frame.conversationId, user.id))) {
       typing.clear(frame.conversationId);
+      notMemberUntil.set(frame.conversationId, Date.now() + NOT_MEMBER_CACHE_MS);
       throw new AppError('not_member');
     }
     publishTyping(frame.conversationId, frame.active);
@@ -192,6 +209,16 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
         return onTyping(frame);
       case 'presence_set':
         return onPresenceSet(frame);
+      case 'call_invite':
+        return calls.invite(actor, frame);
+      case 'call_accept':
+        return calls.accept(actor, frame);
+      case 'call_decline':
+        return calls.decline(actor, frame);
+      case 'call_hangup':
+        return calls.hangup(actor, frame);
+      case 'call_signal':
+        return calls.signal(actor, frame);
       default: {
         const unreachable: never = frame;
         throw new Error(`unhandled frame ${JSON.stringify(unreachable)}`);
@@ -237,6 +264,7 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
     for (const conversationId of typing.activeConversations()) publishTyping(conversationId, false);
     void hub.detach(hubSocket.id);
     presence.disconnect(hubSocket.id).catch((error: unknown) => log.error({ err: error }, 'presence disconnect failed'));
+    calls.connectionClosed(hubSocket.id).catch((error: unknown) => log.error({ err: error }, 'call cleanup failed'));
   });
   ws.on('error', (error) => log.warn({ err: error }, 'socket error'));
 }

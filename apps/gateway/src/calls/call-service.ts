@@ -1,0 +1,178 @@
+import {
+  acceptCall,
+  callsOfConnection,
+  createCall,
+  declineCall,
+  expireRingingCalls,
+  getCall,
+  leaveCall,
+  memberIds,
+  type CallChange,
+  type Db,
+  type MessageWriter,
+} from '@parley/db';
+import {
+  AppError,
+  RING_TIMEOUT_MS,
+  type CallAcceptFrame,
+  type CallDeclineFrame,
+  type CallHangupFrame,
+  type CallInfo,
+  type CallInviteFrame,
+  type CallSignalFrame,
+  type PublicUser,
+} from '@parley/protocol';
+import type { Hub } from '@parley/realtime';
+import type { Logger } from 'pino';
+
+/** A device that dropped mid-call keeps its seat this long, so a reconnect can take it back. */
+export const CALL_RECONNECT_GRACE_MS = 15_000;
+/** How often each node looks for ringing calls whose ring timed out (covers crashed nodes). */
+const RING_SWEEP_MS = 5000;
+
+export interface CallServiceOptions {
+  db: Db;
+  hub: Hub;
+  writer: MessageWriter;
+  logger: Logger;
+  ringTimeoutMs?: number;
+  reconnectGraceMs?: number;
+}
+
+/** Who is acting: the user and the device (socket) the frame came from. */
+export interface CallActor {
+  user: PublicUser;
+  connectionId: string;
+}
+
+export interface CallService {
+  invite(actor: CallActor, frame: CallInviteFrame): Promise<void>;
+  accept(actor: CallActor, frame: CallAcceptFrame): Promise<void>;
+  decline(actor: CallActor, frame: CallDeclineFrame): Promise<void>;
+  hangup(actor: CallActor, frame: CallHangupFrame): Promise<void>;
+  signal(actor: CallActor, frame: CallSignalFrame): Promise<void>;
+  /** The device's socket closed: leave its calls unless it comes back within the grace. */
+  connectionClosed(connectionId: string): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Call lifecycle and signaling. Postgres holds call state (its row lock decides races such as
+ * two devices accepting at once, on any node); the hub carries ring, update and signal frames.
+ */
+export function createCallService(options: CallServiceOptions): CallService {
+  const { db, hub, writer, logger } = options;
+  const ringTimeoutMs = options.ringTimeoutMs ?? RING_TIMEOUT_MS;
+  const graceMs = options.reconnectGraceMs ?? CALL_RECONNECT_GRACE_MS;
+  const timers = new Set<NodeJS.Timeout>();
+
+  function later(ms: number, fn: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn().catch((error: unknown) => logger.error({ err: error }, 'call timer failed'));
+    }, ms);
+    timers.add(timer);
+  }
+
+  async function broadcast(call: CallInfo, ringStopped?: { userId: string; reason: 'answered_elsewhere' | 'declined_elsewhere' }): Promise<void> {
+    for (const userId of await memberIds(db, call.conversationId)) {
+      const stop = ringStopped?.userId === userId ? { ringStopped: ringStopped.reason } : {};
+      hub.publishToUser(userId, { type: 'call_update', call, ...stop });
+    }
+  }
+
+  /** The call's outcome becomes a message in the conversation (idempotent per call). */
+  async function recordEnd(call: CallInfo): Promise<void> {
+    const durationMs = call.answeredAt && call.endedAt ? Date.parse(call.endedAt) - Date.parse(call.answeredAt) : 0;
+    const { message, duplicate } = await writer.submit({
+      senderId: call.callerId,
+      conversationId: call.conversationId,
+      clientId: `call-${call.id}`,
+      body: '',
+      call: { callId: call.id, media: call.media, endReason: call.endReason ?? 'failed', durationMs: Math.max(0, durationMs) },
+    });
+    if (!duplicate) hub.publishToConversation(call.conversationId, { type: 'chat_message', message });
+  }
+
+  async function settle(change: CallChange, ringStopped?: Parameters<typeof broadcast>[1]): Promise<void> {
+    await broadcast(change.call, ringStopped);
+    if (change.ended) await recordEnd(change.call);
+  }
+
+  async function expireDue(): Promise<void> {
+    for (const change of await expireRingingCalls(db, ringTimeoutMs)) await settle(change);
+  }
+
+  const sweeper = setInterval(() => {
+    expireDue().catch((error: unknown) => logger.error({ err: error }, 'ring sweep failed'));
+  }, RING_SWEEP_MS);
+
+  return {
+    async invite(actor, frame) {
+      const { call, created } = await createCall(db, {
+        callId: frame.callId,
+        conversationId: frame.conversationId,
+        callerId: actor.user.id,
+        connectionId: actor.connectionId,
+        media: frame.media,
+      });
+      if (!created) return void (await broadcast(call));
+      for (const userId of await memberIds(db, call.conversationId)) {
+        if (userId === actor.user.id) hub.publishToUser(userId, { type: 'call_update', call });
+        else hub.publishToUser(userId, { type: 'call_ring', call, caller: actor.user });
+      }
+      // The precise timeout on this node; the sweep on every node covers a crash of this one.
+      later(ringTimeoutMs + 100, expireDue);
+    },
+
+    async accept(actor, frame) {
+      const change = await acceptCall(db, { callId: frame.callId, userId: actor.user.id, connectionId: actor.connectionId });
+      await settle(change, { userId: actor.user.id, reason: 'answered_elsewhere' });
+    },
+
+    async decline(actor, frame) {
+      const change = await declineCall(db, { callId: frame.callId, userId: actor.user.id });
+      await settle(change, { userId: actor.user.id, reason: 'declined_elsewhere' });
+    },
+
+    async hangup(actor, frame) {
+      const change = await leaveCall(db, { callId: frame.callId, userId: actor.user.id });
+      await settle(change);
+    },
+
+    async signal(actor, frame) {
+      // Both ends must hold seats in this call: SDP and ICE never reach anyone else.
+      const call = await getCall(db, frame.callId);
+      const seats = call?.state === 'ended' ? [] : (call?.participants ?? []);
+      const from = seats.find((p) => p.connectionId === actor.connectionId && p.userId === actor.user.id);
+      const to = seats.find((p) => p.connectionId === frame.toConnectionId);
+      if (!call || !from || !to || to.connectionId === from.connectionId) {
+        throw new AppError('not_found', 'Not a participant of that call, or no such peer in it');
+      }
+      hub.publishToSocket(to.connectionId, {
+        type: 'call_signal_in',
+        callId: call.id,
+        fromConnectionId: actor.connectionId,
+        fromUserId: actor.user.id,
+        data: frame.data,
+      });
+    },
+
+    async connectionClosed(connectionId) {
+      const seats = await callsOfConnection(db, connectionId);
+      for (const seat of seats) {
+        later(graceMs, async () => {
+          // Leaves only if the seat still belongs to this device (no reconnect took it back).
+          await settle(await leaveCall(db, { callId: seat.callId, userId: seat.userId, connectionId }));
+        });
+      }
+    },
+
+    close() {
+      clearInterval(sweeper);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultOrigins, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to one loopback node with embedded Postgres and no TURN', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: 'localhost', databaseUrl: undefined, redisUrl: undefined, serveWeb: true });
+    expect(config.ice).toEqual({ stunUrls: [], turn: null });
+    expect(defaultOrigins(config, 3000)).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('allows exactly the PUBLIC_URL origin and makes it the allowlist', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://chat.example.com/app' });
+    expect(config.allowedOrigins).toEqual(['https://chat.example.com']);
+  });
+
+  it('derives STUN from the TURN hosts and keeps the secret server-side config only', () => {
+    const config = loadConfig({
+      TURN_URLS: 'turn:turn.example.com:3478?transport=udp, turns:turn.example.com:5349?transport=tcp',
+      TURN_SECRET: 'a-very-long-shared-secret',
+    });
+    expect(config.ice.stunUrls).toEqual(['stun:turn.example.com:3478', 'stun:turn.example.com:5349']);
+    expect(config.ice.turn).toEqual({
+      urls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349?transport=tcp'],
+      secret: 'a-very-long-shared-secret',
+      ttlSeconds: 600,
+    });
+  });
+
+  it('refuses bad values with a message naming each variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ TURN_URLS: 'turn:x:3478' })).toThrow(/TURN_SECRET/);
+    expect(() => loadConfig({ TURN_URLS: 'turn:x:3478', TURN_SECRET: 'short' })).toThrow(/at least 16/);
+    expect(() => loadConfig({ NODE_ID: 'has spaces' })).toThrow(/NODE_ID/);
+  });
+});
