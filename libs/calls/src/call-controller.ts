@@ -1,0 +1,237 @@
+import { RING_TIMEOUT_MS, type CallMedia, type SignalData } from '@parley/protocol';
+import type { ParleyClient } from '@parley/client';
+import { IDLE, reduceCall, type CallEvent, type CallState } from './call-machine.ts';
+import type { PeerConnectionConfig, PeerConnectionLike, TrackEventLike } from './peer-connection.ts';
+import { PeerSession, isPolite } from './peer-session.ts';
+
+/** The SDK surface the controller needs (ParleyClient satisfies it). */
+export type CallClient = Pick<
+  ParleyClient,
+  'connectionId' | 'callInvite' | 'callAccept' | 'callDecline' | 'callHangup' | 'callSignal' | 'on'
+>;
+
+export interface TrackLike {
+  readonly kind: string;
+  enabled: boolean;
+}
+
+export interface CallTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The server ends an unanswered call at RING_TIMEOUT_MS; the local timer is only a fallback. */
+export const LOCAL_RING_GRACE_MS = 5_000;
+
+export interface CallControllerOptions<TTrack extends TrackLike, TStream> {
+  client: CallClient;
+  selfUserId: string;
+  createPeerConnection(config: PeerConnectionConfig): PeerConnectionLike<TTrack, TStream>;
+  iceServers: PeerConnectionConfig['iceServers'];
+  /** Tracks sent to every peer (added when a peer session is created). */
+  localMedia?: () => { tracks: TTrack[]; stream?: TStream };
+  onState(state: CallState): void;
+  onRemoteTrack?(userId: string, track: TTrack, streams: readonly TStream[]): void;
+  onError?(error: unknown): void;
+  timers?: CallTimers;
+}
+
+export interface CallController<TTrack, TStream = unknown> {
+  readonly state: CallState;
+  /** Invites the conversation; returns the call id. Throws ParleyClientError('offline'). */
+  start(conversationId: string, media: CallMedia): string;
+  accept(): void;
+  decline(): void;
+  hangup(): void;
+  /** Leaves `ended` for `idle` (the UI dismissed the end screen). */
+  reset(): void;
+  setMicrophoneEnabled(enabled: boolean): void;
+  setCameraEnabled(enabled: boolean): void;
+  /** Sends one more track to every peer (e.g. a screen share): each session renegotiates. */
+  addTrack(track: TTrack, stream?: TStream): void;
+  restartIce(): void;
+  /** Hangs up if in a call and detaches from the client. */
+  dispose(): void;
+}
+
+interface Peer<TTrack, TStream> {
+  session: PeerSession<TTrack, TStream>;
+  /** Where signals go; follows the remote device across its reconnects. */
+  connectionId: string;
+}
+
+const IN_CALL = new Set(['connecting', 'active', 'reconnecting']);
+
+export function createCallController<TTrack extends TrackLike, TStream>(
+  options: CallControllerOptions<TTrack, TStream>,
+): CallController<TTrack, TStream> {
+  const { client, selfUserId } = options;
+  const timers: CallTimers = options.timers ?? {
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+  };
+  const peers = new Map<string, Peer<TTrack, TStream>>();
+  const extraTracks: Array<{ track: TTrack; stream?: TStream }> = [];
+  let state: CallState = IDLE;
+  let ringTimer: unknown;
+  let pendingHangup: string | undefined;
+
+  const inCall = (s: CallState): s is Extract<CallState, { status: 'connecting' | 'active' | 'reconnecting' }> =>
+    IN_CALL.has(s.status);
+
+  function dispatch(event: CallEvent): void {
+    const before = state;
+    state = reduceCall(state, event);
+    if (state === before) return;
+    if (state.status === 'connecting' && state.replacedCallId && before.status === 'outgoing_ringing') {
+      hangupFrame(state.replacedCallId);
+      client.callAccept(state.callId);
+    }
+    const ringing = state.status === 'outgoing_ringing' || state.status === 'incoming_ringing';
+    if (!ringing && ringTimer !== undefined) {
+      timers.clearTimeout(ringTimer);
+      ringTimer = undefined;
+    } else if (ringing && ringTimer === undefined) {
+      ringTimer = timers.setTimeout(() => {
+        ringTimer = undefined;
+        dispatch({ type: 'ring_timeout' });
+      }, RING_TIMEOUT_MS + LOCAL_RING_GRACE_MS);
+    }
+    syncPeers();
+    options.onState(state);
+  }
+
+  function syncPeers(): void {
+    if (!inCall(state) || !state.call) {
+      if (!inCall(state)) closeAll();
+      return;
+    }
+    const present = new Map<string, string>();
+    for (const p of state.call.participants) if (p.userId !== selfUserId) present.set(p.userId, p.connectionId);
+    for (const [userId, peer] of peers) {
+      if (!present.has(userId)) {
+        peer.session.close();
+        peers.delete(userId);
+      }
+    }
+    // Only once we are in: the server relays signals between participants only.
+    if (!state.joined) return;
+    for (const [userId, connectionId] of present) {
+      const peer = peers.get(userId);
+      if (peer) peer.connectionId = connectionId;
+      else openPeer(userId, connectionId);
+    }
+  }
+
+  function openPeer(userId: string, connectionId: string): Peer<TTrack, TStream> {
+    const callId = state.status === 'idle' ? '' : state.callId;
+    const pc = options.createPeerConnection({ iceServers: options.iceServers });
+    const peer: Peer<TTrack, TStream> = { connectionId, session: undefined as never };
+    pc.ontrack = (event: TrackEventLike<TTrack, TStream>) => options.onRemoteTrack?.(userId, event.track, event.streams);
+    peer.session = new PeerSession<TTrack, TStream>({
+      pc,
+      // User ids, not connection ids: they survive a signaling reconnect, and one device per
+      // user takes a call, so they identify the remote end as well.
+      polite: isPolite(selfUserId, userId),
+      send: (data: SignalData) => void client.callSignal(callId, peer.connectionId, data),
+      onConnectionState: (s) => {
+        if (s === 'connected' || s === 'disconnected' || s === 'failed') dispatch({ type: 'peer_state', userId, state: s });
+      },
+      onError: options.onError,
+    });
+    peers.set(userId, peer);
+    const media = options.localMedia?.();
+    for (const track of media?.tracks ?? []) addTrackTo(pc, track, media?.stream);
+    for (const { track, stream } of extraTracks) addTrackTo(pc, track, stream);
+    return peer;
+  }
+
+  function closeAll(): void {
+    for (const peer of peers.values()) peer.session.close();
+    peers.clear();
+    extraTracks.length = 0;
+  }
+
+  function hangupFrame(callId: string): void {
+    // Not sent while offline: retried after the next hello_ok so the server does not keep us.
+    if (!client.callHangup(callId)) pendingHangup = callId;
+  }
+
+  function setKindEnabled(kind: string, enabled: boolean): void {
+    for (const track of options.localMedia?.().tracks ?? []) if (track.kind === kind) track.enabled = enabled;
+  }
+
+  const unsubscribe = [
+    client.on('call_ring', (frame) => dispatch({ type: 'ring_received', frame })),
+    client.on('call_update', (frame) =>
+      dispatch({ type: 'update_received', call: frame.call, ringStopped: frame.ringStopped, selfUserId }),
+    ),
+    client.on('call_signal', (frame) => {
+      if (!inCall(state) || frame.callId !== state.callId || frame.fromUserId === selfUserId) return;
+      // A signal can beat the call_update that announces its sender (or its new connection).
+      let peer = peers.get(frame.fromUserId);
+      if (!peer && state.joined) peer = openPeer(frame.fromUserId, frame.fromConnectionId);
+      if (!peer) return;
+      peer.connectionId = frame.fromConnectionId;
+      void peer.session.receive(frame.data);
+    }),
+    client.on('ready', () => {
+      if (pendingHangup) {
+        if (client.callHangup(pendingHangup)) pendingHangup = undefined;
+      }
+      if (!inCall(state)) return;
+      // New connection id: rejoin so the server addresses us there, then restart ICE so the
+      // media path is re-checked (signals from before the drop are lost).
+      client.callAccept(state.callId);
+      for (const peer of peers.values()) peer.session.restartIce();
+    }),
+  ];
+
+  return {
+    get state() {
+      return state;
+    },
+    start(conversationId, media) {
+      const callId = client.callInvite(conversationId, media);
+      dispatch({ type: 'invite_sent', callId, conversationId, media });
+      return callId;
+    },
+    accept() {
+      if (state.status !== 'incoming_ringing') return;
+      client.callAccept(state.callId);
+      dispatch({ type: 'accept_local' });
+    },
+    decline() {
+      if (state.status !== 'incoming_ringing') return;
+      client.callDecline(state.callId);
+      dispatch({ type: 'decline_local' });
+    },
+    hangup() {
+      if (state.status === 'incoming_ringing') return this.decline();
+      if (state.status === 'idle' || state.status === 'ended') return;
+      hangupFrame(state.callId);
+      dispatch({ type: 'hangup_local' });
+    },
+    reset: () => dispatch({ type: 'reset' }),
+    setMicrophoneEnabled: (enabled) => setKindEnabled('audio', enabled),
+    setCameraEnabled: (enabled) => setKindEnabled('video', enabled),
+    addTrack(track, stream) {
+      extraTracks.push({ track, stream });
+      for (const peer of peers.values()) addTrackTo(peer.session.pc, track, stream);
+    },
+    restartIce() {
+      for (const peer of peers.values()) peer.session.restartIce();
+    },
+    dispose() {
+      this.hangup();
+      for (const off of unsubscribe) off();
+      if (ringTimer !== undefined) timers.clearTimeout(ringTimer);
+      closeAll();
+    },
+  };
+}
+
+function addTrackTo<TTrack, TStream>(pc: PeerConnectionLike<TTrack, TStream>, track: TTrack, stream?: TStream): void {
+  if (stream === undefined) pc.addTrack(track);
+  else pc.addTrack(track, stream);
+}
