@@ -78,11 +78,11 @@ describe('call signaling through the gateway', () => {
 
     // Carol (member, not in the call) and Mallory (not a member) can neither send nor receive.
     c.send({ type: 'call_signal', callId, toConnectionId: connectionIdOf(a), data: offer });
-    expect((await c.next('error', (f) => f.ref === 'call_signal')).code).toBe('not_found');
+    expect((await c.next('error', (f) => f.ref === callId)).code).toBe('not_found');
     m.send({ type: 'call_accept', callId });
-    expect((await m.next('error', (f) => f.ref === 'call_accept')).code).toBe('not_member');
+    expect((await m.next('error', (f) => f.ref === callId)).code).toBe('not_member');
     a.send({ type: 'call_signal', callId, toConnectionId: connectionIdOf(c), data: offer });
-    expect((await a.next('error', (f) => f.ref === 'call_signal')).code).toBe('not_found');
+    expect((await a.next('error', (f) => f.ref === callId)).code).toBe('not_found');
     for (const outsider of [b2, c, m]) expect(outsider.frames.some((f) => f.type === 'call_signal_in')).toBe(false);
 
     b1.send({ type: 'call_hangup', callId });
@@ -128,14 +128,16 @@ describe('call signaling through the gateway', () => {
   it('refuses bad call input: other conversations, a second live call, oversized SDP', async () => {
     const a = await h.connect(alice);
     const m = await h.connect(mallory);
-    m.send({ type: 'call_invite', callId: randomUUID(), conversationId: direct, media: 'audio' });
-    expect((await m.next('error', (f) => f.ref === 'call_invite')).code).toBe('not_member');
+    const refused = randomUUID();
+    m.send({ type: 'call_invite', callId: refused, conversationId: direct, media: 'audio' });
+    expect((await m.next('error', (f) => f.ref === refused)).code).toBe('not_member');
 
     const first = randomUUID();
     a.send({ type: 'call_invite', callId: first, conversationId: direct, media: 'audio' });
     await a.next('call_update', (f) => f.call.id === first);
-    a.send({ type: 'call_invite', callId: randomUUID(), conversationId: direct, media: 'audio' });
-    expect((await a.next('error', (f) => f.ref === 'call_invite')).code).toBe('conflict');
+    const second = randomUUID();
+    a.send({ type: 'call_invite', callId: second, conversationId: direct, media: 'audio' });
+    expect((await a.next('error', (f) => f.ref === second)).code).toBe('conflict');
 
     a.send({
       type: 'call_signal',
@@ -143,7 +145,7 @@ describe('call signaling through the gateway', () => {
       toConnectionId: 'x',
       data: { kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(MAX_SDP_CHARS + 1) } },
     });
-    expect((await a.next('error', (f) => f.ref === 'call_signal')).code).toBe('bad_frame');
+    expect((await a.next('error', (f) => f.ref === first)).code).toBe('bad_frame');
     a.send({ type: 'call_hangup', callId: first });
     await a.next('call_update', (f) => f.call.id === first && f.call.state === 'ended');
   });

@@ -178,7 +178,7 @@ export const ErrorFrameSchema = z.object({
   type: z.literal('error'),
   code: z.enum(ERROR_CODE_LIST),
   message: z.string(),
-  /** The `clientId` of the send, or the frame type, this error answers, when known. */
+  /** What this error answers, when known: a send's `clientId`, a call's `callId`, else the frame type. */
   ref: z.string().optional(),
   retryable: z.boolean(),
   retryAfterMs: z.number().int().nonnegative().optional(),

@@ -75,3 +75,11 @@ describe('server frames', () => {
     expect(parsed.ok).toBe(false);
   });
 });
+
+describe('error refs', () => {
+  it('name the call for call frames, so a client can fail exactly that call', () => {
+    const callId = '8a1f2d8e-7a8b-4c3d-9e0f-1a2b3c4d5e6f';
+    const result = parseClientFrame(JSON.stringify({ type: 'call_invite', callId, conversationId: 'nope', media: 'video' }));
+    expect(!result.ok && result.ref).toBe(callId);
+  });
+});

@@ -26,10 +26,13 @@ function utf8Length(text: string): number {
   return text.length * 3 <= MAX_FRAME_BYTES ? text.length : encoder.encode(text).length;
 }
 
+/** What an error answers: the send's clientId, the call's id, else the frame type. */
 function refOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.clientId === 'string' && v.clientId.length <= 64) return v.clientId;
+  // Call frames: errors name the call, so a client can fail exactly that call.
+  if (typeof v.callId === 'string' && v.callId.length <= 64) return v.callId;
   if (typeof v.type === 'string' && v.type.length <= 64) return v.type;
   return undefined;
 }
