@@ -1,0 +1,135 @@
+// A real 1:1 WebRTC call between two Node peers (werift), signaled through the real gateway
+// with the real SDK and call controller: proves media flows and that SDP/ICE reach nobody else.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
+import { createCallController, type CallController } from '@parley/calls';
+import { createParleyClient, type ParleyClient } from '@parley/client';
+import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
+import { loadConfig, startServer, type RunningServer } from '@parley/gateway';
+import type { Message, PublicUser } from '@parley/protocol';
+import { pino } from 'pino';
+
+let database: TestDatabase;
+let server: RunningServer;
+let origin: string;
+const clients: ParleyClient[] = [];
+const controllers: Array<CallController<MediaStreamTrack>> = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startServer(loadConfig({ PORT: '0', DATABASE_URL: database.databaseUrl, SERVE_WEB: 'false', LOG_LEVEL: 'silent' }), {
+    logger: pino({ level: 'silent' }),
+  });
+  origin = `http://localhost:${server.port}`;
+});
+afterAll(async () => {
+  for (const controller of controllers) controller.dispose();
+  for (const client of clients) client.close();
+  await server?.close();
+  await database?.drop();
+});
+
+async function api<T>(path: string, input: unknown, cookie?: string, method: 'GET' | 'POST' = 'POST'): Promise<{ data: T; setCookie: string | null }> {
+  const url = method === 'GET' ? `${origin}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}` : `${origin}/trpc/${path}`;
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-parley-csrf': '1', origin, ...(cookie ? { cookie } : {}) },
+    body: method === 'POST' ? JSON.stringify(input) : undefined,
+  });
+  const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
+  return { data: body.result.data, setCookie: res.headers.get('set-cookie') };
+}
+
+async function signUp(handle: string): Promise<{ user: PublicUser; cookie: string }> {
+  const res = await api<{ user: PublicUser }>('auth.signUp', { handle, displayName: handle, password: 'correct horse battery' });
+  return { user: res.data.user, cookie: res.setCookie!.split(';')[0]! };
+}
+
+async function connect(cookie: string): Promise<ParleyClient> {
+  const client = createParleyClient({
+    url: `ws://localhost:${server.port}/ws`,
+    WebSocket: WebSocket as never,
+    webSocketOptions: { headers: { cookie }, origin },
+  });
+  clients.push(client);
+  const ready = new Promise<void>((resolve) => client.on('ready', () => resolve()));
+  client.connect();
+  await ready;
+  return client;
+}
+
+async function eventually(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function callSide(client: ParleyClient, user: PublicUser) {
+  const mic = new MediaStreamTrack({ kind: 'audio' });
+  let received = 0;
+  const controller = createCallController<MediaStreamTrack, never>({
+    client,
+    selfUserId: user.id,
+    // Loopback only: no STUN default, 127.0.0.1 as a host candidate (STACK.md).
+    createPeerConnection: (config) => new RTCPeerConnection({ iceServers: config.iceServers, iceAdditionalHostAddresses: ['127.0.0.1'] }) as never,
+    iceServers: [],
+    localMedia: () => ({ tracks: [mic] }),
+    onState: () => undefined,
+    onRemoteTrack: (_userId, track) => {
+      track.onReceiveRtp.subscribe(() => (received += 1));
+    },
+  });
+  controllers.push(controller);
+  return { controller, mic, received: () => received };
+}
+
+describe('WebRTC through the gateway (Node peers)', () => {
+  it('connects a call with media flowing; a third member and a non-member get no SDP or ICE', async () => {
+    const [alice, bob, carol, mallory] = await Promise.all(['alice', 'bob', 'carol', 'mallory'].map(signUp));
+    const group = await api<{ conversationId: string }>('conversations.createGroup', { title: 'Call', memberIds: [bob!.user.id, carol!.user.id] }, alice!.cookie);
+    const conversationId = group.data.conversationId;
+
+    const [aClient, bClient, cClient, mClient] = await Promise.all([alice!, bob!, carol!, mallory!].map((u) => connect(u.cookie)));
+    const overheard: string[] = [];
+    let carolRang = false;
+    cClient!.on('call_signal', (f) => overheard.push(`carol:${f.data.kind}`));
+    cClient!.on('call_ring', () => (carolRang = true));
+    mClient!.on('call_signal', (f) => overheard.push(`mallory:${f.data.kind}`));
+    mClient!.on('call_ring', () => overheard.push('mallory:ring'));
+
+    const a = callSide(aClient!, alice!.user);
+    const b = callSide(bClient!, bob!.user);
+    a.controller.start(conversationId, 'audio');
+    await eventually(() => b.controller.state.status === 'incoming_ringing', 'bob rings');
+    b.controller.accept();
+    await eventually(() => a.controller.state.status === 'active' && b.controller.state.status === 'active', 'both ends connected');
+
+    // Media: Alice's track sends RTP every 20 ms; Bob must receive a steady stream.
+    let sequenceNumber = 0;
+    const sender = setInterval(() => {
+      const header = new RtpHeader({ payloadType: 111, sequenceNumber: sequenceNumber++ & 0xffff, timestamp: sequenceNumber * 960, ssrc: 1234 });
+      a.mic.writeRtp(new RtpPacket(header, Buffer.alloc(60, 1)));
+    }, 20);
+    try {
+      await eventually(() => b.received() >= 25, 'bob receives Alice\'s audio RTP');
+    } finally {
+      clearInterval(sender);
+    }
+
+    a.controller.hangup();
+    await eventually(() => b.controller.state.status === 'ended', 'bob sees the end');
+    expect(carolRang).toBe(true);
+    expect(overheard).toEqual([]);
+    // The outcome is appended to the conversation right after the end is broadcast.
+    let last: Message | undefined;
+    for (let i = 0; i < 50 && last?.kind !== 'call'; i++) {
+      last = (await api<{ messages: Message[] }>('messages.history', { conversationId }, carol!.cookie, 'GET')).data.messages.at(-1);
+      if (last?.kind !== 'call') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(last?.call).toMatchObject({ media: 'audio', endReason: 'completed' });
+  });
+});
