@@ -6,6 +6,7 @@ import './styles/auth.css';
 import './styles/shell.css';
 import './styles/chat.css';
 import './styles/presence.css';
+import './styles/calls.css';
 
 export const metadata: Metadata = { title: 'Parley', description: 'Conversations, in real time' };
 export const viewport: Viewport = {

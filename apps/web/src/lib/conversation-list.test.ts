@@ -58,3 +58,11 @@ describe('titles and previews', () => {
     expect(previewText(group, ME)).toBe('Bo: hey');
   });
 });
+
+describe('previewText for calls', () => {
+  it('shows the call event in words, without a sender prefix', () => {
+    const call = { callId: '20000000-0000-4000-8000-000000000001', media: 'audio' as const, endReason: 'completed' as const, durationMs: 38_000 };
+    const c = conversation('c3', { lastMessage: { ...message(1, { senderId: ME, kind: 'call', body: '', call }), senderDisplayName: 'Me Myself' } });
+    expect(previewText(c, ME)).toBe('Audio call, 38 s');
+  });
+});

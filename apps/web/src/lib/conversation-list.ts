@@ -1,5 +1,6 @@
 import type { Message, PublicUser } from '@parley/protocol';
 import type { ConversationSummary } from './api-types.ts';
+import { callEventText } from './calls/call-text.ts';
 
 /** Direct conversations have no title: name them after the other member. */
 export function conversationTitle(c: ConversationSummary, meId: string | undefined): string {
@@ -13,6 +14,8 @@ export function conversationTitle(c: ConversationSummary, meId: string | undefin
 export function previewText(c: ConversationSummary, meId: string | undefined): string {
   const last = c.lastMessage;
   if (last === null) return c.kind === 'group' ? 'New group' : 'No messages yet';
+  // Call events are the same words for everyone: no "You:" prefix.
+  if (last.kind === 'call' && last.call !== undefined) return callEventText(last.call);
   const body = last.body.replace(/\s+/g, ' ').trim();
   if (last.senderId === meId) return `You: ${body}`;
   if (c.kind === 'group') return `${firstName(last.senderDisplayName)}: ${body}`;

@@ -27,4 +27,11 @@ describe('buildLogItems', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ own: true, state: 'delivered' });
   });
+
+  it('carries the call event of call messages', () => {
+    const call = { callId: '20000000-0000-4000-8000-000000000001', media: 'video' as const, endReason: 'missed' as const, durationMs: 0 };
+    const items = buildLogItems([message(1, { kind: 'call', body: '', call })], [], ME);
+    expect(items[0]?.call).toEqual(call);
+    expect(buildLogItems([message(2)], [], ME)[0]?.call).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import type { Message } from '@parley/protocol';
+import type { CallEvent, Message } from '@parley/protocol';
 import type { GroupableItem } from './message-groups.ts';
 
 export type DeliveryState = 'sending' | 'failed' | 'delivered';
@@ -12,6 +12,8 @@ export interface LogItem extends GroupableItem {
   /** Set for our own sends (pending or committed): Retry needs it. */
   clientId?: string;
   error?: string | undefined;
+  /** Set for call events (kind 'call'): rendered as a compact entry, not a bubble. */
+  call?: CallEvent | undefined;
 }
 
 export interface PendingLike {
@@ -41,6 +43,7 @@ export function buildLogItems(messages: readonly Message[], pending: readonly Pe
       state: 'delivered',
       seq: m.seq,
       clientId: own ? m.clientId : undefined,
+      call: m.kind === 'call' ? m.call : undefined,
     });
   }
   for (const p of pending) {

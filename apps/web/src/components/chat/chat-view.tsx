@@ -13,6 +13,7 @@ import { useApi } from '../providers.tsx';
 import { PresenceStatus } from '../presence-status.tsx';
 import { useRealtime } from '../shell/realtime-provider.tsx';
 import { useReadStates } from '../shell/use-presence.ts';
+import { CallButtons } from '../calls/call-buttons.tsx';
 import { Composer } from './composer.tsx';
 import { MembersPanel } from './members-panel.tsx';
 import { MessageLog } from './message-log.tsx';
@@ -91,6 +92,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
             </p>
           ) : null}
         </div>
+        <CallButtons conversationId={conversationId} isGroup={isGroup} />
         {isGroup ? (
           <button type="button" className="button button-quiet" aria-expanded={membersOpen} onClick={() => setMembersOpen((o) => !o)}>
             Members

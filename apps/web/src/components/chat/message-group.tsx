@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { formatClockTime, formatFullTime } from '../../lib/format-time.ts';
 import type { LogItem } from '../../lib/log-items.ts';
+import { callEventText } from '../../lib/calls/call-text.ts';
 import type { MessageGroup } from '../../lib/message-groups.ts';
 import { Avatar } from '../avatar.tsx';
 
@@ -29,7 +30,14 @@ export function MessageGroupView({ group, sender, onRetry, receipt }: Props) {
         </div>
         {group.items.map((item) => (
           <article key={item.key} className={`message is-${item.state}`} data-seq={item.seq}>
-            <p className="message-body">{item.body}</p>
+            {item.call !== undefined ? (
+              <p className={`message-call is-${item.call.endReason}`}>
+                <span className="message-call-icon" aria-hidden="true">{item.call.media === 'video' ? '▶' : '☎'}</span>
+                {callEventText(item.call)}
+              </p>
+            ) : (
+              <p className="message-body">{item.body}</p>
+            )}
             {item.state === 'sending' ? <span className="message-state">Sending…</span> : null}
             {item.state === 'failed' ? (
               <span className="message-state is-failed">

@@ -5,6 +5,10 @@ import { useCallback, useEffect, type ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useAttention } from '../../lib/use-attention.ts';
+import { CallProvider } from '../calls/call-provider.tsx';
+import { CallToast } from '../calls/call-toast.tsx';
+import { CallView } from '../calls/call-view.tsx';
+import { IncomingCall } from '../calls/incoming-call.tsx';
 import { ConversationSidebar } from '../conversations/conversation-sidebar.tsx';
 import { useApi } from '../providers.tsx';
 import { AppHeader } from './app-header.tsx';
@@ -52,13 +56,18 @@ function SignedInShell({ me, children }: { me: PublicUser; children: ReactNode }
   const attention = useAttention();
   useLiveConversations(me.id, activeId, attention);
   return (
-    <div className="shell" data-view={activeId === undefined ? 'list' : 'chat'}>
-      <AppHeader me={me} />
-      <ConnectionBanner />
-      <div className="shell-body">
-        <ConversationSidebar me={me} activeId={activeId} />
-        <main className="shell-main">{children}</main>
+    <CallProvider selfUserId={me.id}>
+      <div className="shell" data-view={activeId === undefined ? 'list' : 'chat'}>
+        <AppHeader me={me} />
+        <ConnectionBanner />
+        <div className="shell-body">
+          <ConversationSidebar me={me} activeId={activeId} />
+          <main className="shell-main">{children}</main>
+          <CallView me={me} />
+        </div>
+        <IncomingCall />
+        <CallToast />
       </div>
-    </div>
+    </CallProvider>
   );
 }
