@@ -7,7 +7,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/node_modules', '**/dist', '**/.next', '**/out-tsc', 'libs/db/src/generated/**', '**/next-env.d.ts', '**/vitest.config.ts', 'vitest.shared.ts', 'eslint.config.js', '**/eslint.config.js', '**/next.config.ts', 'tmp/**'],
+    ignores: ['**/node_modules', '**/dist', '**/.next', '**/out-tsc', 'libs/db/src/generated/**', '**/next-env.d.ts', '**/vitest.config.ts', '**/vitest.*.config.ts', 'vitest.shared.ts', 'eslint.config.js', '**/eslint.config.js', '**/next.config.ts', 'tmp/**'],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -37,7 +37,7 @@ export default [
             { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:db', 'type:protocol'] },
             { sourceTag: 'type:gateway', onlyDependOnLibsWithTags: ['type:api', 'type:db', 'type:realtime', 'type:protocol'] },
             { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:client', 'type:calls', 'type:protocol', 'type:api'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:client', 'type:calls', 'type:protocol', 'type:db', 'type:gateway'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:client', 'type:calls', 'type:protocol', 'type:db', 'type:api', 'type:gateway'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:client', 'type:protocol', 'type:db', 'type:realtime'] },
             { sourceTag: 'scope:browser', onlyDependOnLibsWithTags: ['scope:shared', 'scope:browser'] },
           ],

@@ -5,6 +5,7 @@ import { startHarness, type Harness, type TestUser } from './testing/harness.ts'
 import type { TestSocket } from './testing/ws-client.ts';
 
 const RING_TIMEOUT_MS = 1500;
+const GRACE_MS = 800;
 let h: Harness;
 let alice: TestUser;
 let bob: TestUser;
@@ -14,7 +15,7 @@ let direct: string;
 let group: string;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { CALL_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) } });
+  h = await startHarness({ env: { CALL_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS), CALL_RECONNECT_GRACE_MS: String(GRACE_MS) } });
   alice = await h.signUp('alice');
   bob = await h.signUp('bob');
   carol = await h.signUp('carol');
@@ -123,6 +124,34 @@ describe('call signaling through the gateway', () => {
     expect(outcomes[declined]).toMatchObject({ endReason: 'declined', durationMs: 0, media: 'audio' });
     expect(outcomes[cancelled]).toMatchObject({ endReason: 'cancelled', durationMs: 0 });
     expect(outcomes[missed]).toMatchObject({ endReason: 'missed', durationMs: 0, media: 'video' });
+  });
+
+  it('rings a device that connects while the call rings, and keeps a seat across a reconnect', async () => {
+    const a = await h.connect(alice);
+    const callId = randomUUID();
+    a.send({ type: 'call_invite', callId, conversationId: direct, media: 'video' });
+    await a.next('call_update', (f) => f.call.id === callId);
+    // Bob's phone comes online after the invite: it rings too.
+    const late = await h.connect(bob);
+    expect((await late.next('call_ring', (f) => f.call.id === callId)).caller.id).toBe(alice.user.id);
+    late.send({ type: 'call_accept', callId });
+    await a.next('call_update', (f) => f.call.id === callId && f.call.state === 'active');
+
+    // Bob's socket drops; he reconnects within the grace and re-accepts: same call, new device.
+    late.close();
+    await late.closed;
+    const back = await h.connect(bob);
+    expect((await back.next('call_update', (f) => f.call.id === callId)).call.state).toBe('active');
+    back.send({ type: 'call_accept', callId });
+    const moved = await a.next('call_update', (f) => f.call.participants.some((p) => p.connectionId === connectionIdOf(back)));
+    expect(moved.call.state).toBe('active');
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 600));
+    expect(a.frames.some((f) => f.type === 'call_update' && f.call.id === callId && f.call.state === 'ended')).toBe(false);
+
+    // Now he drops for good: after the grace his seat is freed and the call completes.
+    back.close();
+    const ended = await a.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended', GRACE_MS + 7000);
+    expect(ended.call.endReason).toBe('completed');
   });
 
   it('refuses bad call input: other conversations, a second live call, oversized SDP', async () => {

@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
   CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(RING_TIMEOUT_MS),
+  CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
   DATA_DIR: z.string().default('.data'),
   SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -58,6 +59,8 @@ export interface Config {
   ice: IceConfig;
   /** Ringing without an answer ends as a missed call after this long. */
   ringTimeoutMs: number;
+  /** A device that dropped mid-call keeps its seat this long (a reconnect re-accepts). */
+  callReconnectGraceMs: number;
   sessionTtlMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Serve the built Next.js UI from webDir on the same origin. */
@@ -90,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,
     ringTimeoutMs: e.CALL_RING_TIMEOUT_MS,
+    callReconnectGraceMs: e.CALL_RECONNECT_GRACE_MS,
     ice: iceConfig(e),
     sessionTtlMs: e.SESSION_TTL_DAYS * DAY_MS,
     logLevel: e.LOG_LEVEL,

@@ -78,7 +78,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onChange: createPresenceAnnouncer({ db, hub, logger }),
     });
     cleanups.push(() => presence.close());
-    const calls = createCallService({ db, hub, writer, logger, ringTimeoutMs: config.ringTimeoutMs });
+    const calls = createCallService({
+      db,
+      hub,
+      writer,
+      logger,
+      ringTimeoutMs: config.ringTimeoutMs,
+      reconnectGraceMs: config.callReconnectGraceMs,
+    });
     cleanups.push(async () => calls.close());
     const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, metrics: createMetrics({ hub, writer }) };
 

@@ -55,7 +55,8 @@ export const MessageSchema = z.object({
   conversationId: IdSchema,
   seq: SeqSchema,
   senderId: IdSchema,
-  clientId: ClientIdSchema,
+  /** The sender's clientId; server-written call events use `call:<callId>`, which no client can send. */
+  clientId: z.string().min(1).max(80),
   kind: MessageKindSchema,
   body: z.string(),
   /** Present exactly when kind is `call`. */

@@ -1,11 +1,15 @@
 import {
   acceptCall,
-  callsOfConnection,
   createCall,
   declineCall,
   expireRingingCalls,
+  freeStaleSeats,
   getCall,
+  getUsers,
+  isMember,
   leaveCall,
+  liveCallsForUser,
+  markSeatsStale,
   memberIds,
   type CallChange,
   type Db,
@@ -21,6 +25,7 @@ import {
   type CallInviteFrame,
   type CallSignalFrame,
   type PublicUser,
+  type ServerFrame,
 } from '@parley/protocol';
 import type { Hub } from '@parley/realtime';
 import type { Logger } from 'pino';
@@ -53,6 +58,8 @@ export interface CallService {
   signal(actor: CallActor, frame: CallSignalFrame): Promise<void>;
   /** The device's socket closed: leave its calls unless it comes back within the grace. */
   connectionClosed(connectionId: string): Promise<void>;
+  /** For a device that just connected: rings it for calls still ringing, shows running ones. */
+  framesOnConnect(user: PublicUser): Promise<ServerFrame[]>;
   close(): void;
 }
 
@@ -81,13 +88,16 @@ export function createCallService(options: CallServiceOptions): CallService {
     }
   }
 
-  /** The call's outcome becomes a message in the conversation (idempotent per call). */
+  /**
+   * The call's outcome becomes a message in the conversation, once per call: its clientId
+   * uses ':' which client ids cannot contain, so no chat_send can take that key first.
+   */
   async function recordEnd(call: CallInfo): Promise<void> {
     const durationMs = call.answeredAt && call.endedAt ? Date.parse(call.endedAt) - Date.parse(call.answeredAt) : 0;
     const { message, duplicate } = await writer.submit({
       senderId: call.callerId,
       conversationId: call.conversationId,
-      clientId: `call-${call.id}`,
+      clientId: `call:${call.id}`,
       body: '',
       call: { callId: call.id, media: call.media, endReason: call.endReason ?? 'failed', durationMs: Math.max(0, durationMs) },
     });
@@ -96,15 +106,24 @@ export function createCallService(options: CallServiceOptions): CallService {
 
   async function settle(change: CallChange, ringStopped?: Parameters<typeof broadcast>[1]): Promise<void> {
     await broadcast(change.call, ringStopped);
-    if (change.ended) await recordEnd(change.call);
+    // The call already ended for everyone; a failed history write is logged, not the actor's error.
+    if (change.ended) await recordEnd(change.call).catch((error: unknown) => logger.error({ err: error, callId: change.call.id }, 'call event not recorded'));
   }
 
   async function expireDue(): Promise<void> {
     for (const change of await expireRingingCalls(db, ringTimeoutMs)) await settle(change);
   }
 
+  async function freeStale(): Promise<void> {
+    for (const change of await freeStaleSeats(db)) await settle(change);
+  }
+
+  // Every node sweeps: ring timeouts and stale seats are in Postgres, so they survive the node
+  // that set them (a graceful shutdown marks its seats stale; see connectionClosed).
   const sweeper = setInterval(() => {
-    expireDue().catch((error: unknown) => logger.error({ err: error }, 'ring sweep failed'));
+    expireDue()
+      .then(freeStale)
+      .catch((error: unknown) => logger.error({ err: error }, 'call sweep failed'));
   }, RING_SWEEP_MS);
 
   return {
@@ -143,6 +162,7 @@ export function createCallService(options: CallServiceOptions): CallService {
     async signal(actor, frame) {
       // Both ends must hold seats in this call: SDP and ICE never reach anyone else.
       const call = await getCall(db, frame.callId);
+      if (call && !(await isMember(db, call.conversationId, actor.user.id))) throw new AppError('not_member');
       const seats = call?.state === 'ended' ? [] : (call?.participants ?? []);
       const from = seats.find((p) => p.connectionId === actor.connectionId && p.userId === actor.user.id);
       const to = seats.find((p) => p.connectionId === frame.toConnectionId);
@@ -159,13 +179,22 @@ export function createCallService(options: CallServiceOptions): CallService {
     },
 
     async connectionClosed(connectionId) {
-      const seats = await callsOfConnection(db, connectionId);
-      for (const seat of seats) {
-        later(graceMs, async () => {
-          // Leaves only if the seat still belongs to this device (no reconnect took it back).
-          await settle(await leaveCall(db, { callId: seat.callId, userId: seat.userId, connectionId }));
-        });
-      }
+      if ((await markSeatsStale(db, connectionId, graceMs)) === 0) return;
+      // Precise on this node; the periodic sweep on any node is the fallback.
+      later(graceMs + 50, freeStale);
+    },
+
+    async framesOnConnect(user) {
+      const live = await liveCallsForUser(db, user.id);
+      if (live.length === 0) return [];
+      const callers = new Map((await getUsers(db, live.map((l) => l.call.callerId))).map((u) => [u.id, u]));
+      return live.map(({ call, declinedBy }): ServerFrame => {
+        const caller = callers.get(call.callerId);
+        const seated = call.participants.some((p) => p.userId === user.id);
+        return call.state === 'ringing' && !seated && caller && !declinedBy.includes(user.id)
+          ? { type: 'call_ring', call, caller }
+          : { type: 'call_update', call };
+      });
     },
 
     close() {

@@ -123,6 +123,8 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
       serverTime: new Date().toISOString(),
     });
     send({ type: 'presence_snapshot', users: snapshot });
+    // A device that connects while a call rings rings too; running calls show so people can join.
+    for (const frame of await calls.framesOnConnect(user)) send(frame);
   }
 
   async function onSend(frame: ChatSendFrame): Promise<void> {

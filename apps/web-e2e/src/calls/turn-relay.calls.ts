@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 // The expired credential must be built the way the API builds real ones, with only `now` moved.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- e2e may not depend on type:api; this test needs the credential factory itself
 import { createTurnCredentials } from '@parley/api';
 import {
   fetchIceServers,

@@ -67,7 +67,8 @@ export async function createCall(
     await tx.$queryRaw`SELECT id FROM conversations WHERE id = ${input.conversationId}::uuid FOR UPDATE`;
     const existing = await tx.call.findUnique({ where: { id: input.callId }, include: WITH_PARTICIPANTS });
     if (existing) {
-      if (existing.callerId !== input.callerId) throw new AppError('conflict', 'Call id already used');
+      const same = existing.callerId === input.callerId && existing.conversationId === input.conversationId && existing.media === input.media;
+      if (!same) throw new AppError('conflict', 'Call id already used');
       return { call: toCallInfo(existing), created: false };
     }
     const live = await tx.call.findFirst({ where: { conversationId: input.conversationId, state: { in: ['ringing', 'active'] } } });
@@ -103,7 +104,7 @@ export async function acceptCall(
       movedFrom = seat.connectionId === input.connectionId ? null : seat.connectionId;
       await tx.callParticipant.update({
         where: { callId_userId: { callId: call.id, userId: input.userId } },
-        data: { connectionId: input.connectionId },
+        data: { connectionId: input.connectionId, staleAfter: null },
       });
       return;
     }
@@ -137,12 +138,10 @@ export async function declineCall(db: Db, input: { callId: string; userId: strin
  */
 export async function leaveCall(db: Db, input: { callId: string; userId: string; connectionId?: string }): Promise<CallChange> {
   return withLockedCall(db, input.callId, async (tx, call) => {
-    if (call.state === 'ended') return;
     const seat = call.participants.find((p) => p.userId === input.userId);
-    if (!seat) {
-      await assertMember(tx, call.conversationId, input.userId);
-      return;
-    }
+    // A seat holder may always leave (even if since removed from the conversation).
+    if (!seat) await assertMember(tx, call.conversationId, input.userId);
+    if (!seat || call.state === 'ended') return;
     if (input.connectionId !== undefined && seat.connectionId !== input.connectionId) return;
     await tx.callParticipant.delete({ where: { callId_userId: { callId: call.id, userId: input.userId } } });
     const remaining = call.participants.length - 1;
@@ -172,20 +171,34 @@ export async function getCall(db: Db, callId: string): Promise<CallInfo | null> 
   return row ? toCallInfo(row) : null;
 }
 
-/** Live calls in which this device holds a seat (to schedule its departure when it disconnects). */
-export async function callsOfConnection(db: Db, connectionId: string): Promise<Array<{ callId: string; userId: string }>> {
-  const rows = await db.prisma.callParticipant.findMany({
-    where: { connectionId, call: { state: { in: ['ringing', 'active'] } } },
-    select: { callId: true, userId: true },
-  });
-  return rows;
-}
-
 /** Live (ringing or active) calls in the user's conversations: shown on connect so people can join. */
-export async function liveCallsForUser(db: Db, userId: string): Promise<CallInfo[]> {
+export async function liveCallsForUser(db: Db, userId: string): Promise<Array<{ call: CallInfo; declinedBy: string[] }>> {
   const rows = await db.prisma.call.findMany({
     where: { state: { in: ['ringing', 'active'] }, conversation: { members: { some: { userId } } } },
     include: WITH_PARTICIPANTS,
   });
-  return rows.map(toCallInfo);
+  return rows.map((row) => ({ call: toCallInfo(row), declinedBy: row.declinedBy }));
+}
+
+/**
+ * A device's socket closed: its seats in live calls go stale after `graceMs` unless the same
+ * user re-accepts (from the reconnected socket) first. Stored, so any node can free them.
+ */
+export async function markSeatsStale(db: Db, connectionId: string, graceMs: number): Promise<number> {
+  const { count } = await db.prisma.callParticipant.updateMany({
+    where: { connectionId, call: { state: { in: ['ringing', 'active'] } } },
+    data: { staleAfter: new Date(Date.now() + graceMs) },
+  });
+  return count;
+}
+
+/** Frees seats whose grace ran out (their device never came back), ending calls that empties. */
+export async function freeStaleSeats(db: Db): Promise<CallChange[]> {
+  const stale = await db.prisma.callParticipant.findMany({
+    where: { staleAfter: { lt: new Date() }, call: { state: { in: ['ringing', 'active'] } } },
+    select: { callId: true, userId: true, connectionId: true },
+  });
+  const changes: CallChange[] = [];
+  for (const seat of stale) changes.push(await leaveCall(db, seat));
+  return changes;
 }
