@@ -12,12 +12,14 @@ interface Props {
   /** Our own preview: never play its sound; mirror the camera like a mirror. */
   local?: boolean;
   mirrored?: boolean;
+  /** A shared screen is letterboxed, never cropped. */
+  screen?: boolean;
   label: string;
   children?: React.ReactNode;
 }
 
 /** One person in the call. The media element stays mounted even when hidden: it also plays the sound. */
-export function CallTile({ name, id, stream, showVideo, local = false, mirrored = false, label, children }: Props) {
+export function CallTile({ name, id, stream, showVideo, local = false, mirrored = false, screen = false, label, children }: Props) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const el = video.current;
@@ -29,7 +31,7 @@ export function CallTile({ name, id, stream, showVideo, local = false, mirrored 
     <figure className={`call-tile${local ? ' is-local' : ''}`} aria-label={label}>
       <video
         ref={video}
-        className={`call-video${mirrored ? ' is-mirrored' : ''}${showVideo ? '' : ' is-hidden'}`}
+        className={`call-video${mirrored ? ' is-mirrored' : ''}${screen ? ' is-screen' : ''}${showVideo ? '' : ' is-hidden'}`}
         autoPlay
         playsInline
         muted={local}

@@ -55,7 +55,7 @@ export function CallView({ me }: { me: PublicUser }) {
           const hasVideo = isVideo && cameraOn && (stream?.getVideoTracks().length ?? 0) > 0;
           const muted = peer.media?.micOn === false;
           return (
-            <CallTile key={userId} id={userId} name={name} stream={stream} showVideo={hasVideo} label={`${name}${muted ? ', muted' : ''}`}>
+            <CallTile key={userId} id={userId} name={name} stream={stream} showVideo={hasVideo} screen={peer.media?.sharing === true} label={`${name}${muted ? ', muted' : ''}`}>
               <span className="call-name">{name}</span>
               {muted ? <span className="call-badge" aria-label={`${name} is muted`}>Muted</span> : null}
               {state.status !== 'outgoing_ringing' ? (
@@ -77,6 +77,7 @@ export function CallView({ me }: { me: PublicUser }) {
                 showVideo={snap.local.sharing || (snap.local.cameraOn && snap.local.preview !== null)}
                 local
                 mirrored={!snap.local.sharing}
+                screen={snap.local.sharing}
                 label="You"
               >
                 <span className="call-name">You</span>

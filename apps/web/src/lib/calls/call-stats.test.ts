@@ -21,5 +21,6 @@ describe('summarizeStats', () => {
   it('rates a slow path fair', () => {
     expect(summarizeStats(report(10, 0, 0.3)).level).toBe('fair');
     expect(qualityText(undefined)).toBe('Measuring…');
+    expect(qualityText({ ...summarizeStats([]), rttMs: null })).toBe('Measuring…');
   });
 });

@@ -56,7 +56,7 @@ export function summarizeStats(stats: Iterable<StatLike>, previous?: LinkQuality
 }
 
 export function qualityText(q: LinkQuality | undefined): string {
-  if (q === undefined) return 'Measuring…';
+  if (q === undefined || q.rttMs === null) return 'Measuring…';
   const word = q.level === 'good' ? 'Good connection' : q.level === 'fair' ? 'Fair connection' : 'Poor connection';
   const rtt = q.rttMs === null ? '' : `, ${q.rttMs} ms`;
   const loss = q.lossPct > 0 ? `, ${q.lossPct}% loss` : '';
