@@ -201,4 +201,36 @@ describe('calls in the browser', () => {
     await expectInHistory([alice, bob], 'Missed video call');
     await bob.screenshot({ path: join(SCREENSHOT_DIR, 'call-history-phone.png') });
   });
+
+  it('in a group, someone who declined can join the running audio call later', async () => {
+    const carol = await signUp(stack, 'carol', 'Carol Ann', { width: 390, height: 700 });
+    await alice.getByRole('button', { name: 'New conversation' }).click();
+    await alice.getByRole('button', { name: 'Group' }).click();
+    await alice.getByRole('textbox', { name: 'Group name' }).fill('Trio');
+    for (const handle of ['bob', 'carol']) {
+      await alice.getByRole('searchbox', { name: 'Search people' }).fill(handle);
+      await alice.getByRole('button', { name: /^Add / }).click();
+    }
+    await alice.getByRole('button', { name: 'Create group' }).click();
+    await alice.getByRole('heading', { name: 'Trio' }).waitFor();
+
+    await alice.getByRole('button', { name: 'Audio call' }).click();
+    await incoming(bob).getByRole('button', { name: 'Accept' }).click();
+    await incoming(carol).getByRole('button', { name: 'Decline' }).click();
+    await callRegion(alice).getByLabel('Call duration').waitFor({ timeout: 20_000 });
+
+    await carol.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: /Trio/ }).click();
+    await carol.getByRole('button', { name: 'Join call' }).click();
+    await callRegion(carol).getByLabel('Call duration').waitFor({ timeout: 20_000 });
+    // Carol has a link to each of the others, and they see her tile.
+    for (const name of ['Alice Liddell', 'Bob Builder']) await callRegion(carol).getByRole('figure', { name }).waitFor();
+    await callRegion(alice).getByRole('figure', { name: 'Carol Ann' }).waitFor();
+    await expect.poll(() => callRegion(carol).getByText(/Good connection|Fair connection|Poor connection/).count(), { timeout: 10_000 }).toBe(2);
+
+    for (const page of [carol, bob, alice]) {
+      await callRegion(page).getByRole('button', { name: 'Hang up' }).click().catch(() => undefined);
+    }
+    for (const page of [carol, bob, alice]) await callRegion(page).waitFor({ state: 'detached', timeout: 10_000 });
+    await expectInHistory([carol], /Audio call, \d+ s/);
+  });
 });
