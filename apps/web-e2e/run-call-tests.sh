@@ -6,10 +6,15 @@
 set -eu
 cd "$(dirname "$0")/../.."
 # Extra arguments go to vitest (e.g. a file filter: run-call-tests.sh call-flow).
-CMD="npx vitest run --config apps/web-e2e/vitest.calls.config.ts $*"
+# vitest's exit code is not trustworthy here (it exits 0 with failures), so the JSON report
+# decides: check-vitest-report.mjs exits 1 unless everything passed.
+REPORT="$(pwd)/test-output/web-e2e-calls.json"
+mkdir -p test-output
+rm -f "$REPORT"
+CMD="npx vitest run --config apps/web-e2e/vitest.calls.config.ts --reporter=default --reporter=json --outputFile.json=$REPORT $*; exec node apps/web-e2e/check-vitest-report.mjs $REPORT"
 
 if [ "$(id -u)" = "0" ] && command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1; then
-  exec env -u TEST_DATABASE_URL unshare -n sh -c "ip link set lo up && exec $CMD"
+  exec env -u TEST_DATABASE_URL unshare -n sh -c "ip link set lo up && $CMD"
 fi
 echo "run-call-tests: not root or no unshare/ip; running without a private network namespace (WebRTC may also use other interfaces)" >&2
-exec env -u TEST_DATABASE_URL sh -c "exec $CMD"
+exec env -u TEST_DATABASE_URL sh -c "$CMD"
