@@ -86,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.callReconnectGraceMs,
     });
-    cleanups.push(async () => calls.close());
+    cleanups.push(() => calls.close());
     const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, metrics: createMetrics({ hub, writer }) };
 
     let shuttingDown = false;

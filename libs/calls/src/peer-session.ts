@@ -32,6 +32,9 @@ export interface PeerSessionOptions<TTrack = unknown, TStream = unknown> {
  * its own back (implicitly, inside setRemoteDescription) and answers; the polite side's changes
  * then renegotiate once back in `stable`. A `failed` connection restarts ICE by itself.
  */
+/** How long the polite side waits for the impolite side's first offer before offering itself. */
+export const INITIAL_OFFER_WAIT_MS = 1500;
+
 export class PeerSession<TTrack = unknown, TStream = unknown> {
   readonly pc: PeerConnectionLike<TTrack, TStream>;
   readonly polite: boolean;
@@ -39,6 +42,14 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
   private closed = false;
+  /**
+   * The first offer belongs to the impolite side: at call start both sides add tracks at
+   * once, and letting both offer makes glare the normal case (seen racing in Chromium). The
+   * polite side holds its first offer until the remote has spoken, or INITIAL_OFFER_WAIT_MS
+   * passed (the other side may have nothing to send).
+   */
+  private heardRemote = false;
+  private initialOfferTimer: ReturnType<typeof setTimeout> | undefined;
   /**
    * Candidates gathered while a local description is being set wait until that description is
    * sent: werift emits them before setLocalDescription resolves, and a restart's candidates
@@ -90,6 +101,7 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;
     this.pc.ontrack = null;
+    clearTimeout(this.initialOfferTimer);
     try {
       void Promise.resolve(this.pc.close()).catch(() => undefined);
     } catch {
@@ -99,6 +111,16 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
 
   private async negotiate(): Promise<void> {
     if (this.closed) return;
+    if (this.polite && !this.heardRemote) {
+      this.initialOfferTimer ??= setTimeout(() => {
+        // Still silent: offer ourselves (perfect negotiation copes if they now offer too).
+        if (!this.heardRemote) {
+          this.heardRemote = true;
+          void this.negotiate();
+        }
+      }, INITIAL_OFFER_WAIT_MS);
+      return;
+    }
     try {
       this.makingOffer = true;
       // A remote offer may have rolled ours back meanwhile: then there is nothing to send.
@@ -140,6 +162,10 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
       return;
     }
     const { description } = data;
+    this.heardRemote = true;
+    clearTimeout(this.initialOfferTimer);
+    // An answer to an offer we no longer have (it was rolled back) is stale: drop it.
+    if (description.type === 'answer' && this.pc.signalingState === 'stable') return;
     const readyForOffer =
       !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
     const collision = description.type === 'offer' && !readyForOffer;

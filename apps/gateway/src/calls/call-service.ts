@@ -60,7 +60,8 @@ export interface CallService {
   connectionClosed(connectionId: string): Promise<void>;
   /** For a device that just connected: rings it for calls still ringing, shows running ones. */
   framesOnConnect(user: PublicUser): Promise<ServerFrame[]>;
-  close(): void;
+  /** Stops timers and waits for in-flight seat updates (so shutdown marks seats stale first). */
+  close(): Promise<void>;
 }
 
 /**
@@ -72,6 +73,7 @@ export function createCallService(options: CallServiceOptions): CallService {
   const ringTimeoutMs = options.ringTimeoutMs ?? RING_TIMEOUT_MS;
   const graceMs = options.reconnectGraceMs ?? CALL_RECONNECT_GRACE_MS;
   const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<unknown>>();
 
   function later(ms: number, fn: () => Promise<void>): void {
     const timer = setTimeout(() => {
@@ -179,7 +181,13 @@ export function createCallService(options: CallServiceOptions): CallService {
     },
 
     async connectionClosed(connectionId) {
-      if ((await markSeatsStale(db, connectionId, graceMs)) === 0) return;
+      const marking = markSeatsStale(db, connectionId, graceMs);
+      inFlight.add(marking);
+      try {
+        if ((await marking) === 0) return;
+      } finally {
+        inFlight.delete(marking);
+      }
       // Precise on this node; the periodic sweep on any node is the fallback.
       later(graceMs + 50, freeStale);
     },
@@ -197,10 +205,11 @@ export function createCallService(options: CallServiceOptions): CallService {
       });
     },
 
-    close() {
+    async close() {
       clearInterval(sweeper);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      await Promise.allSettled([...inFlight]);
     },
   };
 }
