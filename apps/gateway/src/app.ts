@@ -2,20 +2,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
-import type { ApiEvents, IceConfig } from '@parley/api';
-import type { GatewayDeps } from './deps.ts';
 import { registerHealthRoutes } from './http/health.ts';
-import { registerTrpc } from './http/trpc.ts';
+import { registerTrpc, type TrpcRouteOptions } from './http/trpc.ts';
 import { registerWsRoute } from './ws/route.ts';
 
-export interface AppOptions {
-  deps: GatewayDeps;
-  events: ApiEvents;
-  /** Exact Origin values; filled by the caller (it may learn its port only after listen). */
-  allowedOrigins: ReadonlySet<string>;
-  secureCookies: boolean;
-  sessionTtlMs: number;
-  ice: IceConfig;
+export interface AppOptions extends TrpcRouteOptions {
   helloTimeoutMs?: number;
   isShuttingDown: () => boolean;
   /** False while the Redis bus is down (always true with the in-process bus). */

@@ -32,12 +32,9 @@ export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTrac
       for (const userId of addedUserIds) hub.joinConversation(userId, conversationId);
       for (const userId of removedUserIds) hub.leaveConversation(userId, conversationId);
       const added = new Set(addedUserIds);
-      for (const userId of memberIds) {
-        hub.publishToUser(userId, { type: 'conversation_changed', conversationId, change: added.has(userId) ? 'added' : 'updated' });
-      }
-      for (const userId of removedUserIds) {
-        hub.publishToUser(userId, { type: 'conversation_changed', conversationId, change: 'removed' });
-      }
+      hub.publishToUsers(addedUserIds, { type: 'conversation_changed', conversationId, change: 'added' });
+      hub.publishToUsers(memberIds.filter((id) => !added.has(id)), { type: 'conversation_changed', conversationId, change: 'updated' });
+      hub.publishToUsers(removedUserIds, { type: 'conversation_changed', conversationId, change: 'removed' });
       if (addedUserIds.length > 0) {
         introduce(memberIds, addedUserIds).catch((error: unknown) =>
           deps.logger.error({ err: error, conversationId }, 'presence introduction failed'),

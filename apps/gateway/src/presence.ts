@@ -13,7 +13,7 @@ export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger
   const announce = async (presence: UserPresence) => {
     if (presence.status === 'offline') await touchLastSeen(deps.db, presence.userId);
     const frame = { type: 'presence', ...presence } as const;
-    for (const contactId of await contactIdsOf(deps.db, presence.userId)) deps.hub.publishToUser(contactId, frame);
+    deps.hub.publishToUsers(await contactIdsOf(deps.db, presence.userId), frame);
   };
   return (presence) => {
     const previous = queues.get(presence.userId) ?? Promise.resolve();

@@ -6,8 +6,11 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test-output', 'screenshots');
 
+/** Flags for call tests: fake camera/mic granted without a prompt, WebRTC allowed on loopback. */
+const CALL_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection'];
+
 /** Real Debian Chromium, headless, kept off the network except loopback. Fails loudly if absent. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: { calls?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
   }
@@ -23,6 +26,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.calls ? CALL_ARGS : []),
     ],
   });
 }

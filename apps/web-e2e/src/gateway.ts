@@ -13,13 +13,14 @@ export interface E2eStack {
 }
 
 /** The whole product as `npm start` runs it (gateway serving the built UI) on a fresh database. */
-export async function startStack(): Promise<E2eStack> {
+export async function startStack(env: Record<string, string> = {}): Promise<E2eStack> {
   const database = await createTestDatabase();
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: database.databaseUrl,
     WEB_DIR,
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const server = await startServer(config, { logger: pino({ level: 'warn' }) });
   return {

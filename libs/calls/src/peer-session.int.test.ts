@@ -64,6 +64,21 @@ describe('PeerSession with real werift peers', () => {
     expect([a.errors, b.errors]).toEqual([[], []]);
   });
 
+  it('lets only the impolite side make the first offer, then connects', async () => {
+    const [a, b] = pair();
+    a.pc.addTransceiver('audio', { direction: 'sendrecv' });
+    b.pc.addTransceiver('audio', { direction: 'sendrecv' });
+    await eventually(() => connected(a, b), 'connected');
+    const polite = a.session.polite ? a : b;
+    const impolite = polite === a ? b : a;
+    const firstOffer = (end: typeof a) => end.wire.sent.findIndex((s) => s.kind === 'description' && s.description.type === 'offer');
+    expect(firstOffer(impolite)).toBeGreaterThanOrEqual(0);
+    // The polite side answered instead of racing its own offer: no glare at call start.
+    expect(polite.wire.sent.some((s) => s.kind === 'description' && s.description.type === 'answer')).toBe(true);
+    expect(firstOffer(polite)).toBe(-1);
+    expect([a.errors, b.errors]).toEqual([[], []]);
+  });
+
   it('resolves glare: both sides offer at once and still connect', async () => {
     const [a, b] = pair();
     // Hold both wires so each side has made its own offer before seeing the other's.

@@ -55,6 +55,24 @@ describe('hub across two nodes', () => {
     expect(phone.sent).toEqual([encodeFrame(conversationChanged('c1'))]);
   });
 
+  it('publishToUsers encodes once and reaches each listed user, on any node, and nobody else', async () => {
+    const { nodeA, nodeB, busA } = twoNodes();
+    const u1 = createFakeSocket({ id: 'b1', userId: 'u1', sessionId: 's1' });
+    const u2 = createFakeSocket({ id: 'a2', userId: 'u2', sessionId: 's2' });
+    const u3 = createFakeSocket({ id: 'b3', userId: 'u3', sessionId: 's3' });
+    await nodeB.attach(u1, []);
+    await nodeA.attach(u2, []);
+    await nodeB.attach(u3, []);
+    nodeA.publishToUsers(['u1', 'u2'], conversationChanged('c1'));
+    await flush();
+    expect(u1.sent).toEqual([encodeFrame(conversationChanged('c1'))]);
+    expect(u2.sent).toEqual(u1.sent);
+    expect(u3.sent).toEqual([]);
+    const payloads = busA.published.map((p) => p.payload);
+    expect(payloads).toHaveLength(2);
+    expect(payloads[0]).toBe(payloads[1]); // one encoded string, reused
+  });
+
   it('publishToSocket on A reaches exactly that device on B, not the same user\'s other devices', async () => {
     const { nodeA, nodeB, busB } = twoNodes();
     const laptop = createFakeSocket({ id: 'b1', userId: 'u1', sessionId: 's1' });

@@ -33,6 +33,8 @@ export interface Hub {
   detach(socketId: string): Promise<void>;
   publishToConversation(conversationId: string, frame: ServerFrame): void;
   publishToUser(userId: string, frame: ServerFrame): void;
+  /** The same frame to many users (presence to contacts), encoded once for all of them. */
+  publishToUsers(userIds: readonly string[], frame: ServerFrame): void;
   /** To one socket (device) wherever it is connected: call signaling is addressed per device. */
   publishToSocket(socketId: string, frame: ServerFrame): void;
   /** Subscribes that user's sockets on every node; telling the client is the caller's job. */
@@ -213,6 +215,14 @@ export function createHub(options: HubOptions): Hub {
     publishToUser(userId, frame) {
       counters.published += 1;
       bus.publish(topics.user(userId), encodeFrame(frame));
+    },
+
+    publishToUsers(userIds, frame) {
+      const payload = encodeFrame(frame);
+      for (const userId of userIds) {
+        counters.published += 1;
+        bus.publish(topics.user(userId), payload);
+      }
     },
 
     publishToSocket(socketId, frame) {

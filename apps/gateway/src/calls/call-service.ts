@@ -84,9 +84,10 @@ export function createCallService(options: CallServiceOptions): CallService {
   }
 
   async function broadcast(call: CallInfo, ringStopped?: { userId: string; reason: 'answered_elsewhere' | 'declined_elsewhere' }): Promise<void> {
-    for (const userId of await memberIds(db, call.conversationId)) {
-      const stop = ringStopped?.userId === userId ? { ringStopped: ringStopped.reason } : {};
-      hub.publishToUser(userId, { type: 'call_update', call, ...stop });
+    const members = await memberIds(db, call.conversationId);
+    hub.publishToUsers(members.filter((id) => id !== ringStopped?.userId), { type: 'call_update', call });
+    if (ringStopped && members.includes(ringStopped.userId)) {
+      hub.publishToUser(ringStopped.userId, { type: 'call_update', call, ringStopped: ringStopped.reason });
     }
   }
 

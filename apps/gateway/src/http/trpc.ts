@@ -7,6 +7,7 @@ import { csrfOk, sessionCookieFor, sessionTokenOf } from './session.ts';
 export interface TrpcRouteOptions {
   deps: GatewayDeps;
   events: ApiEvents;
+  /** Exact Origin values; filled by the caller (it may learn its port only after listen). */
   allowedOrigins: ReadonlySet<string>;
   secureCookies: boolean;
   sessionTtlMs: number;

@@ -1,37 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium } from '../browser.ts';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'test-output', 'screenshots');
+export { SCREENSHOT_DIR } from '../browser.ts';
 
-/**
- * Chromium with a fake camera and microphone that are granted without a prompt, and WebRTC
- * allowed to use loopback (run inside `unshare -n` so loopback is all there is).
- */
-export async function launchCallChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Call tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
-  }
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--allow-loopback-in-peer-connection',
-    ],
-  });
-}
+/** Chromium for call tests (fake media, loopback WebRTC); run inside `unshare -n` where possible. */
+export const launchCallChromium = () => launchChromium({ calls: true });
 
 /**
  * Test-only page instrumentation, not an app debug hook: keeps every RTCPeerConnection the

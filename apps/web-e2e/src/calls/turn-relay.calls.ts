@@ -5,17 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 // The expired credential must be built the way the API builds real ones, with only `now` moved.
 import { createTurnCredentials } from '@parley/api';
-import {
-  fetchIceServers,
-  launchCallChromium,
-  missingTools,
-  signUp,
-  startTestCoturn,
-  startTurnGateway,
-  type IceServerJson,
-  type TestCoturn,
-  type TurnGateway,
-} from './turn-relay-support.ts';
+import { startCoturn, type Coturn } from '@parley/api/testing';
+import { launchCallChromium } from './call-browser.ts';
+import { fetchIceServers, missingTools, signUp, startTurnGateway, type IceServerJson, type TurnGateway } from './turn-relay-support.ts';
 
 const CONNECT_TIMEOUT_MS = 8_000;
 const GATHER_TIMEOUT_MS = 6_000;
@@ -141,7 +133,7 @@ function withTurnCredential(iceServers: IceServerJson[], username: string, crede
 }
 
 describe.skipIf(missing.length > 0)('TURN relay in Chromium with API-issued credentials', () => {
-  let coturn: TestCoturn | undefined;
+  let coturn: Coturn | undefined;
   let gateway: TurnGateway | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -150,7 +142,7 @@ describe.skipIf(missing.length > 0)('TURN relay in Chromium with API-issued cred
   let turnEntry: IceServerJson;
 
   beforeAll(async () => {
-    [coturn, browser] = await Promise.all([startTestCoturn(), launchCallChromium()]);
+    [coturn, browser] = await Promise.all([startCoturn(), launchCallChromium()]);
     gateway = await startTurnGateway(coturn);
     page = await browser.newPage();
     user = await signUp(gateway.origin, 'relay_tester');

@@ -1,0 +1,1 @@
+export { startCoturn, turnserverAvailable, type Coturn } from './coturn.ts';
