@@ -95,6 +95,29 @@ describe('call signaling through the gateway', () => {
     expect((await callEvents(group)).map((e) => e.call?.callId)).toContain(callId);
   });
 
+  it("relays one device's signals in the order it sent them (an offer before its candidates)", async () => {
+    const a = await h.connect(alice);
+    const b = await h.connect(bob);
+    const callId = randomUUID();
+    a.send({ type: 'call_invite', callId, conversationId: direct, media: 'audio' });
+    await b.next('call_ring', (f) => f.call.id === callId);
+    b.send({ type: 'call_accept', callId });
+    await a.next('call_update', (f) => f.call.id === callId && f.call.state === 'active');
+
+    // A burst like a real offer: the description, then its candidates at once. Each relay is
+    // authorized against Postgres; a candidate that overtakes its offer is refused by the browser.
+    const burst = [offer, ...Array.from({ length: 40 }, (_, i) => ({
+      kind: 'candidate' as const,
+      candidate: { candidate: `candidate:${i} 1 udp 2122260223 127.0.0.1 ${50000 + i} typ host`, sdpMid: '0', sdpMLineIndex: 0 },
+    }))];
+    for (const data of burst) a.send({ type: 'call_signal', callId, toConnectionId: connectionIdOf(b), data });
+    await b.next('call_signal_in', (f) => f.data.kind === 'candidate' && f.data.candidate?.candidate.startsWith('candidate:39 ') === true);
+    const received = b.frames.flatMap((f) => (f.type === 'call_signal_in' && f.callId === callId ? [f.data] : []));
+    expect(received).toEqual(burst);
+    a.send({ type: 'call_hangup', callId });
+    await b.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended');
+  });
+
   it('records declined, cancelled and missed calls as distinct outcomes', async () => {
     const a = await h.connect(alice);
     const b1 = await h.connect(bob);

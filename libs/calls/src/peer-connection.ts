@@ -47,6 +47,7 @@ export interface PeerConnectionLike<TTrack = unknown, TStream = unknown> {
   readonly connectionState: PeerConnectionState;
   readonly signalingState: SignalingState;
   readonly localDescription: SessionDescriptionLike | null;
+  readonly remoteDescription: SessionDescriptionLike | null;
   onnegotiationneeded: HandlerSlot;
   onicecandidate: HandlerSlot;
   onconnectionstatechange: HandlerSlot;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SignalData } from '@parley/protocol';
-import type { PeerConnectionLike, PeerConnectionState } from './peer-connection.ts';
+import type {
+  IceCandidateLike,
+  PeerConnectionLike,
+  PeerConnectionState,
+  SessionDescriptionLike,
+  SignalingState,
+} from './peer-connection.ts';
 import { PeerSession } from './peer-session.ts';
 
 /** Just enough of a peer connection to drive the state handler. */
@@ -10,6 +16,7 @@ function stubPeerConnection() {
     connectionState: 'new' as PeerConnectionState,
     signalingState: 'stable' as const,
     localDescription: null,
+    remoteDescription: null,
     onnegotiationneeded: null,
     onicecandidate: null,
     onconnectionstatechange: null as (() => void) | null,
@@ -44,5 +51,41 @@ describe('PeerSession', () => {
     await session.receive({ kind: 'candidate', candidate: null });
     expect(calls).toEqual(['close']);
     expect(pc.onconnectionstatechange).toBeNull();
+  });
+
+  it('keeps a candidate that overtook its offer and adds it once the offer is set', async () => {
+    // As browsers do: a candidate without a remote description is an InvalidStateError.
+    const added: string[] = [];
+    const pc = {
+      ...stubPeerConnection().pc,
+      signalingState: 'stable' as SignalingState,
+      remoteDescription: null as SessionDescriptionLike | null,
+      localDescription: null as SessionDescriptionLike | null,
+      setRemoteDescription(description: SessionDescriptionLike) {
+        this.remoteDescription = description;
+        this.signalingState = 'have-remote-offer';
+        return Promise.resolve();
+      },
+      setLocalDescription() {
+        this.localDescription = { type: 'answer', sdp: 'v=0 answer' };
+        this.signalingState = 'stable';
+        return Promise.resolve();
+      },
+      addIceCandidate(candidate?: IceCandidateLike | null) {
+        if (this.remoteDescription === null) return Promise.reject(new Error('InvalidStateError: The remote description was null'));
+        added.push(candidate?.candidate ?? 'end');
+        return Promise.resolve();
+      },
+    } satisfies PeerConnectionLike;
+    const sent: SignalData[] = [];
+    const errors: unknown[] = [];
+    const session = new PeerSession({ pc, polite: true, send: (s) => sent.push(s), onError: (e) => errors.push(e) });
+    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    await session.receive({ kind: 'candidate', candidate });
+    expect(added).toEqual([]);
+    await session.receive({ kind: 'description', description: { type: 'offer', sdp: 'v=0 offer' } });
+    expect(added).toEqual([candidate.candidate]);
+    expect(sent).toEqual([{ kind: 'description', description: { type: 'answer', sdp: 'v=0 answer' } }]);
+    expect(errors).toEqual([]);
   });
 });

@@ -57,6 +57,12 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
    */
   private describing = 0;
   private heldCandidates: SignalData[] = [];
+  /**
+   * Remote candidates that came before any remote description. The gateway relays a device's
+   * signals in order, but a browser refuses a candidate without a remote description, so one
+   * that overtakes its offer anyway (a reordering relay, a future transport) waits here.
+   */
+  private earlyCandidates: SignalData[] = [];
   /** Remote signals are applied one at a time, in arrival order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -152,6 +158,10 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
   private async apply(data: SignalData): Promise<void> {
     if (this.closed) return;
     if (data.kind === 'candidate') {
+      if (this.pc.remoteDescription === null && data.candidate !== null && !this.ignoreOffer) {
+        this.earlyCandidates.push(data);
+        return;
+      }
       try {
         await this.pc.addIceCandidate(data.candidate);
       } catch (error) {
@@ -177,8 +187,17 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
     } finally {
       this.settingRemoteAnswer = false;
     }
+    await this.addEarlyCandidates();
     if (description.type !== 'offer' || this.closed) return;
     await this.describe('answer');
+  }
+
+  private async addEarlyCandidates(): Promise<void> {
+    for (const signal of this.earlyCandidates.splice(0)) {
+      if (signal.kind !== 'candidate' || this.closed) continue;
+      // Best effort: a candidate of an offer the remote has since rolled back fails harmlessly.
+      await this.pc.addIceCandidate(signal.candidate).catch(() => undefined);
+    }
   }
 
   private fail(error: unknown): void {

@@ -27,6 +27,7 @@ import type { ResolvedSession } from '@parley/api';
 import { createTokenBucket, createTypingThrottle, type HubSocket } from '@parley/realtime';
 import type { GatewayDeps } from '../deps.ts';
 import { statusesWithLastSeen } from '../presence.ts';
+import { createSerialLane } from './serial-lane.ts';
 import { toHubSocket } from './socket-adapter.ts';
 
 // Sends: 10/s sustained, bursts of 30 (pasting a few lines quickly is normal).
@@ -58,6 +59,8 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
   const actor = { user, connectionId: hubSocket.id };
   const sendBucket = createTokenBucket(SEND_RATE);
   const frameBucket = createTokenBucket(FRAME_RATE);
+  // Call frames of this device run in the order sent: an offer must reach the peer before its candidates.
+  const callLane = createSerialLane();
   const typing = createTypingThrottle();
   const notMemberUntil = new Map<string, number>();
   // none -> pending (hello being processed) -> ready. Only `ready` sockets get other frames.
@@ -212,15 +215,15 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
       case 'presence_set':
         return onPresenceSet(frame);
       case 'call_invite':
-        return calls.invite(actor, frame);
+        return callLane.run(() => calls.invite(actor, frame));
       case 'call_accept':
-        return calls.accept(actor, frame);
+        return callLane.run(() => calls.accept(actor, frame));
       case 'call_decline':
-        return calls.decline(actor, frame);
+        return callLane.run(() => calls.decline(actor, frame));
       case 'call_hangup':
-        return calls.hangup(actor, frame);
+        return callLane.run(() => calls.hangup(actor, frame));
       case 'call_signal':
-        return calls.signal(actor, frame);
+        return callLane.run(() => calls.signal(actor, frame));
       default: {
         const unreachable: never = frame;
         throw new Error(`unhandled frame ${JSON.stringify(unreachable)}`);
