@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
 import { startNodeProcess, type NodeProcess } from './testing/node-process.ts';
@@ -37,6 +38,17 @@ async function connect(node: NodeProcess, user: TestUser): Promise<TestSocket> {
 
 const presenceOf = (socket: TestSocket, userId: string, status: string, timeoutMs?: number) =>
   socket.next('presence', (f) => f.userId === userId && f.status === status, timeoutMs);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function connectionIdOf(socket: TestSocket): string {
+  const hello = socket.frames.find((f) => f.type === 'hello_ok');
+  if (hello?.type !== 'hello_ok') throw new Error('no hello_ok');
+  return hello.connectionId;
+}
+
+const endedUpdates = (socket: TestSocket, callId: string) =>
+  socket.frames.filter((f) => f.type === 'call_update' && f.call.id === callId && f.call.state === 'ended');
 
 describe.skipIf(!REDIS_URL)('two gateway nodes sharing Postgres and Redis', () => {
   let node1: NodeProcess;
@@ -125,5 +137,60 @@ describe.skipIf(!REDIS_URL)('two gateway nodes sharing Postgres and Redis', () =
     node1 = await startNode(1);
     await connect(node1, alice);
     await presenceOf(b2, alice.user.id, 'online', 10_000);
+  }, 60_000);
+
+  /** Alice on node 1 calls Bob on node 2; resolves once Bob has taken the call. */
+  async function callAcrossNodes(): Promise<{ a1: TestSocket; b2: TestSocket; callId: string }> {
+    const a1 = await connect(node1, alice);
+    const b2 = await connect(node2, bob);
+    const callId = randomUUID();
+    a1.send({ type: 'call_invite', callId, conversationId, media: 'audio' });
+    await b2.next('call_ring', (f) => f.call.id === callId);
+    b2.send({ type: 'call_accept', callId });
+    await a1.next('call_update', (f) => f.call.id === callId && f.call.state === 'active');
+    return { a1, b2, callId };
+  }
+
+  it('frees the call seat of a device on a node killed with -9, so the call ends and the conversation is free', async () => {
+    const { a1, callId } = await callAcrossNodes();
+    // Both nodes renew their seats: two whole leases later the call still runs.
+    await sleep(PRESENCE_TTL_MS * 2);
+    expect(endedUpdates(a1, callId)).toEqual([]);
+
+    const killedAt = Date.now();
+    await node2.kill9();
+    const ended = await a1.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended', 30_000);
+    expect(Date.now() - killedAt).toBeLessThan(PRESENCE_TTL_MS + 6000);
+    expect(ended.call.endReason).toBe('completed');
+    expect((await a1.next('chat_message', (f) => f.message.call?.callId === callId)).message.call?.endReason).toBe('completed');
+
+    // Nothing left running: a new call in the conversation is not a conflict.
+    const next = randomUUID();
+    a1.send({ type: 'call_invite', callId: next, conversationId, media: 'audio' });
+    expect((await a1.next('call_update', (f) => f.call.id === next)).call.state).toBe('ringing');
+    a1.send({ type: 'call_hangup', callId: next });
+    await a1.next('call_update', (f) => f.call.id === next && f.call.state === 'ended');
+    node2 = await startNode(2);
+  }, 60_000);
+
+  it('keeps a call whose device reconnects to the other node after its node was killed', async () => {
+    const { a1, callId } = await callAcrossNodes();
+    await node2.kill9();
+    // What the SDK does on reconnect: the running call shows on connect, and it accepts again.
+    const b1 = await connect(node1, bob);
+    await b1.next('call_update', (f) => f.call.id === callId && f.call.state === 'active');
+    b1.send({ type: 'call_accept', callId });
+    await a1.next('call_update', (f) => f.call.id === callId && f.call.participants.some((p) => p.connectionId === connectionIdOf(b1)));
+
+    // Well past the dead node's lease: Bob's seat lives on with its new socket.
+    await sleep(PRESENCE_TTL_MS * 2);
+    expect(endedUpdates(a1, callId)).toEqual([]);
+    const offer = { kind: 'description' as const, description: { type: 'offer' as const, sdp: 'v=0\r\n' } };
+    a1.send({ type: 'call_signal', callId, toConnectionId: connectionIdOf(b1), data: offer });
+    expect((await b1.next('call_signal_in', (f) => f.callId === callId)).data).toEqual(offer);
+
+    a1.send({ type: 'call_hangup', callId });
+    expect((await b1.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended')).call.endReason).toBe('completed');
+    node2 = await startNode(2);
   }, 60_000);
 });

@@ -85,6 +85,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.callReconnectGraceMs,
+      // One notion of "this node went silent": its users go offline and its call seats free up together.
+      seatLeaseMs: config.presenceTtlMs,
     });
     cleanups.push(() => calls.close());
     const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, metrics: createMetrics({ hub, writer }) };

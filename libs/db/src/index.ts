@@ -49,6 +49,7 @@ export {
   getCall,
   markSeatsStale,
   freeStaleSeats,
+  renewSeats,
   liveCallsForUser,
   toCallInfo,
   type CallChange,

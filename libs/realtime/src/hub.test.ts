@@ -139,6 +139,21 @@ describe('hub on one node', () => {
     await hub.detach('slow'); // the gateway's close handler: already gone, no-op
   });
 
+  it('knows which sockets are attached here: not before attach, nor after detach or a hub close', async () => {
+    const { hub, socket } = setup();
+    expect(hub.hasSocket('a')).toBe(false);
+    await hub.attach(socket('a', 'u1'), ['c1']);
+    const slow = socket('slow', 'u2');
+    await hub.attach(slow, ['c1']);
+    expect([hub.hasSocket('a'), hub.hasSocket('slow')]).toEqual([true, true]);
+    slow.bufferedAmount = MAX_BUFFERED_BYTES + 1;
+    hub.publishToConversation('c1', chatMessage('c1', 1));
+    await flush();
+    expect(hub.hasSocket('slow')).toBe(false);
+    await hub.detach('a');
+    expect(hub.hasSocket('a')).toBe(false);
+  });
+
   it('sends while bufferedAmount is at the limit, not over it', async () => {
     const { hub, socket } = setup();
     const s = socket('a', 'u1');

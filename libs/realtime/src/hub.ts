@@ -44,6 +44,8 @@ export interface Hub {
   closeSession(sessionId: string, code: number, reason: string): void;
   /** Closes this node's sockets only (graceful shutdown). */
   closeAll(code: number, reason: string): void;
+  /** Whether the socket is attached to this node (and not yet detached or closed by the hub). */
+  hasSocket(socketId: string): boolean;
   stats(): HubStats;
   /** Drops every bus subscription; sockets are left to the caller (see closeAll). */
   close(): Promise<void>;
@@ -244,6 +246,11 @@ export function createHub(options: HubOptions): Hub {
 
     closeAll(code, reason) {
       for (const entry of [...sockets.values()]) closeAndRemove(entry, code, reason);
+    },
+
+    hasSocket(socketId) {
+      const entry = sockets.get(socketId);
+      return entry !== undefined && !entry.removed;
     },
 
     stats() {

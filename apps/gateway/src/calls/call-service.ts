@@ -10,6 +10,7 @@ import {
   leaveCall,
   liveCallsForUser,
   markSeatsStale,
+  renewSeats,
   memberIds,
   type CallChange,
   type Db,
@@ -34,6 +35,8 @@ import type { Logger } from 'pino';
 export const CALL_RECONNECT_GRACE_MS = 15_000;
 /** How often each node looks for ringing calls whose ring timed out (covers crashed nodes). */
 const RING_SWEEP_MS = 5000;
+/** A seat lives this long unless its node renews it (see renewSeats in @parley/db). */
+export const CALL_SEAT_LEASE_MS = 15_000;
 
 export interface CallServiceOptions {
   db: Db;
@@ -42,6 +45,8 @@ export interface CallServiceOptions {
   logger: Logger;
   ringTimeoutMs?: number;
   reconnectGraceMs?: number;
+  /** How soon the seats of a node that stopped renewing them (it crashed) are freed. */
+  seatLeaseMs?: number;
 }
 
 /** Who is acting: the user and the device (socket) the frame came from. */
@@ -72,6 +77,13 @@ export function createCallService(options: CallServiceOptions): CallService {
   const { db, hub, writer, logger } = options;
   const ringTimeoutMs = options.ringTimeoutMs ?? RING_TIMEOUT_MS;
   const graceMs = options.reconnectGraceMs ?? CALL_RECONNECT_GRACE_MS;
+  const leaseMs = options.seatLeaseMs ?? CALL_SEAT_LEASE_MS;
+  /**
+   * This node's sockets that took a seat: their leases are renewed while they are attached.
+   * Not pruned when a call ends (renewing a socket without a live seat changes nothing), so a
+   * socket that calls again is covered without bookkeeping per call.
+   */
+  const seated = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -127,7 +139,14 @@ export function createCallService(options: CallServiceOptions): CallService {
     expireDue()
       .then(freeStale)
       .catch((error: unknown) => logger.error({ err: error }, 'call sweep failed'));
-  }, RING_SWEEP_MS);
+  }, Math.min(RING_SWEEP_MS, leaseMs));
+
+  // Three renewals per lease: one lost to a slow query or a blip does not cost a seat.
+  const renewer = setInterval(() => {
+    // A seat taken while its socket was closing must not be renewed forever: only attached sockets count.
+    for (const id of seated) if (!hub.hasSocket(id)) seated.delete(id);
+    renewSeats(db, [...seated], leaseMs).catch((error: unknown) => logger.warn({ err: error }, 'call seat renewal failed'));
+  }, Math.max(250, Math.floor(leaseMs / 3)));
 
   return {
     async invite(actor, frame) {
@@ -137,7 +156,9 @@ export function createCallService(options: CallServiceOptions): CallService {
         callerId: actor.user.id,
         connectionId: actor.connectionId,
         media: frame.media,
+        leaseMs,
       });
+      seated.add(actor.connectionId);
       if (!created) return void (await broadcast(call));
       for (const userId of await memberIds(db, call.conversationId)) {
         if (userId === actor.user.id) hub.publishToUser(userId, { type: 'call_update', call });
@@ -148,7 +169,8 @@ export function createCallService(options: CallServiceOptions): CallService {
     },
 
     async accept(actor, frame) {
-      const change = await acceptCall(db, { callId: frame.callId, userId: actor.user.id, connectionId: actor.connectionId });
+      const change = await acceptCall(db, { callId: frame.callId, userId: actor.user.id, connectionId: actor.connectionId, leaseMs });
+      seated.add(actor.connectionId);
       await settle(change, { userId: actor.user.id, reason: 'answered_elsewhere' });
     },
 
@@ -182,6 +204,8 @@ export function createCallService(options: CallServiceOptions): CallService {
     },
 
     async connectionClosed(connectionId) {
+      // From now on the grace, not the lease, decides: the socket is gone.
+      seated.delete(connectionId);
       const marking = markSeatsStale(db, connectionId, graceMs);
       inFlight.add(marking);
       try {
@@ -208,6 +232,7 @@ export function createCallService(options: CallServiceOptions): CallService {
 
     async close() {
       clearInterval(sweeper);
+      clearInterval(renewer);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...inFlight]);

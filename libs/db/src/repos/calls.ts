@@ -23,6 +23,15 @@ export function toCallInfo(row: CallRow): CallInfo {
   };
 }
 
+/**
+ * Seats are leases. Taking a seat gives it `leaseMs`; the node holding the device's socket
+ * renews it (renewSeats) while the socket is open, and a closed socket shortens it to the
+ * reconnect grace (markSeatsStale). A node that dies renews nothing, so its seats run out
+ * and any node's sweep frees them (freeStaleSeats): no call stays stuck on a crashed node.
+ * Times are the nodes' clocks; skew between nodes only shifts expiry by that much.
+ */
+const leaseEnd = (leaseMs: number): Date => new Date(Date.now() + leaseMs);
+
 /** What a transition did: the call after it, and whether this transition ended it. */
 export interface CallChange {
   call: CallInfo;
@@ -58,7 +67,7 @@ function end(tx: Tx, callId: string, reason: CallEndReason): Promise<unknown> {
  */
 export async function createCall(
   db: Db,
-  input: { callId: string; conversationId: string; callerId: string; connectionId: string; media: CallMedia },
+  input: { callId: string; conversationId: string; callerId: string; connectionId: string; media: CallMedia; leaseMs: number },
 ): Promise<{ call: CallInfo; created: boolean }> {
   if (!isUuid(input.callId) || !isUuid(input.conversationId)) throw new AppError('not_found', 'No such conversation');
   return db.prisma.$transaction(async (tx) => {
@@ -79,7 +88,7 @@ export async function createCall(
         conversationId: input.conversationId,
         callerId: input.callerId,
         media: input.media,
-        participants: { create: { userId: input.callerId, connectionId: input.connectionId } },
+        participants: { create: { userId: input.callerId, connectionId: input.connectionId, staleAfter: leaseEnd(input.leaseMs) } },
       },
       include: WITH_PARTICIPANTS,
     });
@@ -93,7 +102,7 @@ export async function createCall(
  */
 export async function acceptCall(
   db: Db,
-  input: { callId: string; userId: string; connectionId: string },
+  input: { callId: string; userId: string; connectionId: string; leaseMs: number },
 ): Promise<CallChange & { movedFrom: string | null }> {
   let movedFrom: string | null = null;
   const change = await withLockedCall(db, input.callId, async (tx, call) => {
@@ -104,14 +113,16 @@ export async function acceptCall(
       movedFrom = seat.connectionId === input.connectionId ? null : seat.connectionId;
       await tx.callParticipant.update({
         where: { callId_userId: { callId: call.id, userId: input.userId } },
-        data: { connectionId: input.connectionId, staleAfter: null },
+        data: { connectionId: input.connectionId, staleAfter: leaseEnd(input.leaseMs) },
       });
       return;
     }
     if (call.participants.length >= MAX_CALL_PARTICIPANTS) {
       throw new AppError('conflict', `A call holds at most ${MAX_CALL_PARTICIPANTS} people`);
     }
-    await tx.callParticipant.create({ data: { callId: call.id, userId: input.userId, connectionId: input.connectionId } });
+    await tx.callParticipant.create({
+      data: { callId: call.id, userId: input.userId, connectionId: input.connectionId, staleAfter: leaseEnd(input.leaseMs) },
+    });
     if (call.state === 'ringing') {
       await tx.call.update({ where: { id: call.id }, data: { state: 'active', answeredAt: new Date() } });
     }
@@ -187,12 +198,28 @@ export async function liveCallsForUser(db: Db, userId: string): Promise<Array<{ 
 export async function markSeatsStale(db: Db, connectionId: string, graceMs: number): Promise<number> {
   const { count } = await db.prisma.callParticipant.updateMany({
     where: { connectionId, call: { state: { in: ['ringing', 'active'] } } },
-    data: { staleAfter: new Date(Date.now() + graceMs) },
+    data: { staleAfter: leaseEnd(graceMs) },
   });
   return count;
 }
 
-/** Frees seats whose grace ran out (their device never came back), ending calls that empties. */
+/**
+ * Extends the leases of the seats these (open, local) sockets hold in live calls. One
+ * statement for all of a node's seated sockets; returns how many seats it renewed.
+ */
+export async function renewSeats(db: Db, connectionIds: readonly string[], leaseMs: number): Promise<number> {
+  if (connectionIds.length === 0) return 0;
+  const { count } = await db.prisma.callParticipant.updateMany({
+    where: { connectionId: { in: [...connectionIds] }, call: { state: { in: ['ringing', 'active'] } } },
+    data: { staleAfter: leaseEnd(leaseMs) },
+  });
+  return count;
+}
+
+/**
+ * Frees seats whose lease or grace ran out (their device never came back, or its node died),
+ * ending calls that empties.
+ */
 export async function freeStaleSeats(db: Db): Promise<CallChange[]> {
   const stale = await db.prisma.callParticipant.findMany({
     where: { staleAfter: { lt: new Date() }, call: { state: { in: ['ringing', 'active'] } } },

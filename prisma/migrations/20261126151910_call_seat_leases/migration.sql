@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "call_participants_connection_id_idx" ON "call_participants"("connection_id");
