@@ -71,6 +71,7 @@ async function eventually(predicate: () => boolean, what: string, timeoutMs = 15
 function callSide(client: ParleyClient, user: PublicUser) {
   const mic = new MediaStreamTrack({ kind: 'audio' });
   let received = 0;
+  const receivedFrom = new Map<string, number>();
   const controller = createCallController<MediaStreamTrack, never>({
     client,
     selfUserId: user.id,
@@ -79,13 +80,58 @@ function callSide(client: ParleyClient, user: PublicUser) {
     iceServers: [],
     localMedia: () => ({ tracks: [mic] }),
     onState: () => undefined,
-    onRemoteTrack: (_userId, track) => {
-      track.onReceiveRtp.subscribe(() => (received += 1));
+    onRemoteTrack: (userId, track) => {
+      track.onReceiveRtp.subscribe(() => {
+        received += 1;
+        receivedFrom.set(userId, (receivedFrom.get(userId) ?? 0) + 1);
+      });
     },
   });
   controllers.push(controller);
-  return { controller, mic, received: () => received };
+  return { controller, mic, user, received: () => received, receivedFrom: (userId: string) => receivedFrom.get(userId) ?? 0 };
 }
+type Side = ReturnType<typeof callSide>;
+
+/** Every side's microphone sends an RTP packet every 20 ms until stopped. */
+function pumpAudio(sides: readonly Side[]): () => void {
+  let sequenceNumber = 0;
+  const timer = setInterval(() => {
+    sequenceNumber += 1;
+    sides.forEach((side, i) => {
+      const header = new RtpHeader({ payloadType: 111, sequenceNumber: sequenceNumber & 0xffff, timestamp: sequenceNumber * 960, ssrc: 1000 + i });
+      side.mic.writeRtp(new RtpPacket(header, Buffer.alloc(60, 1)));
+    });
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+/** Every side hears every other side: at least `packets` more RTP packets from each, from now. */
+async function expectMeshAudio(sides: readonly Side[], packets = 25): Promise<void> {
+  const base = new Map<string, number>();
+  for (const to of sides) for (const from of sides) base.set(`${from.user.id}>${to.user.id}`, to.receivedFrom(from.user.id));
+  const stop = pumpAudio(sides);
+  try {
+    for (const to of sides) {
+      for (const from of sides) {
+        if (from === to) continue;
+        const key = `${from.user.id}>${to.user.id}`;
+        await eventually(() => to.receivedFrom(from.user.id) - base.get(key)! >= packets, `${to.user.handle} hears ${from.user.handle}`);
+      }
+    }
+  } finally {
+    stop();
+  }
+}
+
+const statusOf = (side: Side) => side.controller.state.status;
+const callOf = (side: Side) => {
+  const s = side.controller.state;
+  return s.status === 'idle' ? { callId: undefined, participants: [] } : { callId: s.callId, participants: s.call?.participants ?? [] };
+};
+const linkCount = (side: Side) => {
+  const s = side.controller.state;
+  return s.status === 'active' ? Object.values(s.peers).filter((p) => p === 'connected').length : 0;
+};
 
 describe('WebRTC through the gateway (Node peers)', () => {
   it('connects a call with media flowing; a third member and a non-member get no SDP or ICE', async () => {
@@ -132,4 +178,68 @@ describe('WebRTC through the gateway (Node peers)', () => {
     }
     expect(last?.call).toMatchObject({ media: 'audio', endReason: 'completed' });
   });
+
+  it('a mesh of 4: everyone hears everyone, a fifth is refused, one leaves and the rest talk on, a decliner joins later', async () => {
+    const users = await Promise.all(['ann', 'ben', 'cat', 'dan', 'eve'].map(signUp));
+    const [ann, ben, cat, dan, eve] = users as [Awaited<ReturnType<typeof signUp>>, ...Array<Awaited<ReturnType<typeof signUp>>>];
+    const group = await api<{ conversationId: string }>(
+      'conversations.createGroup',
+      { title: 'Five', memberIds: users.slice(1).map((u) => u!.user.id) },
+      ann.cookie,
+    );
+    const conversationId = group.data.conversationId;
+    const sides = await Promise.all(users.map(async (u) => callSide(await connect(u!.cookie), u!.user)));
+    const [a, b, c, d, e] = sides as [Side, Side, Side, Side, Side];
+
+    a.controller.start(conversationId, 'audio');
+    await eventually(() => [b, c, d, e].every((s) => statusOf(s) === 'incoming_ringing'), 'everyone rings');
+    e.controller.decline();
+    for (const s of [b, c, d]) s.controller.accept();
+    const four = [a, b, c, d];
+    await eventually(() => four.every((s) => linkCount(s) === 3), 'four people, three links each', 20_000);
+    await expectMeshAudio(four);
+
+    // Eve changes her mind, but the call is full: her join is refused and she is told so.
+    e.controller.start(conversationId, 'audio'); // a call runs there: this joins it
+    await eventually(() => statusOf(e) === 'ended', 'eve refused');
+    expect(e.controller.state).toMatchObject({ status: 'ended', reason: 'failed' });
+
+    // Dan leaves: the call goes on for the three others, whose links to Dan close.
+    d.controller.hangup();
+    const three = [a, b, c];
+    await eventually(() => three.every((s) => linkCount(s) === 2 && !(dan!.user.id in (s.controller.state as { peers: object }).peers)), 'three remain');
+    expect(three.map(statusOf)).toEqual(['active', 'active', 'active']);
+    await expectMeshAudio(three);
+
+    // Now there is room: Eve joins the running call from the conversation.
+    e.controller.reset();
+    e.controller.start(conversationId, 'audio');
+    const withEve = [a, b, c, e];
+    await eventually(() => withEve.every((s) => linkCount(s) === 3), 'eve joined: three links each', 20_000);
+    await expectMeshAudio(withEve);
+    expect(callOf(a).participants.map((p) => p.userId).sort()).toEqual([ann.user.id, ben!.user.id, cat!.user.id, eve!.user.id].sort());
+
+    for (const s of withEve) s.controller.hangup();
+    await eventually(() => withEve.every((s) => statusOf(s) === 'ended'), 'all ended');
+  }, 90_000);
+
+  it('call glare: two people call each other at the same moment and end up in one call', async () => {
+    const [gil, hal] = await Promise.all(['gil', 'hal'].map(signUp));
+    const direct = await api<{ conversationId: string }>('conversations.openDirect', { userId: hal!.user.id }, gil!.cookie);
+    const g = callSide(await connect(gil!.cookie), gil!.user);
+    const h = callSide(await connect(hal!.cookie), hal!.user);
+    for (let round = 0; round < 3; round++) {
+      // Same tick: both invites are in flight before either side hears of the other's call.
+      const ids = [g.controller.start(direct.data.conversationId, 'audio'), h.controller.start(direct.data.conversationId, 'audio')];
+      expect(ids[0]).not.toBe(ids[1]);
+      await eventually(() => linkCount(g) === 1 && linkCount(h) === 1, `round ${round}: one call, connected`);
+      expect(callOf(g).callId).toBe(callOf(h).callId);
+      expect(ids).toContain(callOf(g).callId);
+      await expectMeshAudio([g, h]);
+      g.controller.hangup();
+      await eventually(() => statusOf(h) === 'ended', `round ${round}: ended`);
+      g.controller.reset();
+      h.controller.reset();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { RING_TIMEOUT_MS, type CallMedia, type SignalData } from '@parley/protocol';
+import { RING_TIMEOUT_MS, type CallInfo, type CallMedia, type SignalData } from '@parley/protocol';
 import type { ParleyClient } from '@parley/client';
 import { IDLE, reduceCall, type CallEvent, type CallState } from './call-machine.ts';
 import type { PeerConnectionConfig, PeerConnectionLike, TrackEventLike } from './peer-connection.ts';
@@ -22,6 +22,11 @@ export interface CallTimers {
 
 /** The server ends an unanswered call at RING_TIMEOUT_MS; the local timer is only a fallback. */
 export const LOCAL_RING_GRACE_MS = 5_000;
+/**
+ * An invite refused with `conflict` while we do not know the running call waits this long for
+ * its ring or update (glare: the refusal usually comes first) before ending as `failed`.
+ */
+export const REFUSED_INVITE_WAIT_MS = 3_000;
 
 export interface CallControllerOptions<TTrack extends TrackLike, TStream> {
   client: CallClient;
@@ -38,9 +43,16 @@ export interface CallControllerOptions<TTrack extends TrackLike, TStream> {
 
 export interface CallController<TTrack, TStream = unknown> {
   readonly state: CallState;
-  /** Invites the conversation; returns the call id. Throws ParleyClientError('offline'). */
+  /**
+   * Calls the conversation; returns the call id. When a call already runs there, joins that
+   * one instead (one live call per conversation). Throws ParleyClientError('offline').
+   */
   start(conversationId: string, media: CallMedia): string;
   accept(): void;
+  /** Joins a running call of one of our conversations (a group call, or one we declined). */
+  join(call: CallInfo): void;
+  /** Live calls we know of in our conversations, by conversation id (from rings and updates). */
+  readonly running: ReadonlyMap<string, CallInfo>;
   decline(): void;
   hangup(): void;
   /** Leaves `ended` for `idle` (the UI dismissed the end screen). */
@@ -74,7 +86,9 @@ export function createCallController<TTrack extends TrackLike, TStream>(
   const extraTracks: Array<{ track: TTrack; stream?: TStream }> = [];
   let state: CallState = IDLE;
   let ringTimer: unknown;
+  let refusedTimer: unknown;
   let pendingHangup: string | undefined;
+  const running = new Map<string, CallInfo>();
 
   const inCall = (s: CallState): s is Extract<CallState, { status: 'connecting' | 'active' | 'reconnecting' }> =>
     IN_CALL.has(s.status);
@@ -83,8 +97,9 @@ export function createCallController<TTrack extends TrackLike, TStream>(
     const before = state;
     state = reduceCall(state, event);
     if (state === before) return;
-    if (state.status === 'connecting' && state.replacedCallId && before.status === 'outgoing_ringing') {
-      hangupFrame(state.replacedCallId);
+    if (state.status === 'connecting' && before.status === 'outgoing_ringing' && state.callId !== before.callId) {
+      // Our invite lost to a call in the same conversation: take that one (PROTOCOL.md §10.8).
+      if (state.replacedCallId) hangupFrame(state.replacedCallId);
       client.callAccept(state.callId);
     }
     const ringing = state.status === 'outgoing_ringing' || state.status === 'incoming_ringing';
@@ -161,11 +176,39 @@ export function createCallController<TTrack extends TrackLike, TStream>(
     for (const track of options.localMedia?.().tracks ?? []) if (track.kind === kind) track.enabled = enabled;
   }
 
+  function trackRunning(call: CallInfo): void {
+    if (call.state !== 'ended') running.set(call.conversationId, call);
+    else if (running.get(call.conversationId)?.id === call.id) running.delete(call.conversationId);
+  }
+
+  function onInviteRefused(callId: string): void {
+    if (state.status !== 'outgoing_ringing' || state.callId !== callId) return;
+    const live = running.get(state.conversationId);
+    dispatch({ type: 'invite_refused', callId, running: live && live.id !== callId ? live : null });
+    if (state.status !== 'outgoing_ringing' || state.callId !== callId) return;
+    refusedTimer = timers.setTimeout(() => {
+      refusedTimer = undefined;
+      if (state.status === 'outgoing_ringing' && state.callId === callId) dispatch({ type: 'failed' });
+    }, REFUSED_INVITE_WAIT_MS);
+  }
+
   const unsubscribe = [
-    client.on('call_ring', (frame) => dispatch({ type: 'ring_received', frame })),
-    client.on('call_update', (frame) =>
-      dispatch({ type: 'update_received', call: frame.call, ringStopped: frame.ringStopped, selfUserId }),
-    ),
+    client.on('call_ring', (frame) => {
+      trackRunning(frame.call);
+      dispatch({ type: 'ring_received', frame });
+    }),
+    client.on('call_update', (frame) => {
+      trackRunning(frame.call);
+      dispatch({ type: 'update_received', call: frame.call, ringStopped: frame.ringStopped, selfUserId });
+    }),
+    client.on('error', (error) => {
+      const ref = error.frame?.ref;
+      if (ref === undefined || state.status === 'idle' || state.status === 'ended' || ref !== state.callId) return;
+      if (state.status === 'outgoing_ringing' && error.code === 'conflict') return onInviteRefused(ref);
+      // Our accept or join was refused (the call ended, is full, or we left the conversation).
+      const refusable = error.code === 'conflict' || error.code === 'not_found' || error.code === 'not_member';
+      if (inCall(state) && !state.joined && refusable) dispatch({ type: 'failed' });
+    }),
     client.on('call_signal', (frame) => {
       if (!inCall(state) || frame.callId !== state.callId || frame.fromUserId === selfUserId) return;
       // A signal can beat the call_update that announces its sender (or its new connection).
@@ -191,7 +234,13 @@ export function createCallController<TTrack extends TrackLike, TStream>(
     get state() {
       return state;
     },
+    running,
     start(conversationId, media) {
+      const live = running.get(conversationId);
+      if (live && (state.status === 'idle' || state.status === 'ended')) {
+        this.join(live);
+        return live.id;
+      }
       const callId = client.callInvite(conversationId, media);
       dispatch({ type: 'invite_sent', callId, conversationId, media });
       return callId;
@@ -200,6 +249,12 @@ export function createCallController<TTrack extends TrackLike, TStream>(
       if (state.status !== 'incoming_ringing') return;
       client.callAccept(state.callId);
       dispatch({ type: 'accept_local' });
+    },
+    join(call) {
+      if (state.status !== 'idle' && state.status !== 'ended') return;
+      if (call.state === 'ended') return;
+      client.callAccept(call.id);
+      dispatch({ type: 'join_local', call });
     },
     decline() {
       if (state.status !== 'incoming_ringing') return;
@@ -226,6 +281,7 @@ export function createCallController<TTrack extends TrackLike, TStream>(
       this.hangup();
       for (const off of unsubscribe) off();
       if (ringTimer !== undefined) timers.clearTimeout(ringTimer);
+      if (refusedTimer !== undefined) timers.clearTimeout(refusedTimer);
       closeAll();
     },
   };

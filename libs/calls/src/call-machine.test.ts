@@ -8,6 +8,7 @@ const CAROL = '00000000-0000-4000-8000-0000000000c0';
 const CONV = '00000000-0000-4000-8000-00000000c0a1';
 const CALL_1 = '00000000-0000-4000-8000-000000000001';
 const CALL_2 = '00000000-0000-4000-8000-000000000002';
+const CALL_3 = '00000000-0000-4000-8000-000000000003';
 const T = new Date(0).toISOString();
 
 function info(id: string, patch: Partial<CallInfo> = {}, who: string[] = [BOB]): CallInfo {
@@ -108,13 +109,36 @@ describe('reduceCall', () => {
     });
   });
 
-  it('call glare: the smaller call id survives on both ends', () => {
-    // We invited CALL_2; Bob invited us at the same time with CALL_1 (smaller): we switch.
-    const ours = run([invite, ring(info(CALL_1))]);
-    expect(ours).toMatchObject({ status: 'connecting', callId: CALL_1, replacedCallId: CALL_2 });
-    // Mirror: we invited CALL_1, Bob's CALL_2 rings: we keep ringing ours.
-    const mine = run([{ ...invite, callId: CALL_1 }, ring(info(CALL_2))]);
-    expect(mine).toMatchObject({ status: 'outgoing_ringing', callId: CALL_1 });
+  it('call glare: a ring for the conversation while our invite is unconfirmed takes us into that call', () => {
+    // We invited CALL_2; Bob's CALL_3 rings before the server confirmed ours: ours lost.
+    const ours = run([invite, ring(info(CALL_3))]);
+    expect(ours).toMatchObject({ status: 'connecting', callId: CALL_3, joined: false, replacedCallId: CALL_2 });
+    // Once the server confirmed our call (call_update), no other call can ring in that conversation.
+    const confirmed = run([invite, update(info(CALL_2, { callerId: ME }, [ME]))]);
+    expect(run([ring(info(CALL_3))], confirmed)).toBe(confirmed);
+  });
+
+  it('a refused invite joins the running call, or waits for it when it is not known yet', () => {
+    const running = info(CALL_3, { state: 'active' }, [BOB, CAROL]);
+    expect(run([invite, { type: 'invite_refused', callId: CALL_2, running }])).toMatchObject({
+      status: 'connecting',
+      callId: CALL_3,
+      joined: false,
+    });
+    const waiting = run([invite, { type: 'invite_refused', callId: CALL_2, running: null }]);
+    expect(waiting).toMatchObject({ status: 'outgoing_ringing', callId: CALL_2 });
+    // A refusal of some other invite changes nothing.
+    expect(run([{ type: 'invite_refused', callId: CALL_1, running }], waiting)).toBe(waiting);
+  });
+
+  it('joins a running call from idle or after an ended one, never while busy', () => {
+    const running = info(CALL_3, { state: 'active' }, [BOB, CAROL]);
+    expect(run([{ type: 'join_local', call: running }])).toMatchObject({ status: 'connecting', callId: CALL_3, joined: false });
+    const declined = run([ring(info(CALL_3)), { type: 'decline_local' }]);
+    expect(run([{ type: 'join_local', call: running }], declined)).toMatchObject({ status: 'connecting', callId: CALL_3 });
+    const busy = run([invite]);
+    expect(run([{ type: 'join_local', call: running }], busy)).toBe(busy);
+    expect(run([{ type: 'join_local', call: { ...running, state: 'ended' } }])).toEqual(IDLE);
   });
 
   it('ignores updates for other calls and rings while busy; reset returns to idle', () => {

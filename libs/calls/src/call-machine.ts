@@ -33,6 +33,10 @@ export type CallEvent =
   | { type: 'invite_sent'; callId: string; conversationId: string; media: CallMedia }
   | { type: 'ring_received'; frame: CallRingFrame }
   | { type: 'accept_local' }
+  /** Join a running call we are not in (a group call, or one we declined). */
+  | { type: 'join_local'; call: CallInfo }
+  /** The server refused our invite (`conflict`): `running` is the live call in that conversation, if known. */
+  | { type: 'invite_refused'; callId: string; running: CallInfo | null }
   | { type: 'decline_local' }
   | { type: 'hangup_local' }
   | { type: 'update_received'; call: CallInfo; ringStopped?: 'answered_elsewhere' | 'declined_elsewhere'; selfUserId: string }
@@ -75,9 +79,10 @@ export function reduceCall(state: CallState, event: CallEvent): CallState {
     case 'ring_received': {
       const { call, caller } = event.frame;
       if (isFree(state)) return { status: 'incoming_ringing', callId: call.id, call, caller, peers: {} };
-      // Call glare: two users call each other at once. The call with the smaller id survives on
-      // both ends; the loser hangs its own invite up and accepts the other (see README).
-      if (state.status === 'outgoing_ringing' && call.conversationId === state.conversationId && call.id < state.callId) {
+      // Call glare: two members call each other at once. The server keeps one live call per
+      // conversation, so a ring for this conversation while our own invite is unconfirmed
+      // means ours lost (its `conflict` is on the way): take theirs instead (PROTOCOL.md §10.8).
+      if (state.status === 'outgoing_ringing' && call.conversationId === state.conversationId && state.call === null) {
         return { status: 'connecting', callId: call.id, call, peers: {}, joined: false, replacedCallId: state.callId };
       }
       return state; // busy: one call at a time; the other caller hears ringing until timeout
@@ -85,6 +90,14 @@ export function reduceCall(state: CallState, event: CallEvent): CallState {
     case 'accept_local':
       if (state.status !== 'incoming_ringing') return state;
       return { status: 'connecting', callId: state.callId, call: state.call, peers: state.peers, joined: false };
+    case 'join_local':
+      if (!isFree(state) || event.call.state === 'ended') return state;
+      return { status: 'connecting', callId: event.call.id, call: event.call, peers: {}, joined: false };
+    case 'invite_refused':
+      if (state.status !== 'outgoing_ringing' || state.callId !== event.callId) return state;
+      // Without the running call we wait: its ring or update usually follows the refusal.
+      if (!event.running || event.running.state === 'ended') return state;
+      return { status: 'connecting', callId: event.running.id, call: event.running, peers: {}, joined: false };
     case 'decline_local':
       return state.status === 'incoming_ringing' ? ended(state, 'declined') : state;
     case 'hangup_local':

@@ -56,27 +56,38 @@ describe('PeerSession', () => {
   it('keeps a candidate that overtook its offer and adds it once the offer is set', async () => {
     // As browsers do: a candidate without a remote description is an InvalidStateError.
     const added: string[] = [];
-    const pc = {
-      ...stubPeerConnection().pc,
+    const state = {
       signalingState: 'stable' as SignalingState,
       remoteDescription: null as SessionDescriptionLike | null,
       localDescription: null as SessionDescriptionLike | null,
+    };
+    const pc: PeerConnectionLike = {
+      ...stubPeerConnection().pc,
+      get signalingState() {
+        return state.signalingState;
+      },
+      get remoteDescription() {
+        return state.remoteDescription;
+      },
+      get localDescription() {
+        return state.localDescription;
+      },
       setRemoteDescription(description: SessionDescriptionLike) {
-        this.remoteDescription = description;
-        this.signalingState = 'have-remote-offer';
+        state.remoteDescription = description;
+        state.signalingState = 'have-remote-offer';
         return Promise.resolve();
       },
       setLocalDescription() {
-        this.localDescription = { type: 'answer', sdp: 'v=0 answer' };
-        this.signalingState = 'stable';
+        state.localDescription = { type: 'answer', sdp: 'v=0 answer' };
+        state.signalingState = 'stable';
         return Promise.resolve();
       },
       addIceCandidate(candidate?: IceCandidateLike | null) {
-        if (this.remoteDescription === null) return Promise.reject(new Error('InvalidStateError: The remote description was null'));
+        if (state.remoteDescription === null) return Promise.reject(new Error('InvalidStateError: The remote description was null'));
         added.push(candidate?.candidate ?? 'end');
         return Promise.resolve();
       },
-    } satisfies PeerConnectionLike;
+    };
     const sent: SignalData[] = [];
     const errors: unknown[] = [];
     const session = new PeerSession({ pc, polite: true, send: (s) => sent.push(s), onError: (e) => errors.push(e) });

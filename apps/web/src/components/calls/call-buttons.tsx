@@ -1,24 +1,22 @@
 'use client';
-import type { CallMedia, PublicUser } from '@parley/protocol';
+import type { CallMedia } from '@parley/protocol';
 import { useCallSession, useCallSnapshot } from './call-provider.tsx';
 
 /** Chat header actions: start an audio or video call, or join the group's running call. */
 interface Props {
   conversationId: string;
   isGroup: boolean;
-  members: ReadonlyMap<string, PublicUser>;
 }
 
-export function CallButtons({ conversationId, isGroup, members }: Props) {
+export function CallButtons({ conversationId, isGroup }: Props) {
   const session = useCallSession();
   const snap = useCallSnapshot();
   const busy = snap === null || (snap.state.status !== 'idle' && snap.state.status !== 'ended');
   const running = isGroup ? snap?.running[conversationId] : undefined;
   const start = (media: CallMedia) => void session?.start(conversationId, media);
   if (running !== undefined && session !== null) {
-    const caller = members.get(running.callerId) ?? { id: running.callerId, handle: 'unknown', displayName: 'Someone' };
     return (
-      <button type="button" className="button button-primary" disabled={busy} onClick={() => void session.join(running, caller)}>
+      <button type="button" className="button button-primary" disabled={busy} onClick={() => void session.join(running)}>
         Join call
       </button>
     );

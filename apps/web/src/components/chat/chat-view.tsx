@@ -92,7 +92,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
             </p>
           ) : null}
         </div>
-        <CallButtons conversationId={conversationId} isGroup={isGroup} members={members} />
+        <CallButtons conversationId={conversationId} isGroup={isGroup} />
         {isGroup ? (
           <button type="button" className="button button-quiet" aria-expanded={membersOpen} onClick={() => setMembersOpen((o) => !o)}>
             Members

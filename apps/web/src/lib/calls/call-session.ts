@@ -1,7 +1,6 @@
 import { createCallController, type CallController, type CallState } from '@parley/calls';
-import type { CallInfo, CallMedia, PublicUser } from '@parley/protocol';
+import type { CallInfo, CallMedia } from '@parley/protocol';
 import type { RealtimeClient } from '../realtime.ts';
-import { joinableClient, type JoinableClient } from './join-adapter.ts';
 import { listDevices, openLocalMedia, openTrack, type DeviceLists } from './local-media.ts';
 import { requestNotificationPermission, notifyIncomingCall } from './notify.ts';
 import { PeerRegistry, type RemotePeerView } from './peer-registry.ts';
@@ -49,9 +48,6 @@ export class CallSession {
   private readonly listeners = new Set<() => void>();
   private readonly registry = new PeerRegistry(() => this.set({ peersVersion: this.snap.peersVersion + 1 }));
   private readonly controller: CallController<MediaStreamTrack, MediaStream>;
-  private readonly joinable: JoinableClient;
-  /** Set while a join passes through the controller's ring state: no ringtone for it. */
-  private joining = false;
   private iceServers: RTCIceServer[] = [];
   private cameraTrack: MediaStreamTrack | null = null;
   private screenTrack: MediaStreamTrack | null = null;
@@ -74,9 +70,8 @@ export class CallSession {
       peersVersion: 0,
       endedFrom: null,
     };
-    this.joinable = joinableClient(deps.client);
     this.controller = createCallController<MediaStreamTrack, MediaStream>({
-      client: this.joinable.client,
+      client: deps.client,
       selfUserId: deps.selfUserId,
       iceServers: [],
       // The latest servers from the API, not the ones the controller was made with.
@@ -124,18 +119,12 @@ export class CallSession {
     this.controller.accept();
   }
 
-  /** Joins a running (group) call we are not in; `caller` is who started it. */
-  async join(call: CallInfo, caller: PublicUser): Promise<void> {
+  /** Joins a running (group) call we are not in. */
+  async join(call: CallInfo): Promise<void> {
     const status = this.controller.state.status;
     if ((status !== 'idle' && status !== 'ended') || !(await this.prepare(call.media))) return;
     this.set({ outgoing: false });
-    this.joining = true;
-    try {
-      this.joinable.offer(call, caller);
-      this.controller.accept();
-    } finally {
-      this.joining = false;
-    }
+    this.controller.join(call);
   }
 
   decline = (): void => this.controller.decline();
@@ -234,7 +223,7 @@ export class CallSession {
       endedFrom: state.status === 'ended' ? before : null,
       ...(before === 'idle' && state.status === 'incoming_ringing' ? { outgoing: false } : {}),
     });
-    if (state.status === 'incoming_ringing' && !this.joining) this.startRinging(state);
+    if (state.status === 'incoming_ringing') this.startRinging(state);
     else this.stopRinging();
     const inCall = state.status === 'connecting' || state.status === 'active' || state.status === 'reconnecting';
     if (inCall) {
