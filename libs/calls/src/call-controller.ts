@@ -33,6 +33,13 @@ export interface CallControllerOptions<TTrack extends TrackLike, TStream> {
   selfUserId: string;
   createPeerConnection(config: PeerConnectionConfig): PeerConnectionLike<TTrack, TStream>;
   iceServers: PeerConnectionConfig['iceServers'];
+  /**
+   * ICE servers for an ICE restart (after a reconnect, a network change, a failed link). TURN
+   * credentials are short-lived: an allocation made with them lives on, but a restart makes a
+   * new one, so return fresh ones when the current ones have expired. Without it, connections
+   * keep the servers they were created with.
+   */
+  freshIceServers?: () => Promise<PeerConnectionConfig['iceServers']>;
   /** Tracks sent to every peer (added when a peer session is created). */
   localMedia?: () => { tracks: TTrack[]; stream?: TStream };
   onState(state: CallState): void;
@@ -61,6 +68,7 @@ export interface CallController<TTrack, TStream = unknown> {
   setCameraEnabled(enabled: boolean): void;
   /** Sends one more track to every peer (e.g. a screen share): each session renegotiates. */
   addTrack(track: TTrack, stream?: TStream): void;
+  /** Re-checks every media path with new ICE credentials (the network changed). */
   restartIce(): void;
   /** Hangs up if in a call and detaches from the client. */
   dispose(): void;
@@ -153,12 +161,18 @@ export function createCallController<TTrack extends TrackLike, TStream>(
         if (s === 'connected' || s === 'disconnected' || s === 'failed') dispatch({ type: 'peer_state', userId, state: s });
       },
       onError: options.onError,
+      ...(options.freshIceServers ? { beforeIceRestart: () => refreshConfiguration(pc) } : {}),
     });
     peers.set(userId, peer);
     const media = options.localMedia?.();
     for (const track of media?.tracks ?? []) addTrackTo(pc, track, media?.stream);
     for (const { track, stream } of extraTracks) addTrackTo(pc, track, stream);
     return peer;
+  }
+
+  async function refreshConfiguration(pc: PeerConnectionLike<TTrack, TStream>): Promise<void> {
+    const iceServers = await options.freshIceServers?.();
+    if (iceServers && pc.setConfiguration) pc.setConfiguration({ iceServers });
   }
 
   function closeAll(): void {

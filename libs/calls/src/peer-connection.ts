@@ -59,6 +59,8 @@ export interface PeerConnectionLike<TTrack = unknown, TStream = unknown> {
   setRemoteDescription(description: SessionDescriptionLike): Promise<unknown>;
   addIceCandidate(candidate?: IceCandidateLike | null): Promise<unknown>;
   restartIce(): void;
+  /** Browsers have it; werift does not. Used to swap in fresh TURN credentials before a restart. */
+  setConfiguration?(config: PeerConnectionConfig): void;
   close(): unknown;
 }
 

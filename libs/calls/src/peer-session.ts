@@ -23,6 +23,11 @@ export interface PeerSessionOptions<TTrack = unknown, TStream = unknown> {
   onConnectionState?(state: PeerConnectionState): void;
   /** Negotiation errors that perfect negotiation does not expect (logged by the caller). */
   onError?(error: unknown): void;
+  /**
+   * Runs before every ICE restart (a failed connection, or restartIce()): e.g. swaps in fresh
+   * TURN credentials, since a restart allocates anew and expired ones would be refused.
+   */
+  beforeIceRestart?(): Promise<void>;
 }
 
 /**
@@ -79,7 +84,7 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
     this.pc.onconnectionstatechange = () => {
       const state = this.pc.connectionState;
       if (this.closed) return;
-      if (state === 'failed') this.pc.restartIce();
+      if (state === 'failed') this.restartIce();
       options.onConnectionState?.(state);
     };
   }
@@ -97,7 +102,14 @@ export class PeerSession<TTrack = unknown, TStream = unknown> {
 
   /** New ICE credentials on the next offer, e.g. after the signaling socket came back. */
   restartIce(): void {
-    if (!this.closed) this.pc.restartIce();
+    if (this.closed) return;
+    const prepare = this.options.beforeIceRestart;
+    if (!prepare) return this.pc.restartIce();
+    void prepare()
+      .catch((error: unknown) => this.fail(error)) // restart anyway: host candidates may do
+      .then(() => {
+        if (!this.closed) this.pc.restartIce();
+      });
   }
 
   close(): void {

@@ -16,7 +16,7 @@ export function CallProvider({ selfUserId, children }: { selfUserId: string; chi
     const created = new CallSession({
       client,
       selfUserId,
-      fetchIceServers: async () => (await api.calls.iceServers.query()).iceServers,
+      fetchIceServers: () => api.calls.iceServers.query(),
     });
     setSession(created);
     return () => {

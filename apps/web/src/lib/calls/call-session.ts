@@ -7,6 +7,21 @@ import { PeerRegistry, type RemotePeerView } from './peer-registry.ts';
 import { startRingtone } from './ringtone.ts';
 
 const STATS_INTERVAL_MS = 2_000;
+/** TURN credentials this close to expiry are replaced before an ICE restart. */
+const ICE_REFRESH_MARGIN_MS = 30_000;
+
+/** Calls `fn` when the browser reports a network change; returns the unsubscribe. */
+function onNetworkChange(fn: () => void): () => void {
+  if (typeof window === 'undefined') return () => undefined;
+  // Network Information API: Chromium only, so `online` covers the rest.
+  const connection = (navigator as Navigator & { connection?: EventTarget }).connection;
+  window.addEventListener('online', fn);
+  connection?.addEventListener('change', fn);
+  return () => {
+    window.removeEventListener('online', fn);
+    connection?.removeEventListener('change', fn);
+  };
+}
 /** How long "Declined", "No answer", "Call ended" stay up before the call UI closes. */
 export const OUTCOME_VISIBLE_MS = 2_500;
 
@@ -40,7 +55,8 @@ export interface CallSnapshot {
 export interface CallSessionDeps {
   client: RealtimeClient;
   selfUserId: string;
-  fetchIceServers(): Promise<RTCIceServer[]>;
+  /** From the API: STUN, and TURN with credentials that expire at `expiresAt` (ISO) when set. */
+  fetchIceServers(): Promise<{ iceServers: RTCIceServer[]; expiresAt: string | null }>;
 }
 
 /** Everything WebRTC for one signed-in tab. React reads it through `subscribe`/`snapshot`. */
@@ -49,6 +65,9 @@ export class CallSession {
   private readonly registry = new PeerRegistry(() => this.set({ peersVersion: this.snap.peersVersion + 1 }));
   private readonly controller: CallController<MediaStreamTrack, MediaStream>;
   private iceServers: RTCIceServer[] = [];
+  /** When the TURN credentials in `iceServers` expire (epoch ms); null: they do not. */
+  private iceExpiresAt: number | null = null;
+  private readonly offNetwork: () => void;
   private cameraTrack: MediaStreamTrack | null = null;
   private screenTrack: MediaStreamTrack | null = null;
   private ringing: { stop(): void } | null = null;
@@ -76,6 +95,11 @@ export class CallSession {
       iceServers: [],
       // The latest servers from the API, not the ones the controller was made with.
       createPeerConnection: () => this.registry.create(this.iceServers),
+      // A restart allocates on the TURN server anew: expired credentials would get a 401.
+      freshIceServers: async () => {
+        if (this.iceExpiresAt !== null && this.iceExpiresAt - Date.now() < ICE_REFRESH_MARGIN_MS) await this.loadIceServers();
+        return this.iceServers;
+      },
       localMedia: () => {
         const stream = this.snap.local.stream;
         return { tracks: stream?.getTracks() ?? [], ...(stream ? { stream } : {}) };
@@ -85,6 +109,7 @@ export class CallSession {
       onError: (error) => console.warn('call negotiation error', error),
     });
     this.offUpdate = deps.client.on('call_update', ({ call }) => this.trackRunning(call));
+    this.offNetwork = onNetworkChange(() => this.onNetworkChange());
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -185,17 +210,31 @@ export class CallSession {
 
   dispose(): void {
     this.offUpdate();
+    this.offNetwork();
     this.controller.dispose();
     this.teardown();
     this.listeners.clear();
   }
 
-  private async prepare(media: CallMedia): Promise<boolean> {
+  private async loadIceServers(): Promise<void> {
     try {
-      this.iceServers = await this.deps.fetchIceServers();
+      const { iceServers, expiresAt } = await this.deps.fetchIceServers();
+      this.iceServers = iceServers;
+      this.iceExpiresAt = expiresAt === null ? null : Date.parse(expiresAt);
     } catch {
       this.iceServers = []; // host candidates still work on a LAN; TURN is a bonus
+      this.iceExpiresAt = null;
     }
+  }
+
+  /** A new network (Wi-Fi to cellular, back online): the old candidate pairs may be dead. */
+  private onNetworkChange(): void {
+    const status = this.controller.state.status;
+    if (status === 'connecting' || status === 'active' || status === 'reconnecting') this.controller.restartIce();
+  }
+
+  private async prepare(media: CallMedia): Promise<boolean> {
+    await this.loadIceServers();
     try {
       const stream = await openLocalMedia(media, this.snap.local);
       this.cameraTrack = stream.getVideoTracks()[0] ?? null;
