@@ -225,10 +225,13 @@ describe('calls in the browser', () => {
     await callRegion(alice).getByRole('figure', { name: 'Carol Ann' }).waitFor();
     await expect.poll(() => callRegion(carol).getByText(/Good connection|Fair connection|Poor connection/).count(), { timeout: 20_000 }).toBe(2);
 
-    for (const page of [carol, bob, alice]) {
-      await callRegion(page).getByRole('button', { name: 'Hang up' }).click().catch(() => undefined);
-    }
-    for (const page of [carol, bob, alice]) await callRegion(page).waitFor({ state: 'detached', timeout: 10_000 });
+    // Carol leaves: Alice and Bob talk on. Then Bob leaves, and Alice, alone, is ended by the server.
+    await callRegion(carol).getByRole('button', { name: 'Hang up' }).click();
+    await callRegion(carol).waitFor({ state: 'detached', timeout: 10_000 });
+    await expect.poll(() => callRegion(alice).getByRole('figure', { name: 'Carol Ann' }).count()).toBe(0);
+    await callRegion(bob).getByLabel('Call duration').waitFor();
+    await callRegion(bob).getByRole('button', { name: 'Hang up' }).click();
+    for (const page of [bob, alice]) await callRegion(page).waitFor({ state: 'detached', timeout: 10_000 });
     await expectInHistory([carol], /Audio call, \d+ s/);
   });
 });
