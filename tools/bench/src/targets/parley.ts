@@ -1,0 +1,172 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION, encodeFrame, parseServerFrame, type PublicUser } from '@parley/protocol';
+import { startChild, tsNode, type Child } from '../child.ts';
+import type { BenchConnection, BenchTarget, OnPayload } from '../target.ts';
+import { closeSocket } from './ws.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+const GATEWAY = join(ROOT, 'apps/gateway/src/main.ts');
+const SIGN_UP_CONCURRENCY = 4;
+
+export interface ParleyTargetOptions {
+  /**
+   * A Postgres server to create a fresh database on (dropped afterwards), e.g.
+   * postgresql://postgres@127.0.0.1:5432/postgres. Without it the gateway starts its embedded
+   * Postgres in a temporary folder, as `npm start` does.
+   */
+  adminDatabaseUrl?: string | undefined;
+}
+
+interface Identity {
+  user: PublicUser;
+  cookie: string;
+}
+
+/**
+ * The real gateway (`apps/gateway/src/main.ts`, production mode) with its real Postgres. A
+ * delivery is a `chat_message` to another member, published only after the message was
+ * committed; the sender's `chat_ack` (durable) latency is reported as well.
+ */
+export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
+  let child: Child | undefined;
+  let origin = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  const identities: Identity[][] = [];
+  const conversations: string[] = [];
+  const ackLatencies: number[] = [];
+  const errors: string[] = [];
+
+  async function trpc<T>(path: string, input: unknown, cookie?: string): Promise<{ data: T; setCookie: string | null }> {
+    const res = await fetch(`${origin}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-parley-csrf': '1', origin, ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(input),
+    });
+    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+    if (!body.result) throw new Error(`${path} failed (${res.status}): ${JSON.stringify(body.error)}`);
+    return { data: body.result.data, setCookie: res.headers.get('set-cookie') };
+  }
+
+  async function signUp(handle: string): Promise<Identity> {
+    const res = await trpc<{ user: PublicUser }>('auth.signUp', { handle, displayName: handle, password: 'benchmark password' });
+    const cookie = res.setCookie?.split(';')[0];
+    if (!cookie) throw new Error(`auth.signUp for ${handle} set no session cookie`);
+    return { user: res.data.user, cookie };
+  }
+
+  return {
+    name: 'Parley (durable)',
+    delivery: 'committed to Postgres, then fanned out',
+    async start(rooms, clientsPerRoom) {
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json'),
+        NODE_ENV: 'production',
+        PORT: '0',
+        SERVE_WEB: 'false',
+        LOG_LEVEL: 'warn',
+      };
+      const adminUrl = options.adminDatabaseUrl;
+      if (adminUrl) {
+        const name = `parley_bench_${randomBytes(6).toString('hex')}`;
+        await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+        const url = new URL(adminUrl);
+        url.pathname = `/${name}`;
+        env.DATABASE_URL = url.toString();
+        cleanup = () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } else {
+        const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+        // As root, embedded Postgres runs as a `postgres` user, which must reach DATA_DIR/postgres.
+        chmodSync(dataDir, 0o755);
+        env.DATA_DIR = dataDir;
+        cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
+      }
+      const [command, args] = tsNode(GATEWAY);
+      child = await startChild(command, args, { env, cwd: ROOT, readyPattern: /Parley is running at (http:\/\/\S+)/, timeoutMs: 120_000 });
+      origin = child.ready;
+
+      // Argon2id makes sign-up deliberately slow: a few at a time.
+      const flat: Identity[] = [];
+      const handles = Array.from({ length: rooms * clientsPerRoom }, (_, i) => `bench_${Math.floor(i / clientsPerRoom)}_${i % clientsPerRoom}`);
+      for (let i = 0; i < handles.length; i += SIGN_UP_CONCURRENCY) {
+        flat.push(...(await Promise.all(handles.slice(i, i + SIGN_UP_CONCURRENCY).map(signUp))));
+      }
+      for (let room = 0; room < rooms; room++) {
+        const [owner, ...others] = flat.slice(room * clientsPerRoom, (room + 1) * clientsPerRoom);
+        if (!owner) throw new Error('a room needs at least one client');
+        identities.push([owner, ...others]);
+        const group = await trpc<{ conversationId: string }>(
+          'conversations.createGroup',
+          { title: `Bench ${room}`, memberIds: others.map((m) => m.user.id) },
+          owner.cookie,
+        );
+        conversations.push(group.data.conversationId);
+      }
+    },
+    serverPid: () => {
+      if (!child) throw new Error('start() the target first');
+      return child.pid;
+    },
+    connect(room: number, client: number, onPayload: OnPayload): Promise<BenchConnection> {
+      const identity = identities[room]?.[client];
+      const conversationId = conversations[room];
+      if (!identity || !conversationId) throw new Error(`no client ${client} in room ${room}: start() made fewer`);
+      const { user, cookie } = identity;
+      const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin, perMessageDeflate: false });
+      const pendingAcks = new Map<string, number>();
+      let counter = 0;
+      return new Promise((resolveConnect, reject) => {
+        socket.once('error', reject);
+        socket.once('open', () => socket.send(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'parley-bench' })));
+        socket.on('message', (data) => {
+          const parsed = parseServerFrame(data.toString());
+          if (!parsed.ok) return void errors.push(`unparseable frame: ${parsed.error.message}`);
+          const frame = parsed.frame;
+          if (frame.type === 'hello_ok') {
+            resolveConnect({
+              send(payload) {
+                const clientId = `bench-${room}-${client}-${counter++}`;
+                if (payload.includes('"m":1')) pendingAcks.set(clientId, performance.now());
+                socket.send(encodeFrame({ type: 'chat_send', clientId, conversationId, body: payload }));
+              },
+              close: () => closeSocket(socket),
+            });
+          } else if (frame.type === 'chat_message' && frame.message.senderId !== user.id) {
+            onPayload(frame.message.body);
+          } else if (frame.type === 'chat_ack') {
+            const sentAt = pendingAcks.get(frame.clientId);
+            if (sentAt !== undefined) {
+              pendingAcks.delete(frame.clientId);
+              ackLatencies.push(performance.now() - sentAt);
+            }
+          } else if (frame.type === 'error') {
+            errors.push(`${frame.code}: ${frame.message}`);
+          }
+        });
+      });
+    },
+    errors: () => errors,
+    extraSamples: () => ({ 'send → durable ack': ackLatencies }),
+    async stop() {
+      await child?.stop();
+      await cleanup();
+    },
+  };
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config';
+import { projectTestConfig } from '../../vitest.shared.ts';
+
+export default defineConfig(projectTestConfig(import.meta.dirname, { serial: true, testTimeoutMs: 120_000 }));
