@@ -20,6 +20,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     padding: { type: 'string', default: '100' },
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
+    profile: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -47,7 +48,7 @@ const options: LoadOptions = {
 const factories: Record<string, () => BenchTarget> = {
   ws: wsTarget,
   socketio: socketIoTarget,
-  parley: () => parleyTarget({ adminDatabaseUrl: values['database-url'] }),
+  parley: () => parleyTarget({ adminDatabaseUrl: values['database-url'], profileDir: values.profile }),
 };
 const names = (values.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = names.filter((n) => !(n in factories));

@@ -22,6 +22,8 @@ export interface ParleyTargetOptions {
    * Postgres in a temporary folder, as `npm start` does.
    */
   adminDatabaseUrl?: string | undefined;
+  /** Write a CPU profile of the gateway process into this folder. */
+  profileDir?: string | undefined;
 }
 
 interface Identity {
@@ -89,6 +91,8 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
         cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
       }
       const [command, args] = tsNode(GATEWAY);
+      // A V8 CPU profile of the gateway, written when it stops (open it in Chrome DevTools).
+      if (options.profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
       child = await startChild(command, args, { env, cwd: ROOT, readyPattern: /Parley is running at (http:\/\/\S+)/, timeoutMs: 120_000 });
       origin = child.ready;
 
