@@ -15,108 +15,132 @@ export interface SendInput {
 
 export type SendOutcome = { ok: true; message: Message; duplicate: boolean } | { ok: false; error: AppError };
 
-/** Postgres gives up on a flush after this long; its submits then get `unavailable`. */
-const FLUSH_TX_TIMEOUT_MS = 20_000;
-/** How long a flush may wait for a pooled connection. */
-const FLUSH_TX_MAX_WAIT_MS = 10_000;
 
-const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, client_id, kind::text AS kind, body, meta, created_at';
+/** A message row's columns as messageFromRow reads them, from the table aliased `alias`. */
+const messageColumns = (alias: string) =>
+  ['id', 'conversation_id', 'seq', 'sender_id', 'client_id', 'kind::text AS kind', 'body', 'meta', 'created_at']
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
 
 const keyOf = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
 
+/** Postgres ends a flush's statements after this long; its submits then get `unavailable`. */
+const FLUSH_STATEMENT_TIMEOUT_MS = 20_000;
+
+type Query = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+
+/** BEGIN (with the statement timeout, one round trip), `fn`, COMMIT; ROLLBACK on any error. */
+async function inTransaction<T>(db: Db, fn: (query: Query) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${FLUSH_STATEMENT_TIMEOUT_MS}`);
+    const result = await fn(async <R>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as R[]);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // A connection whose rollback fails is broken: destroy it rather than pool it.
+    const broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    client.release(broken);
+    throw error;
+  }
+}
+
+interface LookupRow extends Partial<MessageRow> {
+  idx: number;
+  is_member: boolean;
+}
+
 /**
  * Commits one batch in one transaction and returns an outcome per input (same order).
- * Queries: membership, existing clientIds, lock + bump conversations, one insert, read marks.
+ * Round trips: BEGIN; membership and existing clientIds; lock conversations; bump their
+ * last_seq; insert with the senders' read marks; COMMIT. Plain pg on Prisma's pool: this
+ * is the hottest path in Parley.
  */
 export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise<{ outcomes: SendOutcome[]; rows: number }> {
-  return db.prisma.$transaction(
-    async (tx) => {
-      const outcomes: Array<SendOutcome | undefined> = inputs.map(() => undefined);
+  return inTransaction(db, async (query) => {
+    const outcomes: Array<SendOutcome | undefined> = inputs.map(() => undefined);
 
-      const pairs = dedupe(inputs.map((i) => [i.conversationId, i.senderId] as const));
-      const memberRows = await tx.$queryRawUnsafe<Array<{ conversation_id: string; user_id: string }>>(
-        `SELECT m.conversation_id::text, m.user_id::text FROM members m
-           JOIN unnest($1::uuid[], $2::uuid[]) AS p(cid, uid) ON m.conversation_id = p.cid AND m.user_id = p.uid`,
-        pairs.map((p) => p[0]),
-        pairs.map((p) => p[1]),
+    // Membership and an earlier message with the same (sender, clientId), per input, at once.
+    const lookups = await query<LookupRow>(
+      `SELECT k.idx, (m.user_id IS NOT NULL) AS is_member, ${messageColumns('msg')}
+         FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[]) AS k(idx, cid, sid, client_id)
+         LEFT JOIN members m ON m.conversation_id = k.cid AND m.user_id = k.sid
+         LEFT JOIN messages msg ON msg.sender_id = k.sid AND msg.client_id = k.client_id`,
+      [inputs.map((_, i) => i), inputs.map((i) => i.conversationId), inputs.map((i) => i.senderId), inputs.map((i) => i.clientId)],
+    );
+    const byIndex = new Map(lookups.map((row) => [row.idx, row]));
+
+    // New rows, in submission order; a clientId repeated in this batch is stored once.
+    const fresh: number[] = [];
+    const firstOfKey = new Map<string, number>();
+    const repeats: Array<[index: number, first: number]> = [];
+    inputs.forEach((input, index) => {
+      const lookup = byIndex.get(index);
+      if (!lookup?.is_member) {
+        outcomes[index] = { ok: false, error: new AppError('not_member') };
+        return;
+      }
+      if (lookup.id) {
+        outcomes[index] = { ok: true, message: messageFromRow(lookup as MessageRow), duplicate: true };
+        return;
+      }
+      const key = keyOf(input.senderId, input.clientId);
+      const first = firstOfKey.get(key);
+      if (first === undefined) {
+        firstOfKey.set(key, index);
+        fresh.push(index);
+      } else {
+        repeats.push([index, first]);
+      }
+    });
+
+    if (fresh.length > 0) {
+      const perConversation = new Map<string, number>();
+      for (const index of fresh) {
+        const cid = (inputs[index] as SendInput).conversationId;
+        perConversation.set(cid, (perConversation.get(cid) ?? 0) + 1);
+      }
+      // Row locks taken in id order so two nodes' batches can never deadlock; the lock
+      // serialises seq allocation per conversation, which keeps seq gapless.
+      const conversationIds = [...perConversation.keys()].sort();
+      await query('SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [conversationIds]);
+      const bumped = await query<{ id: string; last_seq: string }>(
+        `UPDATE conversations c SET last_seq = c.last_seq + v.n, last_message_at = now()
+           FROM unnest($1::uuid[], $2::bigint[]) AS v(id, n)
+          WHERE c.id = v.id
+         RETURNING c.id::text, c.last_seq`,
+        [conversationIds, conversationIds.map((id) => perConversation.get(id))],
       );
-      const members = new Set(memberRows.map((r) => keyOf(r.conversation_id, r.user_id)));
+      const nextSeq = new Map<string, number>();
+      for (const row of bumped) {
+        nextSeq.set(row.id, Number(row.last_seq) - (perConversation.get(row.id) ?? 0) + 1);
+      }
 
-      const candidates: number[] = [];
-      inputs.forEach((input, index) => {
-        if (members.has(keyOf(input.conversationId, input.senderId))) candidates.push(index);
-        else outcomes[index] = { ok: false, error: new AppError('not_member') };
+      const seqs = fresh.map((index) => {
+        const cid = (inputs[index] as SendInput).conversationId;
+        const seq = nextSeq.get(cid) as number;
+        nextSeq.set(cid, seq + 1);
+        return seq;
       });
-
-      const existing = new Map<string, Message>();
-      if (candidates.length > 0) {
-        const rows = await tx.$queryRawUnsafe<MessageRow[]>(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages m
-             JOIN unnest($1::uuid[], $2::text[]) AS k(sid, cid) ON m.sender_id = k.sid AND m.client_id = k.cid`,
-          candidates.map((i) => inputs[i]?.senderId),
-          candidates.map((i) => inputs[i]?.clientId),
-        );
-        for (const row of rows) existing.set(keyOf(row.sender_id, row.client_id), messageFromRow(row));
-      }
-
-      // New rows, in submission order; a clientId repeated in this batch is stored once.
-      const fresh: number[] = [];
-      const firstOfKey = new Map<string, number>();
-      const repeats: Array<[index: number, first: number]> = [];
-      for (const index of candidates) {
-        const input = inputs[index] as SendInput;
-        const key = keyOf(input.senderId, input.clientId);
-        const stored = existing.get(key);
-        if (stored) {
-          outcomes[index] = { ok: true, message: stored, duplicate: true };
-          continue;
-        }
-        const first = firstOfKey.get(key);
-        if (first === undefined) {
-          firstOfKey.set(key, index);
-          fresh.push(index);
-        } else {
-          repeats.push([index, first]);
-        }
-      }
-
-      if (fresh.length > 0) {
-        const perConversation = new Map<string, number>();
-        for (const index of fresh) {
-          const cid = (inputs[index] as SendInput).conversationId;
-          perConversation.set(cid, (perConversation.get(cid) ?? 0) + 1);
-        }
-        // Row locks taken in id order so two nodes' batches can never deadlock; the lock
-        // serialises seq allocation per conversation, which keeps seq gapless.
-        const conversationIds = [...perConversation.keys()].sort();
-        await tx.$queryRawUnsafe(
-          'SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-          conversationIds,
-        );
-        const bumped = await tx.$queryRawUnsafe<Array<{ id: string; last_seq: bigint | number }>>(
-          `UPDATE conversations c SET last_seq = c.last_seq + v.n, last_message_at = now()
-             FROM unnest($1::uuid[], $2::bigint[]) AS v(id, n)
-            WHERE c.id = v.id
-           RETURNING c.id::text, c.last_seq`,
-          conversationIds,
-          conversationIds.map((id) => perConversation.get(id)),
-        );
-        const nextSeq = new Map<string, number>();
-        for (const row of bumped) {
-          nextSeq.set(row.id, Number(row.last_seq) - (perConversation.get(row.id) ?? 0) + 1);
-        }
-
-        const seqs = fresh.map((index) => {
-          const cid = (inputs[index] as SendInput).conversationId;
-          const seq = nextSeq.get(cid) as number;
-          nextSeq.set(cid, seq + 1);
-          return seq;
-        });
-        const inserted = await tx.$queryRawUnsafe<MessageRow[]>(
-          `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, meta)
+      // The insert, and in the same statement each sender's read mark moved to their newest
+      // message (a sender has read their own message).
+      const inserted = await query<MessageRow>(
+        `WITH ins AS (
+           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, meta)
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[],
                                 $7::"MessageKind"[], $8::jsonb[])
-           RETURNING ${MESSAGE_COLUMNS}`,
+           RETURNING ${messageColumns('messages')}
+         ), marks AS (
+           UPDATE members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
+             FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY 1, 2) AS v
+            WHERE m.conversation_id = v.conversation_id AND m.user_id = v.sender_id
+         )
+         SELECT * FROM ins`,
+        [
           fresh.map(() => randomUUID()),
           fresh.map((i) => inputs[i]?.conversationId),
           seqs,
@@ -125,50 +149,24 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
           fresh.map((i) => inputs[i]?.body),
           fresh.map((i) => (inputs[i]?.call ? 'call' : 'text')),
           fresh.map((i) => (inputs[i]?.call ? JSON.stringify(inputs[i]?.call) : null)),
-        );
-        const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_id), messageFromRow(row)]));
-        for (const index of fresh) {
-          const input = inputs[index] as SendInput;
-          const message = byKey.get(keyOf(input.senderId, input.clientId)) as Message;
-          outcomes[index] = { ok: true, message, duplicate: false };
-        }
-
-        // A sender has read their own message: advance their read mark in the same commit.
-        const readMarks = new Map<string, { cid: string; uid: string; seq: number }>();
-        for (const message of byKey.values()) {
-          const key = keyOf(message.conversationId, message.senderId);
-          const mark = readMarks.get(key);
-          if (!mark || mark.seq < message.seq) {
-            readMarks.set(key, { cid: message.conversationId, uid: message.senderId, seq: message.seq });
-          }
-        }
-        const marks = [...readMarks.values()];
-        await tx.$executeRawUnsafe(
-          `UPDATE members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
-             FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS v(cid, uid, seq)
-            WHERE m.conversation_id = v.cid AND m.user_id = v.uid`,
-          marks.map((m) => m.cid),
-          marks.map((m) => m.uid),
-          marks.map((m) => m.seq),
-        );
+        ],
+      );
+      const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_id), messageFromRow(row)]));
+      for (const index of fresh) {
+        const input = inputs[index] as SendInput;
+        const message = byKey.get(keyOf(input.senderId, input.clientId)) as Message;
+        outcomes[index] = { ok: true, message, duplicate: false };
       }
+    }
 
-      for (const [index, first] of repeats) {
-        const original = outcomes[first];
-        if (original?.ok) outcomes[index] = { ok: true, message: original.message, duplicate: true };
-      }
+    for (const [index, first] of repeats) {
+      const original = outcomes[first];
+      if (original?.ok) outcomes[index] = { ok: true, message: original.message, duplicate: true };
+    }
 
-      return {
-        outcomes: outcomes.map((o) => o ?? { ok: false, error: new AppError('internal') }),
-        rows: fresh.length,
-      };
-    },
-    { timeout: FLUSH_TX_TIMEOUT_MS, maxWait: FLUSH_TX_MAX_WAIT_MS },
-  );
-}
-
-function dedupe<T extends readonly [string, string]>(pairs: T[]): T[] {
-  const seen = new Map<string, T>();
-  for (const pair of pairs) seen.set(keyOf(pair[0], pair[1]), pair);
-  return [...seen.values()];
+    return {
+      outcomes: outcomes.map((o) => o ?? { ok: false, error: new AppError('internal') }),
+      rows: fresh.length,
+    };
+  });
 }
