@@ -193,4 +193,19 @@ describe.skipIf(!REDIS_URL)('two gateway nodes sharing Postgres and Redis', () =
     expect((await b1.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended')).call.endReason).toBe('completed');
     node2 = await startNode(2);
   }, 60_000);
+
+  it('gives the seats of a node shut down gracefully the reconnect grace, not just the rest of their lease', async () => {
+    const { a1, b2, callId } = await callAcrossNodes();
+    await node2.stop();
+    await b2.closed;
+    // Past two leases: a seat left to its lease would be gone and the call ended.
+    await sleep(PRESENCE_TTL_MS * 2);
+    expect(endedUpdates(a1, callId)).toEqual([]);
+    const b1 = await connect(node1, bob);
+    b1.send({ type: 'call_accept', callId });
+    await a1.next('call_update', (f) => f.call.id === callId && f.call.participants.some((p) => p.connectionId === connectionIdOf(b1)));
+    a1.send({ type: 'call_hangup', callId });
+    await b1.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended');
+    node2 = await startNode(2);
+  }, 60_000);
 });

@@ -84,6 +84,7 @@ export function createCallService(options: CallServiceOptions): CallService {
    * socket that calls again is covered without bookkeeping per call.
    */
   const seated = new Set<string>();
+  let closing = false;
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -204,6 +205,8 @@ export function createCallService(options: CallServiceOptions): CallService {
     },
 
     async connectionClosed(connectionId) {
+      // Shutting down: close() already gave every local seat its grace.
+      if (closing) return;
       // From now on the grace, not the lease, decides: the socket is gone.
       seated.delete(connectionId);
       const marking = markSeatsStale(db, connectionId, graceMs);
@@ -231,8 +234,14 @@ export function createCallService(options: CallServiceOptions): CallService {
     },
 
     async close() {
+      closing = true;
       clearInterval(sweeper);
       clearInterval(renewer);
+      // Sockets close asynchronously (the close handshake may outlive the database): give
+      // this node's seats their reconnect grace now, so devices can take them back elsewhere.
+      const ids = [...seated];
+      seated.clear();
+      await Promise.allSettled(ids.map((id) => markSeatsStale(db, id, graceMs)));
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...inFlight]);
