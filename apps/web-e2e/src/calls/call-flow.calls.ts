@@ -191,6 +191,34 @@ describe('calls in the browser', () => {
     await callRegion(alice).waitFor({ state: 'detached', timeout: 10_000 });
   });
 
+  it('rings every tab: Alice cancels while ringing, then an accept in one tab stops the other', async () => {
+    const bobTab2 = await bob.context().newPage();
+    consoleLines.set(bobTab2, []);
+    await bobTab2.goto(bob.url());
+    await messages(bobTab2).getByText('Call?').first().waitFor();
+
+    // Cancel while ringing: both tabs ring, and both stop; nobody was connected.
+    await alice.getByRole('button', { name: 'Audio call' }).click();
+    for (const tab of [bob, bobTab2]) await incoming(tab).waitFor();
+    await callRegion(alice).getByRole('button', { name: 'Hang up' }).click();
+    for (const tab of [bob, bobTab2]) await incoming(tab).waitFor({ state: 'detached' });
+    await messages(alice).getByText('Cancelled call').last().waitFor({ timeout: 10_000 });
+    await callRegion(alice).waitFor({ state: 'detached', timeout: 10_000 });
+
+    // The second tab answers: the first stops ringing and says where the call went.
+    await alice.getByRole('button', { name: 'Audio call' }).click();
+    for (const tab of [bob, bobTab2]) await incoming(tab).waitFor();
+    await incoming(bobTab2).getByRole('button', { name: 'Accept' }).click();
+    await incoming(bob).waitFor({ state: 'detached' });
+    await bob.getByRole('status').filter({ hasText: 'Answered on another device' }).waitFor();
+    for (const page of [alice, bobTab2]) await callRegion(page).getByLabel('Call duration').waitFor({ timeout: 20_000 });
+    expect(await callRegion(bob).count()).toBe(0);
+    await callRegion(alice).getByRole('button', { name: 'Hang up' }).click();
+    for (const page of [alice, bobTab2]) await callRegion(page).waitFor({ state: 'detached', timeout: 10_000 });
+    await messages(bob).getByText(/Audio call, \d+ s/).last().waitFor({ timeout: 10_000 });
+    await bobTab2.close();
+  });
+
   it('rings out: "No answer" for the caller, "Missed video call" in both histories', async () => {
     await alice.getByRole('button', { name: 'Video call' }).click();
     await incoming(bob).waitFor();
