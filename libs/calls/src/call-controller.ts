@@ -190,8 +190,10 @@ export function createCallController<TTrack extends TrackLike, TStream>(
     for (const track of options.localMedia?.().tracks ?? []) if (track.kind === kind) track.enabled = enabled;
   }
 
+  /** Live calls we could join: not ended, and without a seat of ours (another device's call is not joinable). */
   function trackRunning(call: CallInfo): void {
-    if (call.state !== 'ended') running.set(call.conversationId, call);
+    const joinable = call.state !== 'ended' && !call.participants.some((p) => p.userId === selfUserId);
+    if (joinable) running.set(call.conversationId, call);
     else if (running.get(call.conversationId)?.id === call.id) running.delete(call.conversationId);
   }
 
@@ -221,7 +223,9 @@ export function createCallController<TTrack extends TrackLike, TStream>(
       if (state.status === 'outgoing_ringing' && error.code === 'conflict') return onInviteRefused(ref);
       // Our accept or join was refused (the call ended, is full, or we left the conversation).
       const refusable = error.code === 'conflict' || error.code === 'not_found' || error.code === 'not_member';
-      if (inCall(state) && !state.joined && refusable) dispatch({ type: 'failed' });
+      if (!inCall(state) || state.joined || !refusable) return;
+      if (state.call && running.get(state.call.conversationId)?.id === ref) running.delete(state.call.conversationId);
+      dispatch({ type: 'failed' });
     }),
     client.on('call_signal', (frame) => {
       if (!inCall(state) || frame.callId !== state.callId || frame.fromUserId === selfUserId) return;
@@ -233,6 +237,9 @@ export function createCallController<TTrack extends TrackLike, TStream>(
       void peer.session.receive(frame.data);
     }),
     client.on('ready', () => {
+      // Calls that ended while we were away send nothing more: the frames after hello_ok
+      // (call_ring / call_update for live calls) rebuild the list.
+      running.clear();
       if (pendingHangup) {
         if (client.callHangup(pendingHangup)) pendingHangup = undefined;
       }

@@ -9,19 +9,8 @@ import { startRingtone } from './ringtone.ts';
 const STATS_INTERVAL_MS = 2_000;
 /** TURN credentials this close to expiry are replaced before an ICE restart. */
 const ICE_REFRESH_MARGIN_MS = 30_000;
-
-/** Calls `fn` when the browser reports a network change; returns the unsubscribe. */
-function onNetworkChange(fn: () => void): () => void {
-  if (typeof window === 'undefined') return () => undefined;
-  // Network Information API: Chromium only, so `online` covers the rest.
-  const connection = (navigator as Navigator & { connection?: EventTarget }).connection;
-  window.addEventListener('online', fn);
-  connection?.addEventListener('change', fn);
-  return () => {
-    window.removeEventListener('online', fn);
-    connection?.removeEventListener('change', fn);
-  };
-}
+/** A restart does not wait longer than this for fresh credentials; it keeps the old ones. */
+const ICE_REFRESH_TIMEOUT_MS = 3_000;
 /** How long "Declined", "No answer", "Call ended" stay up before the call UI closes. */
 export const OUTCOME_VISIBLE_MS = 2_500;
 
@@ -67,7 +56,6 @@ export class CallSession {
   private iceServers: RTCIceServer[] = [];
   /** When the TURN credentials in `iceServers` expire (epoch ms); null: they do not. */
   private iceExpiresAt: number | null = null;
-  private readonly offNetwork: () => void;
   private cameraTrack: MediaStreamTrack | null = null;
   private screenTrack: MediaStreamTrack | null = null;
   private ringing: { stop(): void } | null = null;
@@ -96,8 +84,10 @@ export class CallSession {
       // The latest servers from the API, not the ones the controller was made with.
       createPeerConnection: () => this.registry.create(this.iceServers),
       // A restart allocates on the TURN server anew: expired credentials would get a 401.
+      // A network change drops the socket too, so the controller's restart after the
+      // reconnect covers it; a failed link restarts by itself (PeerSession).
       freshIceServers: async () => {
-        if (this.iceExpiresAt !== null && this.iceExpiresAt - Date.now() < ICE_REFRESH_MARGIN_MS) await this.loadIceServers();
+        if (this.iceExpiresAt !== null && this.iceExpiresAt - Date.now() < ICE_REFRESH_MARGIN_MS) await this.refreshIceServers();
         return this.iceServers;
       },
       localMedia: () => {
@@ -109,7 +99,6 @@ export class CallSession {
       onError: (error) => console.warn('call negotiation error', error),
     });
     this.offUpdate = deps.client.on('call_update', ({ call }) => this.trackRunning(call));
-    this.offNetwork = onNetworkChange(() => this.onNetworkChange());
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -210,7 +199,6 @@ export class CallSession {
 
   dispose(): void {
     this.offUpdate();
-    this.offNetwork();
     this.controller.dispose();
     this.teardown();
     this.listeners.clear();
@@ -227,10 +215,25 @@ export class CallSession {
     }
   }
 
-  /** A new network (Wi-Fi to cellular, back online): the old candidate pairs may be dead. */
-  private onNetworkChange(): void {
-    const status = this.controller.state.status;
-    if (status === 'connecting' || status === 'active' || status === 'reconnecting') this.controller.restartIce();
+  /**
+   * Before an ICE restart: new TURN credentials, within ICE_REFRESH_TIMEOUT_MS. On failure or
+   * timeout the old servers stay (STUN still works, and the next restart tries again): a
+   * flaky network is exactly when restarts happen.
+   */
+  private async refreshIceServers(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('ICE server refresh timed out')), ICE_REFRESH_TIMEOUT_MS);
+    });
+    try {
+      const { iceServers, expiresAt } = await Promise.race([this.deps.fetchIceServers(), timeout]);
+      this.iceServers = iceServers;
+      this.iceExpiresAt = expiresAt === null ? null : Date.parse(expiresAt);
+    } catch {
+      // Keep what we have.
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async prepare(media: CallMedia): Promise<boolean> {
