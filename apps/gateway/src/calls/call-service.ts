@@ -79,11 +79,11 @@ export function createCallService(options: CallServiceOptions): CallService {
   const graceMs = options.reconnectGraceMs ?? CALL_RECONNECT_GRACE_MS;
   const leaseMs = options.seatLeaseMs ?? CALL_SEAT_LEASE_MS;
   /**
-   * This node's sockets that took a seat: their leases are renewed while they are attached.
-   * Not pruned when a call ends (renewing a socket without a live seat changes nothing), so a
-   * socket that calls again is covered without bookkeeping per call.
+   * This node's sockets that took a seat, with the renewal round they were added in: their
+   * leases are renewed while they are attached and still hold a seat.
    */
-  const seated = new Set<string>();
+  const seated = new Map<string, number>();
+  let round = 0;
   let closing = false;
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
@@ -144,9 +144,22 @@ export function createCallService(options: CallServiceOptions): CallService {
 
   // Three renewals per lease: one lost to a slow query or a blip does not cost a seat.
   const renewer = setInterval(() => {
-    // A seat taken while its socket was closing must not be renewed forever: only attached sockets count.
-    for (const id of seated) if (!hub.hasSocket(id)) seated.delete(id);
-    renewSeats(db, [...seated], leaseMs).catch((error: unknown) => logger.warn({ err: error }, 'call seat renewal failed'));
+    const thisRound = ++round;
+    // A socket that is gone (its seat taken while it was closing, or the hub closed it at
+    // shutdown before its close event) gets the grace here, and no more renewals.
+    for (const id of seated.keys()) {
+      if (hub.hasSocket(id)) continue;
+      seated.delete(id);
+      markSeatsStale(db, id, graceMs).catch((error: unknown) => logger.warn({ err: error }, 'call seat grace failed'));
+    }
+    const ids = [...seated.keys()];
+    renewSeats(db, ids, leaseMs)
+      .then((holding) => {
+        // Sockets whose calls ended stop being renewed; one added meanwhile is kept.
+        const still = new Set(holding);
+        for (const id of ids) if (!still.has(id) && (seated.get(id) ?? thisRound) < thisRound) seated.delete(id);
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'call seat renewal failed'));
   }, Math.max(250, Math.floor(leaseMs / 3)));
 
   return {
@@ -159,7 +172,7 @@ export function createCallService(options: CallServiceOptions): CallService {
         media: frame.media,
         leaseMs,
       });
-      seated.add(actor.connectionId);
+      seated.set(actor.connectionId, round);
       if (!created) return void (await broadcast(call));
       for (const userId of await memberIds(db, call.conversationId)) {
         if (userId === actor.user.id) hub.publishToUser(userId, { type: 'call_update', call });
@@ -171,7 +184,7 @@ export function createCallService(options: CallServiceOptions): CallService {
 
     async accept(actor, frame) {
       const change = await acceptCall(db, { callId: frame.callId, userId: actor.user.id, connectionId: actor.connectionId, leaseMs });
-      seated.add(actor.connectionId);
+      seated.set(actor.connectionId, round);
       await settle(change, { userId: actor.user.id, reason: 'answered_elsewhere' });
     },
 
@@ -239,7 +252,7 @@ export function createCallService(options: CallServiceOptions): CallService {
       clearInterval(renewer);
       // Sockets close asynchronously (the close handshake may outlive the database): give
       // this node's seats their reconnect grace now, so devices can take them back elsewhere.
-      const ids = [...seated];
+      const ids = [...seated.keys()];
       seated.clear();
       await Promise.allSettled(ids.map((id) => markSeatsStale(db, id, graceMs)));
       for (const timer of timers) clearTimeout(timer);

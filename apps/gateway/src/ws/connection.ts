@@ -59,7 +59,9 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
   const actor = { user, connectionId: hubSocket.id };
   const sendBucket = createTokenBucket(SEND_RATE);
   const frameBucket = createTokenBucket(FRAME_RATE);
-  // Call frames of this device run in the order sent: an offer must reach the peer before its candidates.
+  // Call frames of this device run in the order sent: an offer must reach the peer before its
+  // candidates. Once the socket closed, queued invites, accepts and signals are dropped (they
+  // would ring people or take a seat for a device that is gone); declines and hang-ups still run.
   const callLane = createSerialLane();
   const typing = createTypingThrottle();
   const notMemberUntil = new Map<string, number>();
@@ -215,15 +217,15 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
       case 'presence_set':
         return onPresenceSet(frame);
       case 'call_invite':
-        return callLane.run(() => calls.invite(actor, frame));
+        return callLane.run(() => (closed ? undefined : calls.invite(actor, frame)));
       case 'call_accept':
-        return callLane.run(() => calls.accept(actor, frame));
+        return callLane.run(() => (closed ? undefined : calls.accept(actor, frame)));
       case 'call_decline':
         return callLane.run(() => calls.decline(actor, frame));
       case 'call_hangup':
         return callLane.run(() => calls.hangup(actor, frame));
       case 'call_signal':
-        return callLane.run(() => calls.signal(actor, frame));
+        return callLane.run(() => (closed ? undefined : calls.signal(actor, frame)));
       default: {
         const unreachable: never = frame;
         throw new Error(`unhandled frame ${JSON.stringify(unreachable)}`);

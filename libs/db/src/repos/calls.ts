@@ -147,13 +147,18 @@ export async function declineCall(db: Db, input: { callId: string; userId: strin
  * ringing call cancels it; an answered call ends `completed` when fewer than two remain.
  * `connectionId`, when given, must still be the user's seat (a stale device can't evict a newer one).
  */
-export async function leaveCall(db: Db, input: { callId: string; userId: string; connectionId?: string }): Promise<CallChange> {
+export async function leaveCall(
+  db: Db,
+  input: { callId: string; userId: string; connectionId?: string; onlyIfStaleAt?: Date },
+): Promise<CallChange> {
   return withLockedCall(db, input.callId, async (tx, call) => {
     const seat = call.participants.find((p) => p.userId === input.userId);
     // A seat holder may always leave (even if since removed from the conversation).
     if (!seat) await assertMember(tx, call.conversationId, input.userId);
     if (!seat || call.state === 'ended') return;
     if (input.connectionId !== undefined && seat.connectionId !== input.connectionId) return;
+    // The sweep read the seat before this lock: a renewal or re-accept since then keeps it.
+    if (input.onlyIfStaleAt && !(seat.staleAfter && seat.staleAfter < input.onlyIfStaleAt)) return;
     await tx.callParticipant.delete({ where: { callId_userId: { callId: call.id, userId: input.userId } } });
     const remaining = call.participants.length - 1;
     if (call.state === 'ringing' && input.userId === call.callerId) await end(tx, call.id, 'cancelled');
@@ -205,15 +210,17 @@ export async function markSeatsStale(db: Db, connectionId: string, graceMs: numb
 
 /**
  * Extends the leases of the seats these (open, local) sockets hold in live calls. One
- * statement for all of a node's seated sockets; returns how many seats it renewed.
+ * statement for all of a node's seated sockets (one array parameter, however many); returns
+ * the sockets that still hold a seat, so the caller can stop renewing the others.
  */
-export async function renewSeats(db: Db, connectionIds: readonly string[], leaseMs: number): Promise<number> {
-  if (connectionIds.length === 0) return 0;
-  const { count } = await db.prisma.callParticipant.updateMany({
-    where: { connectionId: { in: [...connectionIds] }, call: { state: { in: ['ringing', 'active'] } } },
-    data: { staleAfter: leaseEnd(leaseMs) },
-  });
-  return count;
+export async function renewSeats(db: Db, connectionIds: readonly string[], leaseMs: number): Promise<string[]> {
+  if (connectionIds.length === 0) return [];
+  const rows = await db.prisma.$queryRaw<Array<{ connection_id: string }>>`
+    UPDATE call_participants p SET stale_after = ${leaseEnd(leaseMs)}
+      FROM calls c
+     WHERE c.id = p.call_id AND c.state IN ('ringing', 'active') AND p.connection_id = ANY(${[...connectionIds]}::text[])
+    RETURNING p.connection_id`;
+  return [...new Set(rows.map((row) => row.connection_id))];
 }
 
 /**
@@ -221,11 +228,12 @@ export async function renewSeats(db: Db, connectionIds: readonly string[], lease
  * ending calls that empties.
  */
 export async function freeStaleSeats(db: Db): Promise<CallChange[]> {
+  const now = new Date();
   const stale = await db.prisma.callParticipant.findMany({
-    where: { staleAfter: { lt: new Date() }, call: { state: { in: ['ringing', 'active'] } } },
+    where: { staleAfter: { lt: now }, call: { state: { in: ['ringing', 'active'] } } },
     select: { callId: true, userId: true, connectionId: true },
   });
   const changes: CallChange[] = [];
-  for (const seat of stale) changes.push(await leaveCall(db, seat));
+  for (const seat of stale) changes.push(await leaveCall(db, { ...seat, onlyIfStaleAt: now }));
   return changes;
 }

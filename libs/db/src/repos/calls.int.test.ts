@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../client/create-db.ts';
+import { createTestDatabase, createTestUser, type TestDatabase } from '../testing/index.ts';
+import { acceptCall, createCall, freeStaleSeats, getCall, markSeatsStale, renewSeats } from './calls.ts';
+import { openDirectConversation } from './conversations.ts';
+
+let testDb: TestDatabase;
+let db: Db;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = createDb({ databaseUrl: testDb.databaseUrl, poolMax: 4 });
+});
+afterAll(async () => {
+  await db.close();
+  await testDb.drop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A running 1:1 call: A's socket `a-<n>`, B's `b-<n>`, both seats on a `leaseMs` lease. */
+async function runningCall(leaseMs: number) {
+  const a = await createTestUser(db, 'lease');
+  const b = await createTestUser(db, 'lease');
+  const { conversationId } = await openDirectConversation(db, a.id, b.id);
+  const callId = randomUUID();
+  const tag = callId.slice(0, 8);
+  await createCall(db, { callId, conversationId, callerId: a.id, connectionId: `a-${tag}`, media: 'audio', leaseMs });
+  await acceptCall(db, { callId, userId: b.id, connectionId: `b-${tag}`, leaseMs });
+  return { callId, a: `a-${tag}`, b: `b-${tag}` };
+}
+
+describe('call seat leases', () => {
+  it('renews only seats in live calls and says which sockets still hold one', async () => {
+    const live = await runningCall(60_000);
+    expect((await renewSeats(db, [live.a, live.b, 'never-seated'], 60_000)).sort()).toEqual([live.a, live.b].sort());
+    expect(await renewSeats(db, [], 60_000)).toEqual([]);
+    // Many sockets in one statement (one array parameter, not one per id).
+    const many = Array.from({ length: 70_000 }, (_, i) => `socket-${i}`);
+    expect(await renewSeats(db, [...many, live.a], 60_000)).toEqual([live.a]);
+  });
+
+  it('frees seats whose lease ran out, ending the call, but keeps renewed ones', async () => {
+    const lapsed = await runningCall(50);
+    const renewed = await runningCall(50);
+    await sleep(80);
+    await renewSeats(db, [renewed.a, renewed.b], 60_000);
+    const changes = await freeStaleSeats(db);
+    expect(changes.filter((c) => c.call.id === lapsed.callId && c.ended)).toHaveLength(1);
+    expect((await getCall(db, lapsed.callId))?.state).toBe('ended');
+    expect((await getCall(db, renewed.callId))?.participants).toHaveLength(2);
+  });
+
+  it('a closed socket keeps its seat for the grace, then loses it', async () => {
+    const call = await runningCall(60_000);
+    expect(await markSeatsStale(db, call.b, 60)).toBe(1);
+    await freeStaleSeats(db);
+    expect((await getCall(db, call.callId))?.participants).toHaveLength(2);
+    await sleep(90);
+    await freeStaleSeats(db);
+    expect((await getCall(db, call.callId))?.state).toBe('ended');
+  });
+});
