@@ -27,8 +27,10 @@ export interface LoadResult {
   duplicates: number;
   latency: LatencySummary;
   deliveriesPerSecond: number;
-  /** Server process tree CPU while measuring, in % of one core. */
+  /** Server process tree CPU from the end of the warm-up to the last delivery, in % of one core. */
   serverCpuPercent: number;
+  /** The same, in CPU seconds (for CPU per delivery). */
+  serverCpuSeconds: number;
   serverRssMiB: number;
   extra: Record<string, LatencySummary>;
   /** What the server reported as errors (rate limits, refusals); a clean run has none. */
@@ -45,7 +47,8 @@ interface Payload {
   p: string;
 }
 
-const TICK_MS = 5;
+/** The sender loop's period: a message goes out at most this late after it was due. */
+const TICK_MS = 1;
 
 /**
  * Runs a fixed offered load against a started target: every client of every room sends
@@ -104,19 +107,23 @@ export async function runLoad(target: BenchTarget, options: LoadOptions): Promis
       for (const sender of connections) {
         while (sender.nextAt <= now) {
           const measured = sender.nextAt >= measureFrom ? 1 : 0;
+          // Latency counts from when the message was due, not when this loop got to it: a
+          // stalled load generator must not hide the wait (no coordinated omission).
+          const payload: Payload = { r: sender.room, c: sender.client, n: sender.seq++, t: sender.nextAt, m: measured, p: padding };
           sender.nextAt += intervalMs;
-          const payload: Payload = { r: sender.room, c: sender.client, n: sender.seq++, t: performance.now(), m: measured, p: padding };
           sender.conn.send(JSON.stringify(payload));
           if (measured) sent += 1;
         }
       }
     }, TICK_MS);
   });
-  const cpuAtEnd = cpuSeconds(target.serverPid());
   const rss = rssMiB(target.serverPid());
   const expected = sent * (options.clientsPerRoom - 1);
   const drainUntil = performance.now() + options.drainMs;
-  while (delivered + duplicates < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
+  while (delivered < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
+  // CPU up to the last delivery it made, so work done while draining counts.
+  const cpuAtEnd = cpuSeconds(target.serverPid());
+  const cpuWindowS = (performance.now() - measureFrom) / 1000;
   await Promise.all(connections.map(({ conn }) => conn.close()));
 
   const extra = Object.fromEntries(Object.entries(target.extraSamples?.() ?? {}).map(([k, v]) => [k, summarize(v)]));
@@ -129,7 +136,8 @@ export async function runLoad(target: BenchTarget, options: LoadOptions): Promis
     duplicates,
     latency: summarize(latencies),
     deliveriesPerSecond: delivered / (options.durationMs / 1000),
-    serverCpuPercent: ((cpuAtEnd - cpuAtStart) / (options.durationMs / 1000)) * 100,
+    serverCpuPercent: ((cpuAtEnd - cpuAtStart) / cpuWindowS) * 100,
+    serverCpuSeconds: cpuAtEnd - cpuAtStart,
     serverRssMiB: rss,
     extra,
     errors: target.errors?.() ?? [],

@@ -6,7 +6,7 @@ const int = (value: number) => (Number.isNaN(value) ? '–' : Math.round(value).
 
 /** CPU milliseconds the server spent per 1,000 deliveries: efficiency independent of load. */
 export function cpuPerThousand(result: LoadResult): number {
-  return (result.serverCpuPercent * 10) / (result.deliveriesPerSecond / 1000);
+  return (result.serverCpuSeconds * 1000) / (result.delivered / 1000);
 }
 
 /** A Markdown report: the setup, one table row per target, ratios against the first target. */

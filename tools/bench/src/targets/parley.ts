@@ -65,7 +65,9 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
 
   return {
     name: 'Parley (durable)',
-    delivery: 'committed to Postgres, then fanned out',
+    delivery: options.adminDatabaseUrl
+      ? 'committed to Postgres, then fanned out (an external Postgres: its CPU is not in the server column)'
+      : 'committed to Postgres, then fanned out (embedded Postgres: its CPU is in the server column)',
     async start(rooms, clientsPerRoom) {
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
@@ -137,7 +139,9 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
             resolveConnect({
               send(payload) {
                 const clientId = `bench-${room}-${client}-${counter++}`;
-                if (payload.includes('"m":1')) pendingAcks.set(clientId, performance.now());
+                // From when the message was due (the payload's `t`), like the delivery latency.
+                const due = JSON.parse(payload) as { t: number; m: number };
+                if (due.m === 1) pendingAcks.set(clientId, due.t);
                 socket.send(encodeFrame({ type: 'chat_send', clientId, conversationId, body: payload }));
               },
               close: () => closeSocket(socket),
