@@ -9,6 +9,12 @@ import { parleyTarget } from './targets/parley.ts';
 import { socketIoTarget } from './targets/socketio.ts';
 import { wsTarget } from './targets/ws.ts';
 
+// Two nodes need a shared Postgres and Redis: CI provides both, and must.
+const { TEST_DATABASE_URL, TEST_REDIS_URL } = process.env;
+const clusterReady = Boolean(TEST_DATABASE_URL && TEST_REDIS_URL);
+if (!clusterReady && process.env.CI === 'true') throw new Error('TEST_DATABASE_URL and TEST_REDIS_URL must be set in CI');
+if (!clusterReady) console.warn('bench.int.test.ts: two-node Parley skipped; set TEST_DATABASE_URL and TEST_REDIS_URL to run it');
+
 const LOAD: LoadOptions = { rooms: 2, clientsPerRoom: 3, ratePerClient: 5, warmupMs: 500, durationMs: 1500, paddingChars: 50, drainMs: 10_000 };
 
 async function measure(target: BenchTarget) {
@@ -25,7 +31,10 @@ describe('benchmark harness', () => {
     ['ws', wsTarget],
     ['socketio', socketIoTarget],
     // CI points TEST_DATABASE_URL at its Postgres; elsewhere the gateway starts its embedded one.
-    ['parley', () => parleyTarget({ adminDatabaseUrl: process.env.TEST_DATABASE_URL })],
+    ['parley', () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL })],
+    ...(clusterReady
+      ? ([['parley on 2 nodes', () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL, nodes: 2 })]] as const)
+      : []),
   ] as const)('%s: every message reaches every other room member exactly once', async (_name, make) => {
     const target = make();
     const result = await measure(target);

@@ -50,6 +50,8 @@ interface Payload {
 /** The sender loop's period: a message goes out at most this late after it was due. */
 const TICK_MS = 1;
 
+const serverCpu = (target: BenchTarget) => target.serverPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+
 /**
  * Runs a fixed offered load against a started target: every client of every room sends
  * `ratePerClient` messages per second, and every other client of the room must receive each
@@ -98,7 +100,7 @@ export async function runLoad(target: BenchTarget, options: LoadOptions): Promis
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
-      if (Number.isNaN(cpuAtStart) && now >= measureFrom) cpuAtStart = cpuSeconds(target.serverPid());
+      if (Number.isNaN(cpuAtStart) && now >= measureFrom) cpuAtStart = serverCpu(target);
       if (now >= end) {
         clearInterval(timer);
         resolve();
@@ -117,12 +119,12 @@ export async function runLoad(target: BenchTarget, options: LoadOptions): Promis
       }
     }, TICK_MS);
   });
-  const rss = rssMiB(target.serverPid());
+  const rss = target.serverPids().reduce((sum, pid) => sum + rssMiB(pid), 0);
   const expected = sent * (options.clientsPerRoom - 1);
   const drainUntil = performance.now() + options.drainMs;
   while (delivered < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
   // CPU up to the last delivery it made, so work done while draining counts.
-  const cpuAtEnd = cpuSeconds(target.serverPid());
+  const cpuAtEnd = serverCpu(target);
   const cpuWindowS = (performance.now() - measureFrom) / 1000;
   await Promise.all(connections.map(({ conn }) => conn.close()));
 

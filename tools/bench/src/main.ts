@@ -21,6 +21,7 @@ const { values } = parseArgs({
     padding: { type: 'string', default: '100' },
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
     profile: { type: 'string' },
+    'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL },
     out: { type: 'string' },
   },
 });
@@ -49,6 +50,8 @@ const factories: Record<string, () => BenchTarget> = {
   ws: wsTarget,
   socketio: socketIoTarget,
   parley: () => parleyTarget({ adminDatabaseUrl: values['database-url'], profileDir: values.profile }),
+  parley2: () =>
+    parleyTarget({ adminDatabaseUrl: values['database-url'], redisUrl: values['redis-url'], nodes: 2, profileDir: values.profile }),
 };
 const names = (values.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = names.filter((n) => !(n in factories));

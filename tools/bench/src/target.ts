@@ -18,8 +18,8 @@ export interface BenchTarget {
   readonly delivery: string;
   /** Starts the server and creates `rooms` rooms of `clientsPerRoom` identities. */
   start(rooms: number, clientsPerRoom: number): Promise<void>;
-  /** Root pid of the server's process tree. */
-  serverPid(): number;
+  /** Root pids of the server's process trees (one per node). */
+  serverPids(): number[];
   connect(room: number, client: number, onPayload: OnPayload): Promise<BenchConnection>;
   /** Problems the server reported (error frames, unparseable frames): a clean run has none. */
   errors?(): string[];

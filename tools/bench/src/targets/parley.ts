@@ -22,8 +22,14 @@ export interface ParleyTargetOptions {
    * Postgres in a temporary folder, as `npm start` does.
    */
   adminDatabaseUrl?: string | undefined;
-  /** Write a CPU profile of the gateway process into this folder. */
+  /** Write a CPU profile of each gateway process into this folder. */
   profileDir?: string | undefined;
+  /**
+   * Gateway nodes (default 1). More than one needs `adminDatabaseUrl` and `redisUrl`: the
+   * nodes share Postgres and fan out through Redis, and client i connects to node i % nodes.
+   */
+  nodes?: number;
+  redisUrl?: string | undefined;
 }
 
 interface Identity {
@@ -37,7 +43,10 @@ interface Identity {
  * committed; the sender's `chat_ack` (durable) latency is reported as well.
  */
 export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
-  let child: Child | undefined;
+  const nodeCount = options.nodes ?? 1;
+  const children: Child[] = [];
+  /** Each node's URL: its own origin is the one it allows. */
+  const origins: string[] = [];
   let origin = '';
   let cleanup: () => Promise<void> = async () => undefined;
   const identities: Identity[][] = [];
@@ -64,11 +73,14 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
   }
 
   return {
-    name: 'Parley (durable)',
+    name: nodeCount === 1 ? 'Parley (durable)' : `Parley (durable), ${nodeCount} nodes + Redis`,
     delivery: options.adminDatabaseUrl
       ? 'committed to Postgres, then fanned out (an external Postgres: its CPU is not in the server column)'
       : 'committed to Postgres, then fanned out (embedded Postgres: its CPU is in the server column)',
     async start(rooms, clientsPerRoom) {
+      if (nodeCount > 1 && (!options.adminDatabaseUrl || !options.redisUrl)) {
+        throw new Error('Parley on several nodes needs a shared Postgres and Redis: pass --database-url and --redis-url');
+      }
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json'),
@@ -92,11 +104,22 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
         env.DATA_DIR = dataDir;
         cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
       }
-      const [command, args] = tsNode(GATEWAY);
-      // A V8 CPU profile of the gateway, written when it stops (open it in Chrome DevTools).
-      if (options.profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
-      child = await startChild(command, args, { env, cwd: ROOT, readyPattern: /Parley is running at (http:\/\/\S+)/, timeoutMs: 120_000 });
-      origin = child.ready;
+      if (options.redisUrl && nodeCount > 1) env.REDIS_URL = options.redisUrl;
+      for (let node = 0; node < nodeCount; node++) {
+        const [command, args] = tsNode(GATEWAY);
+        // A V8 CPU profile of the gateway, written when it stops (open it in Chrome DevTools).
+        if (options.profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
+        // One at a time: the first applies the migrations, the others find them done.
+        const child = await startChild(command, args, {
+          env: { ...env, NODE_ID: `bench-${node}-${process.pid}` },
+          cwd: ROOT,
+          readyPattern: /Parley is running at (http:\/\/\S+)/,
+          timeoutMs: 120_000,
+        });
+        children.push(child);
+        origins.push(child.ready);
+      }
+      origin = origins[0] ?? '';
 
       // Argon2id makes sign-up deliberately slow: a few at a time.
       const flat: Identity[] = [];
@@ -116,16 +139,17 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
         conversations.push(group.data.conversationId);
       }
     },
-    serverPid: () => {
-      if (!child) throw new Error('start() the target first');
-      return child.pid;
+    serverPids: () => {
+      if (children.length === 0) throw new Error('start() the target first');
+      return children.map((c) => c.pid);
     },
     connect(room: number, client: number, onPayload: OnPayload): Promise<BenchConnection> {
       const identity = identities[room]?.[client];
       const conversationId = conversations[room];
       if (!identity || !conversationId) throw new Error(`no client ${client} in room ${room}: start() made fewer`);
       const { user, cookie } = identity;
-      const socket = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin, perMessageDeflate: false });
+      const nodeOrigin = origins[client % origins.length] ?? origin;
+      const socket = new WebSocket(`${nodeOrigin.replace(/^http/, 'ws')}/ws`, { headers: { cookie }, origin: nodeOrigin, perMessageDeflate: false });
       const pendingAcks = new Map<string, number>();
       let counter = 0;
       return new Promise((resolveConnect, reject) => {
@@ -163,7 +187,7 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
     errors: () => errors,
     extraSamples: () => ({ 'send → durable ack': ackLatencies }),
     async stop() {
-      await child?.stop();
+      await Promise.all(children.map((c) => c.stop()));
       await cleanup();
     },
   };

@@ -18,7 +18,7 @@ export function socketIoTarget(): BenchTarget {
       const [command, args] = tsNode(SERVER);
       child = await startChild(command, args, { env: process.env, readyPattern: /listening on (\d+)/ });
     },
-    serverPid: () => running().pid,
+    serverPids: () => [running().pid],
     connect(room: number, _client: number, onPayload: OnPayload): Promise<BenchConnection> {
       const socket = io(`http://127.0.0.1:${running().ready}`, {
         transports: ['websocket'],

@@ -19,7 +19,7 @@ export function wsTarget(): BenchTarget {
       const [command, args] = tsNode(SERVER);
       child = await startChild(command, args, { env: process.env, readyPattern: /listening on (\d+)/ });
     },
-    serverPid: () => running().pid,
+    serverPids: () => [running().pid],
     connect(room: number, _client: number, onPayload: OnPayload): Promise<BenchConnection> {
       const socket = new WebSocket(`ws://127.0.0.1:${running().ready}/?room=${room}`, { perMessageDeflate: false });
       socket.on('message', (data) => onPayload(data.toString()));
