@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDb, type Db } from '../client/create-db.ts';
 import { createTestDatabase, createTestUser, type TestDatabase } from '../testing/index.ts';
 import { acceptCall, createCall, freeStaleSeats, getCall, markSeatsStale, renewSeats } from './calls.ts';
@@ -59,5 +59,21 @@ describe('call seat leases', () => {
     await sleep(90);
     await freeStaleSeats(db);
     expect((await getCall(db, call.callId))?.state).toBe('ended');
+  });
+
+  it("uses Postgres' clock: a node whose clock runs an hour slow does not get its seats swept by another", async () => {
+    // The slow node takes and renews the seats...
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let call: Awaited<ReturnType<typeof runningCall>>;
+    try {
+      vi.setSystemTime(Date.now() - 3_600_000);
+      call = await runningCall(60_000);
+      await renewSeats(db, [call.a, call.b], 60_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    // ...and a node with the right time sweeps.
+    await freeStaleSeats(db);
+    expect((await getCall(db, call.callId))?.participants).toHaveLength(2);
   });
 });

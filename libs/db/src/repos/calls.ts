@@ -28,9 +28,14 @@ export function toCallInfo(row: CallRow): CallInfo {
  * renews it (renewSeats) while the socket is open, and a closed socket shortens it to the
  * reconnect grace (markSeatsStale). A node that dies renews nothing, so its seats run out
  * and any node's sweep frees them (freeStaleSeats): no call stays stuck on a crashed node.
- * Times are the nodes' clocks; skew between nodes only shifts expiry by that much.
+ * Every lease is stamped and compared with Postgres' clock (now()), never a node's, so clock
+ * skew between nodes cannot expire a live seat.
  */
-const leaseEnd = (leaseMs: number): Date => new Date(Date.now() + leaseMs);
+function setLease(tx: Tx, callId: string, userId: string, leaseMs: number): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE call_participants SET stale_after = now() + (${leaseMs} * interval '1 millisecond')
+     WHERE call_id = ${callId}::uuid AND user_id = ${userId}::uuid`;
+}
 
 /** What a transition did: the call after it, and whether this transition ended it. */
 export interface CallChange {
@@ -88,10 +93,11 @@ export async function createCall(
         conversationId: input.conversationId,
         callerId: input.callerId,
         media: input.media,
-        participants: { create: { userId: input.callerId, connectionId: input.connectionId, staleAfter: leaseEnd(input.leaseMs) } },
+        participants: { create: { userId: input.callerId, connectionId: input.connectionId } },
       },
       include: WITH_PARTICIPANTS,
     });
+    await setLease(tx, input.callId, input.callerId, input.leaseMs);
     return { call: toCallInfo(row), created: true };
   });
 }
@@ -113,16 +119,16 @@ export async function acceptCall(
       movedFrom = seat.connectionId === input.connectionId ? null : seat.connectionId;
       await tx.callParticipant.update({
         where: { callId_userId: { callId: call.id, userId: input.userId } },
-        data: { connectionId: input.connectionId, staleAfter: leaseEnd(input.leaseMs) },
+        data: { connectionId: input.connectionId },
       });
+      await setLease(tx, call.id, input.userId, input.leaseMs);
       return;
     }
     if (call.participants.length >= MAX_CALL_PARTICIPANTS) {
       throw new AppError('conflict', `A call holds at most ${MAX_CALL_PARTICIPANTS} people`);
     }
-    await tx.callParticipant.create({
-      data: { callId: call.id, userId: input.userId, connectionId: input.connectionId, staleAfter: leaseEnd(input.leaseMs) },
-    });
+    await tx.callParticipant.create({ data: { callId: call.id, userId: input.userId, connectionId: input.connectionId } });
+    await setLease(tx, call.id, input.userId, input.leaseMs);
     if (call.state === 'ringing') {
       await tx.call.update({ where: { id: call.id }, data: { state: 'active', answeredAt: new Date() } });
     }
@@ -149,7 +155,7 @@ export async function declineCall(db: Db, input: { callId: string; userId: strin
  */
 export async function leaveCall(
   db: Db,
-  input: { callId: string; userId: string; connectionId?: string; onlyIfStaleAt?: Date },
+  input: { callId: string; userId: string; connectionId?: string; onlyIfStale?: boolean },
 ): Promise<CallChange> {
   return withLockedCall(db, input.callId, async (tx, call) => {
     const seat = call.participants.find((p) => p.userId === input.userId);
@@ -158,7 +164,11 @@ export async function leaveCall(
     if (!seat || call.state === 'ended') return;
     if (input.connectionId !== undefined && seat.connectionId !== input.connectionId) return;
     // The sweep read the seat before this lock: a renewal or re-accept since then keeps it.
-    if (input.onlyIfStaleAt && !(seat.staleAfter && seat.staleAfter < input.onlyIfStaleAt)) return;
+    if (input.onlyIfStale) {
+      const [lapsed] = await tx.$queryRaw<Array<{ stale: boolean }>>`
+        SELECT stale_after < now() AS stale FROM call_participants WHERE call_id = ${call.id}::uuid AND user_id = ${input.userId}::uuid`;
+      if (!lapsed?.stale) return;
+    }
     await tx.callParticipant.delete({ where: { callId_userId: { callId: call.id, userId: input.userId } } });
     const remaining = call.participants.length - 1;
     if (call.state === 'ringing' && input.userId === call.callerId) await end(tx, call.id, 'cancelled');
@@ -201,11 +211,10 @@ export async function liveCallsForUser(db: Db, userId: string): Promise<Array<{ 
  * user re-accepts (from the reconnected socket) first. Stored, so any node can free them.
  */
 export async function markSeatsStale(db: Db, connectionId: string, graceMs: number): Promise<number> {
-  const { count } = await db.prisma.callParticipant.updateMany({
-    where: { connectionId, call: { state: { in: ['ringing', 'active'] } } },
-    data: { staleAfter: leaseEnd(graceMs) },
-  });
-  return count;
+  return db.prisma.$executeRaw`
+    UPDATE call_participants p SET stale_after = now() + (${graceMs} * interval '1 millisecond')
+      FROM calls c
+     WHERE c.id = p.call_id AND c.state IN ('ringing', 'active') AND p.connection_id = ${connectionId}`;
 }
 
 /**
@@ -216,7 +225,7 @@ export async function markSeatsStale(db: Db, connectionId: string, graceMs: numb
 export async function renewSeats(db: Db, connectionIds: readonly string[], leaseMs: number): Promise<string[]> {
   if (connectionIds.length === 0) return [];
   const rows = await db.prisma.$queryRaw<Array<{ connection_id: string }>>`
-    UPDATE call_participants p SET stale_after = ${leaseEnd(leaseMs)}
+    UPDATE call_participants p SET stale_after = now() + (${leaseMs} * interval '1 millisecond')
       FROM calls c
      WHERE c.id = p.call_id AND c.state IN ('ringing', 'active') AND p.connection_id = ANY(${[...connectionIds]}::text[])
     RETURNING p.connection_id`;
@@ -228,12 +237,11 @@ export async function renewSeats(db: Db, connectionIds: readonly string[], lease
  * ending calls that empties.
  */
 export async function freeStaleSeats(db: Db): Promise<CallChange[]> {
-  const now = new Date();
-  const stale = await db.prisma.callParticipant.findMany({
-    where: { staleAfter: { lt: now }, call: { state: { in: ['ringing', 'active'] } } },
-    select: { callId: true, userId: true, connectionId: true },
-  });
+  const stale = await db.prisma.$queryRaw<Array<{ callId: string; userId: string; connectionId: string }>>`
+    SELECT p.call_id::text AS "callId", p.user_id::text AS "userId", p.connection_id AS "connectionId"
+      FROM call_participants p JOIN calls c ON c.id = p.call_id
+     WHERE c.state IN ('ringing', 'active') AND p.stale_after < now()`;
   const changes: CallChange[] = [];
-  for (const seat of stale) changes.push(await leaveCall(db, { ...seat, onlyIfStaleAt: now }));
+  for (const seat of stale) changes.push(await leaveCall(db, { ...seat, onlyIfStale: true }));
   return changes;
 }
