@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SDP_CHARS, type Message } from '@parley/protocol';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
-import type { TestSocket } from './testing/ws-client.ts';
+import { connectionIdOf } from './testing/ws-client.ts';
 
 const RING_TIMEOUT_MS = 1500;
 const GRACE_MS = 800;
@@ -27,12 +27,6 @@ beforeAll(async () => {
 });
 afterEach(() => h.closeSockets());
 afterAll(() => h?.close());
-
-const connectionIdOf = (socket: TestSocket) => {
-  const hello = socket.frames.find((f) => f.type === 'hello_ok');
-  if (hello?.type !== 'hello_ok') throw new Error('no hello_ok');
-  return hello.connectionId;
-};
 
 async function callEvents(conversationId: string): Promise<Message[]> {
   const res = await h.trpc<{ messages: Message[] }>('messages.history', { conversationId }, { cookie: alice.cookie, method: 'GET' });
@@ -101,8 +95,13 @@ describe('call signaling through the gateway', () => {
     const callId = randomUUID();
     a.send({ type: 'call_invite', callId, conversationId: direct, media: 'audio' });
     await b.next('call_ring', (f) => f.call.id === callId);
+    // Accept and signal back to back: the signal is authorized only after the accept committed
+    // Bob's seat (handled concurrently, it would find no seat and answer not_found).
     b.send({ type: 'call_accept', callId });
+    b.send({ type: 'call_signal', callId, toConnectionId: connectionIdOf(a), data: offer });
+    expect((await a.next('call_signal_in', (f) => f.callId === callId)).data).toEqual(offer);
     await a.next('call_update', (f) => f.call.id === callId && f.call.state === 'active');
+    expect(b.frames.filter((f) => f.type === 'error')).toEqual([]);
 
     // A burst like a real offer: the description, then its candidates at once. Each relay is
     // authorized against Postgres; a candidate that overtakes its offer is refused by the browser.

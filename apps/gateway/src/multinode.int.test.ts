@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
 import { startNodeProcess, type NodeProcess } from './testing/node-process.ts';
 import { signUpUser, trpcCall, type TestUser } from './testing/http-client.ts';
-import { openReadySocket, type TestSocket } from './testing/ws-client.ts';
+import { connectionIdOf, openReadySocket, type TestSocket } from './testing/ws-client.ts';
 
 // Two real gateway processes on one Postgres and one Redis. Redis is required under CI.
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -40,12 +40,6 @@ const presenceOf = (socket: TestSocket, userId: string, status: string, timeoutM
   socket.next('presence', (f) => f.userId === userId && f.status === status, timeoutMs);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function connectionIdOf(socket: TestSocket): string {
-  const hello = socket.frames.find((f) => f.type === 'hello_ok');
-  if (hello?.type !== 'hello_ok') throw new Error('no hello_ok');
-  return hello.connectionId;
-}
 
 const endedUpdates = (socket: TestSocket, callId: string) =>
   socket.frames.filter((f) => f.type === 'call_update' && f.call.id === callId && f.call.state === 'ended');

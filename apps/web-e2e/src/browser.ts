@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test-output', 'screenshots');
@@ -29,4 +29,14 @@ export async function launchChromium(options: { calls?: boolean } = {}): Promise
       ...(options.calls ? CALL_ARGS : []),
     ],
   });
+}
+
+/** Fills the sign-up form at `baseUrl` and waits for the signed-in app. */
+export async function signUpInBrowser(page: Page, baseUrl: string, handle: string, displayName: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-up`);
+  await page.getByRole('textbox', { name: 'Handle' }).fill(handle);
+  await page.getByRole('textbox', { name: 'Display name' }).fill(displayName);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('button', { name: 'New conversation' }).waitFor();
 }

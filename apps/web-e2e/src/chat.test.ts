@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, signUpInBrowser } from './browser.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
 let stack: E2eStack;
@@ -22,12 +22,7 @@ async function signUp(handle: string, displayName: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${stack.url}/sign-up`);
-  await page.getByRole('textbox', { name: 'Handle' }).fill(handle);
-  await page.getByRole('textbox', { name: 'Display name' }).fill(displayName);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('button', { name: 'New conversation' }).waitFor();
+  await signUpInBrowser(page, stack.url, handle, displayName);
   return page;
 }
 

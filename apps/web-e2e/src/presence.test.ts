@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
 import { loadConfig, startServer, type RunningServer } from '@parley/gateway';
-import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, signUpInBrowser } from './browser.ts';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 /** Short, so "last seen" shows soon after Alice leaves; production waits 8 s. */
@@ -42,12 +42,7 @@ async function signUp(handle: string, displayName: string): Promise<{ context: B
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${server.url}/sign-up`);
-  await page.getByRole('textbox', { name: 'Handle' }).fill(handle);
-  await page.getByRole('textbox', { name: 'Display name' }).fill(displayName);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('button', { name: 'New conversation' }).waitFor();
+  await signUpInBrowser(page, server.url, handle, displayName);
   return { context, page };
 }
 

@@ -60,3 +60,4 @@ export {
   type MessageWriterOptions,
 } from './writer/message-writer.ts';
 export type { SendInput } from './writer/commit-batch.ts';
+export { createScratchDatabase, type ScratchDatabase } from './admin/scratch-database.ts';

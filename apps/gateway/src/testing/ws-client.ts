@@ -16,6 +16,13 @@ export interface TestSocket {
   close(): void;
 }
 
+/** The socket's address in calls (hello_ok's connectionId). */
+export function connectionIdOf(socket: TestSocket): string {
+  const hello = socket.frames.find((f) => f.type === 'hello_ok');
+  if (hello?.type !== 'hello_ok') throw new Error('no hello_ok');
+  return hello.connectionId;
+}
+
 /** A raw protocol client for tests: no SDK logic, so the gateway's own behaviour is what's tested. */
 export function openSocket(url: string, options: { cookie?: string; origin?: string } = {}): Promise<TestSocket> {
   const headers: Record<string, string> = {};

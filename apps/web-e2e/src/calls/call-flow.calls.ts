@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { signUpInBrowser } from '../browser.ts';
 import { instrumentCalls, launchCallChromium, SCREENSHOT_DIR } from './call-browser.ts';
 import { startCallStack, type CallStack } from './call-stack.ts';
 
@@ -52,12 +53,7 @@ async function signUp(stack: CallStack, handle: string, displayName: string, vie
     if (m.type() === 'warning' || m.type() === 'error') lines.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
-  await page.goto(`${stack.url}/sign-up`);
-  await page.getByRole('textbox', { name: 'Handle' }).fill(handle);
-  await page.getByRole('textbox', { name: 'Display name' }).fill(displayName);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('button', { name: 'New conversation' }).waitFor();
+  await signUpInBrowser(page, stack.url, handle, displayName);
   return page;
 }
 

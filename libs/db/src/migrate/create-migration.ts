@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { MigrationDirectory, MigrationList } from '@prisma/schema-engine-wasm';
+import { createScratchDatabase } from '../admin/scratch-database.ts';
 import { migrate } from './migrate.ts';
 import { lastEnginePanic, openSchemaEngine } from './schema-engine.ts';
 
@@ -58,11 +57,11 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   // The engine's main database is a throwaway one brought up to date with the existing
   // migrations: devDiagnostic then checks it for drift, which replays the migrations into
   // the shadow database and caches that schema for createMigration.
-  const scratch = await createScratchDatabase(options.databaseUrl);
+  const scratch = await createScratchDatabase(options.databaseUrl, 'parley_migration');
   let engineHandle: Awaited<ReturnType<typeof openSchemaEngine>> | undefined;
   try {
-    await migrate(scratch.url, { migrationsDir: options.migrationsDir });
-    engineHandle = await openSchemaEngine(scratch.url, { path: options.schemaPath, content });
+    await migrate(scratch.databaseUrl, { migrationsDir: options.migrationsDir });
+    engineHandle = await openSchemaEngine(scratch.databaseUrl, { path: options.schemaPath, content });
     const { engine } = engineHandle;
     // createMigration in the WASM engine has no shadow-database factory of its own: it reads
     // the migrations' schema from a cache that devDiagnostic fills (through the shadow
@@ -93,19 +92,3 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   }
 }
 
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `parley_migration_${randomBytes(6).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}

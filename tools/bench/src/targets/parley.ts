@@ -2,10 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { WebSocket } from 'ws';
+import { createScratchDatabase } from '@parley/db';
 import { PROTOCOL_VERSION, encodeFrame, parseServerFrame, type PublicUser } from '@parley/protocol';
 import { startChild, tsNode, type Child } from '../child.ts';
 import type { BenchConnection, BenchTarget, OnPayload } from '../target.ts';
@@ -91,12 +90,9 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
       };
       const adminUrl = options.adminDatabaseUrl;
       if (adminUrl) {
-        const name = `parley_bench_${randomBytes(6).toString('hex')}`;
-        await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-        const url = new URL(adminUrl);
-        url.pathname = `/${name}`;
-        env.DATABASE_URL = url.toString();
-        cleanup = () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        const scratch = await createScratchDatabase(adminUrl, 'parley_bench');
+        env.DATABASE_URL = scratch.databaseUrl;
+        cleanup = scratch.drop;
       } else {
         const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
         // As root, embedded Postgres runs as a `postgres` user, which must reach DATA_DIR/postgres.
@@ -191,14 +187,4 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
       await cleanup();
     },
   };
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

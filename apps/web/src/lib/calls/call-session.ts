@@ -98,7 +98,11 @@ export class CallSession {
       onRemoteTrack: (userId, track, streams) => this.onRemoteTrack(userId, track, streams),
       onError: (error) => console.warn('call negotiation error', error),
     });
-    this.offUpdate = deps.client.on('call_update', ({ call }) => this.trackRunning(call));
+    // The controller keeps the live calls we could join (and forgets them on reconnect); these
+    // listeners run after its own, so they read the list already updated.
+    const refresh = () => this.refreshRunning();
+    const offs = [deps.client.on('call_update', refresh), deps.client.on('call_ring', refresh), deps.client.on('ready', refresh)];
+    this.offUpdate = () => offs.forEach((off) => off());
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -276,7 +280,6 @@ export class CallSession {
     }
     clearTimeout(this.outcomeTimer);
     if (state.status === 'ended') this.outcomeTimer = setTimeout(() => this.controller.reset(), OUTCOME_VISIBLE_MS);
-    if (state.status === 'ended' && state.call) this.trackRunning(state.call);
   }
 
   private onRemoteTrack(userId: string, track: MediaStreamTrack, streams: readonly MediaStream[]): void {
@@ -293,12 +296,10 @@ export class CallSession {
     if (Object.keys(kept).length !== Object.keys(this.snap.remoteStreams).length) this.set({ remoteStreams: kept });
   }
 
-  private trackRunning(call: CallInfo): void {
-    const running = { ...this.snap.running };
-    const mine = call.participants.some((p) => p.userId === this.deps.selfUserId);
-    if (call.state === 'active' && !mine) running[call.conversationId] = call;
-    else if (running[call.conversationId]?.id === call.id || call.state === 'ended') delete running[call.conversationId];
-    this.set({ running });
+  /** "Join call" is offered for answered calls only: a ringing one rings us instead. */
+  private refreshRunning(): void {
+    const running = [...this.controller.running.values()].filter((call) => call.state === 'active');
+    this.set({ running: Object.fromEntries(running.map((call) => [call.conversationId, call])) });
   }
 
   private startRinging(state: Extract<CallState, { status: 'incoming_ringing' }>): void {
