@@ -149,6 +149,10 @@ describe('ParleyClient against a real socket', () => {
     t.client.connect();
     t.client.track(A, 0);
     await waitFor(() => t.client.status === 'open', 'open');
+    // The resume sync must be answered before the first commit: its result goes out at once,
+    // so it arrives ahead of the frames below. Otherwise a late answer would carry all three
+    // messages and fill the gap itself, with no chat_sync of its own.
+    await waitFor(() => t.gateway.received.some((f) => f.type === 'chat_sync'), 'resume sync');
     const first = t.gateway.commit(A, 'one');
     t.gateway.broadcast({ type: 'chat_message', message: first }); // duplicate copy
     t.gateway.commit(A, 'two', { fanOut: false }); // lost publish: a gap
