@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SDP_CHARS, type Message } from '@parley/protocol';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
-import { connectionIdOf } from './testing/ws-client.ts';
+import { connectionIdOf, nextMessage } from './testing/ws-client.ts';
 
 const RING_TIMEOUT_MS = 1500;
 const GRACE_MS = 800;
@@ -83,9 +83,9 @@ describe('call signaling through the gateway', () => {
     b1.send({ type: 'call_hangup', callId });
     const ended = await a.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended');
     expect(ended.call.endReason).toBe('completed');
-    const event = await c.next('chat_message', (f) => f.message.kind === 'call');
-    expect(event.message.call).toMatchObject({ callId, media: 'video', endReason: 'completed' });
-    expect(event.message.call!.durationMs).toBeGreaterThanOrEqual(0);
+    const event = await nextMessage(c, (m) => m.kind === 'call');
+    expect(event.call).toMatchObject({ callId, media: 'video', endReason: 'completed' });
+    expect(event.call!.durationMs).toBeGreaterThanOrEqual(0);
     expect((await callEvents(group)).map((e) => e.call?.callId)).toContain(callId);
   });
 
@@ -140,7 +140,7 @@ describe('call signaling through the gateway', () => {
     await b1.next('call_ring', (f) => f.call.id === missed);
     const timedOut = await b2.next('call_update', (f) => f.call.id === missed && f.call.state === 'ended', RING_TIMEOUT_MS + 6000);
     expect(timedOut.call.endReason).toBe('missed');
-    await a.next('chat_message', (f) => f.message.call?.callId === missed);
+    await nextMessage(a, (m) => m.call?.callId === missed);
 
     const outcomes = Object.fromEntries((await callEvents(direct)).map((e) => [e.call!.callId, e.call!]));
     expect(outcomes[declined]).toMatchObject({ endReason: 'declined', durationMs: 0, media: 'audio' });

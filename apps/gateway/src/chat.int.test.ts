@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatAckFrame, Message } from '@parley/protocol';
+import type { ChatAckFrame, ConversationEvent, Message } from '@parley/protocol';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
-import type { TestSocket } from './testing/ws-client.ts';
+import { ackedMessage, liveMessages, nextMessage, type TestSocket } from './testing/ws-client.ts';
 
 let h: Harness;
 let alice: TestUser;
@@ -47,17 +47,17 @@ describe('live chat over the gateway', () => {
 
     const ack = await sendAndAck(a, 'Hi Bob 👋\nsecond line');
     expect(ack.duplicate).toBe(false);
-    expect(ack.message.seq).toBe(1);
+    expect(ack.event).toMatchObject({ kind: 'message_created', seq: 1, actorId: alice.user.id, conversationId });
     // Acked means committed: the message is already readable through the API.
     expect((await history(bob)).map((m) => m.body)).toContain('Hi Bob 👋\nsecond line');
-    const atBob = await b.next('chat_message', (f) => f.message.seq === 1);
-    expect(atBob.message).toEqual(ack.message);
+    const atBob = await nextMessage(b, (m) => m.seq === 1);
+    expect(atBob).toEqual(ackedMessage(ack));
 
     const reply = await sendAndAck(b, 'Hello Alice');
-    expect(reply.message.seq).toBe(2);
-    const atAlice = await a.next('chat_message', (f) => f.message.seq === 2);
-    expect(atAlice.message.body).toBe('Hello Alice');
-    expect(atAlice.message.senderId).toBe(bob.user.id);
+    expect(ackedMessage(reply).seq).toBe(2);
+    const atAlice = await nextMessage(a, (m) => m.seq === 2);
+    expect(atAlice.body).toBe('Hello Alice');
+    expect(atAlice.senderId).toBe(bob.user.id);
   });
 
   it('returns the original message for a retried clientId and stores one row', async () => {
@@ -67,7 +67,7 @@ describe('live chat over the gateway', () => {
     const again = await h.connect(alice);
     const second = await sendAndAck(again, 'only once', clientId);
     expect(second.duplicate).toBe(true);
-    expect(second.message).toEqual(first.message);
+    expect(second.event).toEqual(first.event);
     const rows = (await history(alice)).filter((m) => m.clientId === clientId);
     expect(rows).toHaveLength(1);
   });
@@ -100,20 +100,21 @@ describe('live chat over the gateway', () => {
 
     const a = await h.connect(alice);
     const sent: number[] = [];
-    for (let i = 0; i < 50; i++) sent.push((await sendAndAck(a, `offline ${i}`)).message.seq);
+    for (let i = 0; i < 50; i++) sent.push(ackedMessage(await sendAndAck(a, `offline ${i}`)).seq);
 
     const back = await h.connect(bob);
-    const received: Message[] = [];
+    const received: ConversationEvent[] = [];
     let after = last;
     for (;;) {
       back.send({ type: 'chat_sync', conversationId, afterSeq: after, limit: 20 });
       const page = await back.next('chat_sync_result', (f) => f.afterSeq === after);
-      received.push(...page.messages);
+      received.push(...page.events);
+      after = page.throughSeq;
       if (!page.hasMore) break;
-      after = page.messages.at(-1)!.seq;
     }
-    expect(received.map((m) => m.seq)).toEqual(sent);
-    expect(received.map((m) => m.body)).toEqual(sent.map((_, i) => `offline ${i}`));
+    expect(after).toBe(sent.at(-1));
+    expect(received.map((e) => e.seq)).toEqual(sent);
+    expect(received.map((e) => (e.kind === 'message_created' ? e.message.body : e.kind))).toEqual(sent.map((_, i) => `offline ${i}`));
   });
 
   it('commits 20 concurrent senders with gapless seq, and every client sees the same order', async () => {
@@ -130,12 +131,13 @@ describe('live chat over the gateway', () => {
       sockets.flatMap((s, i) => Array.from({ length: PER_SENDER }, (_, j) => sendAndAck(s, `u${i} m${j}`, nextClientId(), conv))),
     );
     const total = 20 * PER_SENDER;
-    expect(acks.map((a) => a.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    // seq 1 is the group's "created" system message.
+    expect(acks.map((a) => ackedMessage(a).seq).sort((x, y) => x - y)).toEqual(Array.from({ length: total }, (_, i) => i + 2));
 
     const seen = await Promise.all(
       sockets.map(async (s) => {
-        await s.next('chat_message', (f) => f.message.conversationId === conv && f.message.seq === total);
-        return s.frames.flatMap((f) => (f.type === 'chat_message' && f.message.conversationId === conv ? [f.message.id] : []));
+        await nextMessage(s, (m) => m.conversationId === conv && m.seq === total + 1);
+        return liveMessages(s).flatMap((m) => (m.conversationId === conv && m.kind === 'text' ? [m.id] : []));
       }),
     );
     // Live fan-out from one node preserves commit order: every socket saw the same sequence.
@@ -150,6 +152,6 @@ describe('live chat over the gateway', () => {
     expect(after).toEqual(before);
     const a = await h.connect(alice);
     const ack = await sendAndAck(a, 'after restart');
-    expect(ack.message.seq).toBe(before.at(-1)!.seq + 1);
+    expect(ackedMessage(ack).seq).toBe(before.at(-1)!.seq + 1);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { CLOSE_CODES, MAX_FRAME_BYTES, type Message } from '@parley/protocol';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
-import { openSocket } from './testing/ws-client.ts';
+import { ackedMessage, openSocket } from './testing/ws-client.ts';
 
 let h: Harness;
 let alice: TestUser;
@@ -39,7 +39,7 @@ describe('bad input at the WebSocket edge', () => {
     expect(await storedCount()).toBe(0);
     // The same socket still works.
     a.send({ type: 'chat_send', clientId: 'client-good-1', conversationId, body: 'fine' });
-    expect((await a.next('chat_ack')).message.seq).toBe(1);
+    expect(ackedMessage(await a.next('chat_ack')).seq).toBe(1);
   });
 
   it('closes an oversized frame with 1009 and other users are unaffected', async () => {

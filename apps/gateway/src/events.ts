@@ -28,8 +28,10 @@ export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTrac
   }
 
   return {
-    conversationChanged({ conversationId, memberIds, addedUserIds, removedUserIds }) {
+    conversationChanged({ conversationId, memberIds, addedUserIds, removedUserIds, events }) {
       for (const userId of addedUserIds) hub.joinConversation(userId, conversationId);
+      // Before the removed leave: "X removed you" reaches them too.
+      for (const event of events) hub.publishToConversation(conversationId, { type: 'chat_event', event });
       for (const userId of removedUserIds) hub.leaveConversation(userId, conversationId);
       const added = new Set(addedUserIds);
       hub.publishToUsers(addedUserIds, { type: 'conversation_changed', conversationId, change: 'added' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
+import { liveMessages, nextMessage } from './testing/ws-client.ts';
 
 let h: Harness;
 let owner: TestUser;
@@ -23,7 +24,7 @@ describe('group conversations', () => {
     await f.next('conversation_changed', (e) => e.conversationId === conversationId && e.change === 'added');
 
     o.send({ type: 'chat_send', clientId: 'client-group-1', conversationId, body: 'before late joins' });
-    await f.next('chat_message', (m) => m.message.body === 'before late joins');
+    await nextMessage(f, (m) => m.body === 'before late joins');
 
     const added = await h.trpc('conversations.addMembers', { conversationId, userIds: [late.user.id, friend.user.id] }, { cookie: friend.cookie });
     expect(added.status).toBe(200);
@@ -34,7 +35,7 @@ describe('group conversations', () => {
 
     // The live socket of the new member was subscribed without reconnecting.
     o.send({ type: 'chat_send', clientId: 'client-group-2', conversationId, body: 'welcome' });
-    await l.next('chat_message', (m) => m.message.body === 'welcome');
+    await nextMessage(l, (m) => m.body === 'welcome');
     const summary = await h.trpc<{ title: string; members: Array<{ id: string }> }>('conversations.get', { conversationId }, { cookie: late.cookie, method: 'GET' });
     expect(summary.data?.title).toBe('Weekend');
     expect(summary.data?.members.map((m) => m.id).sort()).toEqual([owner.user.id, friend.user.id, late.user.id].sort());
@@ -43,8 +44,8 @@ describe('group conversations', () => {
     expect(removed.status).toBe(200);
     await l.next('conversation_changed', (e) => e.conversationId === conversationId && e.change === 'removed');
     o.send({ type: 'chat_send', clientId: 'client-group-3', conversationId, body: 'after removal' });
-    await f.next('chat_message', (m) => m.message.body === 'after removal');
-    expect(l.frames.some((e) => e.type === 'chat_message' && e.message.body === 'after removal')).toBe(false);
+    await nextMessage(f, (m) => m.body === 'after removal');
+    expect(liveMessages(l).some((m) => m.body === 'after removal')).toBe(false);
     // And the removed member can no longer send or read.
     l.send({ type: 'chat_send', clientId: 'client-group-4', conversationId, body: 'still here?' });
     expect((await l.next('error', (e) => e.ref === 'client-group-4')).code).toBe('not_member');

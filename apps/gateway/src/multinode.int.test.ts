@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
 import { startNodeProcess, type NodeProcess } from './testing/node-process.ts';
 import { signUpUser, trpcCall, type TestUser } from './testing/http-client.ts';
-import { connectionIdOf, openReadySocket, type TestSocket } from './testing/ws-client.ts';
+import { ackedMessage, connectionIdOf, nextMessage, openReadySocket, type TestSocket } from './testing/ws-client.ts';
 
 // Two real gateway processes on one Postgres and one Redis. Redis is required under CI.
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -88,17 +88,17 @@ describe.skipIf(!REDIS_URL)('two gateway nodes sharing Postgres and Redis', () =
 
     a1.send({ type: 'chat_send', clientId: 'client-node1-1', conversationId, body: 'from node 1' });
     const ack = await a1.next('chat_ack');
-    expect((await b2.next('chat_message', (f) => f.message.id === ack.message.id)).message.body).toBe('from node 1');
+    expect((await nextMessage(b2, (m) => m.id === ackedMessage(ack).id)).body).toBe('from node 1');
     // Sending ended Alice's typing for Bob.
     await b2.next('typing_update', (f) => f.userId === alice.user.id && !f.active);
 
     b2.send({ type: 'chat_send', clientId: 'client-node2-1', conversationId, body: 'from node 2' });
     const reply = await b2.next('chat_ack');
-    await a1.next('chat_message', (f) => f.message.id === reply.message.id);
+    await nextMessage(a1, (m) => m.id === ackedMessage(reply).id);
 
-    b2.send({ type: 'chat_read', conversationId, seq: reply.message.seq });
+    b2.send({ type: 'chat_read', conversationId, seq: ackedMessage(reply).seq });
     const receipt = await a1.next('read_state', (f) => f.userId === bob.user.id);
-    expect(receipt.lastReadSeq).toBe(reply.message.seq);
+    expect(receipt.lastReadSeq).toBe(ackedMessage(reply).seq);
   });
 
   it('keeps a user on both nodes online while one of their tabs closes', async () => {
@@ -156,7 +156,7 @@ describe.skipIf(!REDIS_URL)('two gateway nodes sharing Postgres and Redis', () =
     const ended = await a1.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended', 30_000);
     expect(Date.now() - killedAt).toBeLessThan(PRESENCE_TTL_MS + 6000);
     expect(ended.call.endReason).toBe('completed');
-    expect((await a1.next('chat_message', (f) => f.message.call?.callId === callId)).message.call?.endReason).toBe('completed');
+    expect((await nextMessage(a1, (m) => m.call?.callId === callId)).call?.endReason).toBe('completed');
 
     // Nothing left running: a new call in the conversation is not a conflict.
     const next = randomUUID();

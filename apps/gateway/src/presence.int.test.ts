@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
+import { ackedMessage } from './testing/ws-client.ts';
 
 const GRACE_MS = 400;
 let h: Harness;
@@ -104,7 +105,7 @@ describe('presence, typing and receipts on one node', () => {
     const a = await h.connect(alice);
     const b = await h.connect(bob);
     a.send({ type: 'chat_send', clientId: 'client-read-1', conversationId, body: 'read me' });
-    const lastSeq = (await a.next('chat_ack')).message.seq;
+    const lastSeq = ackedMessage(await a.next('chat_ack')).seq;
 
     b.send({ type: 'chat_read', conversationId, seq: lastSeq + 1000 });
     const clamped = await a.next('read_state', (f) => f.userId === bob.user.id);

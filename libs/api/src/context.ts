@@ -1,15 +1,20 @@
 import type { Db } from '@parley/db';
-import type { PublicUser } from '@parley/protocol';
+import type { KnownEvent, PublicUser } from '@parley/protocol';
 import type { IceConfig } from './calls/ice-servers.ts';
 
 /** What the realtime side must hear about from the API; the gateway wires it to the hub. */
 export interface ApiEvents {
-  /** Membership or title changed. `memberIds` is the membership after the change. */
+  /**
+   * Membership or title changed (committed). `memberIds` is the membership after the change;
+   * `events` are what the change appended to the conversation's log (system messages), to be
+   * published to its members, the removed ones included.
+   */
   conversationChanged(change: {
     conversationId: string;
     memberIds: string[];
     addedUserIds: string[];
     removedUserIds: string[];
+    events: KnownEvent[];
   }): void;
   /** A session was revoked (sign-out): its sockets must close. */
   sessionRevoked(sessionId: string): void;

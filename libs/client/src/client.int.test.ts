@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { errorFrame, type ChatSendFrame, type Message } from '@parley/protocol';
+import { PROTOCOL_VERSION, errorFrame, type ChatEventFrame, type ChatSendFrame, type Message } from '@parley/protocol';
 import { createParleyClient, type ParleyClient, type ParleyClientOptions } from './client.ts';
+import { ConversationTimeline } from './timeline.ts';
 import type { ClientStatus, ClosedInfo } from './connection.ts';
 import type { ParleyClientError } from './errors.ts';
 import type { OutboxEntry } from './outbox.ts';
@@ -38,7 +39,9 @@ async function setup(clientOptions: Partial<ParleyClientOptions> = {}, gatewayOp
     closed: [] as ClosedInfo[],
   };
   client.on('status', (s) => events.statuses.push(s));
-  client.on('message', (m) => events.messages.push(m));
+  client.on('event', (e) => {
+    if (e.kind === 'message_created') events.messages.push(e.message);
+  });
   client.on('send_state', (e) => events.states.push(e));
   client.on('error', (e) => events.errors.push(e));
   client.on('closed', (c) => events.closed.push(c));
@@ -58,7 +61,7 @@ describe('ParleyClient against a real socket', () => {
     await ready;
     expect(t.client.status).toBe('open');
     expect(t.client.user).toEqual(t.gateway.user);
-    expect(t.gateway.received[0]).toEqual({ type: 'hello', protocol: 1, client: 'int-test' });
+    expect(t.gateway.received[0]).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'int-test' });
     expect(t.statuses).toEqual(['connecting', 'open']);
   });
 
@@ -154,7 +157,8 @@ describe('ParleyClient against a real socket', () => {
     // messages and fill the gap itself, with no chat_sync of its own.
     await waitFor(() => t.gateway.received.some((f) => f.type === 'chat_sync'), 'resume sync');
     const first = t.gateway.commit(A, 'one');
-    t.gateway.broadcast({ type: 'chat_message', message: first }); // duplicate copy
+    t.gateway.broadcast({ type: 'chat_event', event: t.gateway.events(A).at(-1) as ChatEventFrame['event'] }); // duplicate copy
+    expect(first.seq).toBe(1);
     t.gateway.commit(A, 'two', { fanOut: false }); // lost publish: a gap
     t.gateway.commit(A, 'three');
     await waitFor(() => t.messages.length === 3, 'three messages');
@@ -196,5 +200,65 @@ describe('ParleyClient against a real socket', () => {
     expect(t.closed[0]).toMatchObject({ code: 4004, willReconnect: true });
     t.gateway.respondToPings = true;
     await waitFor(() => t.client.status === 'open' && t.gateway.connectionCount === 2, 'reconnected');
+  });
+});
+
+describe('the event log through the SDK', () => {
+  it('sends edits, deletes, reactions and replies, and folds their events into the current state', async () => {
+    const t = await setup();
+    t.client.connect();
+    t.client.track(A, 0);
+    await waitFor(() => t.client.status === 'open', 'open');
+    const timeline = new ConversationTimeline(A);
+    t.client.on('event', (e) => timeline.apply(e));
+    const sent = t.client.send(A, 'helo');
+    await waitFor(() => timeline.messages.length === 1, 'message');
+    const message = timeline.messages[0] as Message;
+    expect(message.clientId).toBe(sent.clientId);
+    t.client.edit(A, message.id, 'hello');
+    t.client.react(A, message.id, '👍', 'add');
+    const reply = t.client.send(A, 'replying', { replyTo: message.id });
+    await waitFor(() => timeline.messages.length === 2, 'reply');
+    expect(t.gateway.received.find((f) => f.type === 'chat_send' && f.clientId === reply.clientId)).toMatchObject({ replyTo: message.id });
+    t.client.delete(A, message.id);
+    await waitFor(() => timeline.get(1)?.deletedAt != null, 'deleted');
+    expect(timeline.get(1)).toMatchObject({ body: '', reactions: [] });
+    expect(timeline.messages.find((m) => m.body === 'replying')?.replyTo).toMatchObject({ messageId: message.id, excerpt: null });
+    expect(t.client.outbox()).toEqual([]);
+    expect(() => t.client.react(A, message.id, 'not an emoji', 'add')).toThrow(/one emoji/);
+    expect(() => t.client.edit(A, message.id, '  ')).toThrow();
+  });
+
+  it('skips events it cannot read and holes in the log, and keeps delivering after them', async () => {
+    const t = await setup();
+    const events: string[] = [];
+    t.client.on('event', (e) => events.push(`${e.seq}:${e.kind}`));
+    t.client.connect();
+    t.client.track(A, 0);
+    await waitFor(() => t.client.status === 'open', 'open');
+    await waitFor(() => t.gateway.received.some((f) => f.type === 'chat_sync'), 'resume sync');
+    t.gateway.commit(A, 'one');
+    t.gateway.append(A, { kind: 'poll_created', actorId: 'x', question: 'lunch?' });
+    // A malformed event of a known kind is as unreadable as an unknown kind.
+    t.gateway.append(A, { kind: 'message_edited', messageId: 'not-a-uuid' });
+    t.gateway.skipSeqs(A, 2);
+    t.gateway.commit(A, 'after the hole', { fanOut: false });
+    t.gateway.commit(A, 'live again');
+    await waitFor(() => events.length === 5, 'five deliveries');
+    expect(events).toEqual(['1:message_created', '2:unknown', '3:unknown', '6:message_created', '7:message_created']);
+    expect(t.client.lastSeq(A)).toBe(7);
+  });
+
+  it('syncs at once on chat_resync, without waiting for the next message', async () => {
+    const t = await setup();
+    t.client.connect();
+    t.client.track(A, 0);
+    await waitFor(() => t.client.status === 'open', 'open');
+    await waitFor(() => t.gateway.received.some((f) => f.type === 'chat_sync'), 'resume sync');
+    await sleep(20);
+    t.gateway.commit(A, 'published while the bus was down', { fanOut: false });
+    t.gateway.broadcast({ type: 'chat_resync', conversationIds: [A] });
+    await waitFor(() => t.messages.length === 1, 'the missed message');
+    expect(t.messages[0]?.body).toBe('published while the bus was down');
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { errorFrame, type Message } from '@parley/protocol';
+import { PROTOCOL_VERSION, errorFrame, type Message } from '@parley/protocol';
 import { createParleyClient, type ParleyClientOptions } from './client.ts';
 import type { ClientStatus, ClosedInfo } from './connection.ts';
 import type { ParleyClientError } from './errors.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { fakeSockets } from './testing/fake-socket.ts';
-import { CONVERSATION_A as A, makeMessage } from './testing/messages.ts';
+import { CONVERSATION_A as A, makeCreated } from './testing/messages.ts';
 
 function setup(overrides: Partial<ParleyClientOptions> = {}) {
   const clock = new FakeClock();
@@ -35,7 +35,9 @@ function setup(overrides: Partial<ParleyClientOptions> = {}) {
   const errors: ParleyClientError[] = [];
   const closed: ClosedInfo[] = [];
   client.on('status', (s) => statuses.push(s));
-  client.on('message', (m) => messages.push(m));
+  client.on('event', (e) => {
+    if (e.kind === 'message_created') messages.push(e.message);
+  });
   client.on('send_state', (e) => states.push(e));
   client.on('error', (e) => errors.push(e));
   client.on('closed', (c) => closed.push(c));
@@ -50,7 +52,7 @@ describe('connection lifecycle', () => {
     expect(client.status).toBe('connecting');
     expect(fake.last().options).toEqual({ headers: { cookie: 'parley_session=x' } });
     const socket = fake.accept();
-    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, client: 'unit' });
+    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'unit' });
     expect(statuses).toEqual(['connecting', 'open']);
     expect(client.user?.handle).toBe('alice');
   });
@@ -150,11 +152,11 @@ describe('outbox', () => {
     client.connect();
     const socket = fake.accept();
     const entry = client.send(A, 'hi');
-    const message = makeMessage(A, 1, { clientId: entry.clientId, body: 'hi' });
-    socket.deliver({ type: 'chat_ack', clientId: entry.clientId, message, duplicate: false });
-    socket.deliver({ type: 'chat_message', message });
+    const event = makeCreated(A, 1, { clientId: entry.clientId, body: 'hi' });
+    socket.deliver({ type: 'chat_ack', clientId: entry.clientId, event, duplicate: false });
+    socket.deliver({ type: 'chat_event', event });
     expect(messages.map((m) => m.seq)).toEqual([1]);
-    expect(states.at(-1)).toMatchObject({ state: 'sent', message: { seq: 1 } });
+    expect(states.at(-1)).toMatchObject({ state: 'sent', event: { seq: 1 } });
     expect(client.outbox()).toEqual([]);
   });
 

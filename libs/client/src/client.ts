@@ -1,4 +1,4 @@
-import type { ConnectionState, Message, PublicUser, UserPresence } from '@parley/protocol';
+import type { ConnectionState, ConversationEvent, PublicUser, UserPresence } from '@parley/protocol';
 import { systemClock, type Clock } from './clock.ts';
 import { createCallApi, type CallApi } from './call-api.ts';
 import { randomClientId, randomUuid } from './client-id.ts';
@@ -6,7 +6,7 @@ import { Connection, type ClientStatus } from './connection.ts';
 import { Emitter } from './emitter.ts';
 import { ParleyClientError } from './errors.ts';
 import type { ParleyClientEvents } from './events.ts';
-import { Outbox, type OutboxEntry } from './outbox.ts';
+import { Outbox, type OutboxAction, type OutboxEntry } from './outbox.ts';
 import { PresenceStore } from './presence-store.ts';
 import { ReadReceipts } from './read-receipts.ts';
 import { READ_FLUSH_DELAY_MS, ReadMarker } from './read-marker.ts';
@@ -61,7 +61,13 @@ export interface ParleyClient extends CallApi {
   reconnectNow(): void;
   on<E extends keyof ParleyClientEvents>(event: E, listener: ParleyClientEvents[E]): () => void;
   /** Queues a message; throws ParleyClientError('invalid_input') for an empty or too long body. */
-  send(conversationId: string, body: string): OutboxEntry;
+  send(conversationId: string, body: string, options?: { replyTo?: string }): OutboxEntry;
+  /** Queues an edit of one of your own text messages (same validation as `send`). */
+  edit(conversationId: string, messageId: string, body: string): OutboxEntry;
+  /** Queues the deletion of one of your own text messages. */
+  delete(conversationId: string, messageId: string): OutboxEntry;
+  /** Queues adding or removing your reaction; throws `invalid_input` unless `emoji` is one emoji. */
+  react(conversationId: string, messageId: string, emoji: string, action: 'add' | 'remove'): OutboxEntry;
   retry(clientId: string): boolean;
   discard(clientId: string): boolean;
   /** Entries still sending or failed (acked ones leave the outbox). */
@@ -96,7 +102,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const isReady = (): boolean => connection.isReady();
 
   const sequencer = new ConversationSequencer({
-    deliver: (message: Message) => events.emit('message', message),
+    clock,
+    deliver: (event: ConversationEvent) => {
+      // Their message ends their typing indicator there.
+      if (event.kind === 'message_created') typingIn.remove(event.conversationId, event.message.senderId);
+      events.emit('event', event);
+    },
     requestSync: (conversationId, afterSeq) =>
       isReady() && connection.send({ type: 'chat_sync', conversationId, afterSeq }),
   });
@@ -161,17 +172,19 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       },
       frame: (frame) => {
         switch (frame.type) {
-          case 'chat_message':
-            typingIn.remove(frame.message.conversationId, frame.message.senderId);
-            sequencer.receive(frame.message);
+          case 'chat_event':
+            sequencer.receive(frame.event);
             return;
           case 'chat_ack':
             outbox.handleAck(frame);
             // The ack is a delivery too; the fan-out copy of the same seq is then a duplicate.
-            sequencer.receive(frame.message);
+            if (frame.event) sequencer.receive(frame.event);
             return;
           case 'chat_sync_result':
             sequencer.receiveSync(frame);
+            return;
+          case 'chat_resync':
+            sequencer.resync(frame.conversationIds);
             return;
           case 'read_state':
             if (frame.userId === connection.user?.id) reads.serverState(frame);
@@ -241,15 +254,20 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       // No timers may outlive a closed client (a Node process would otherwise linger).
       outbox.dispose();
       reads.dispose();
+      sequencer.dispose();
     },
     reconnectNow: () => connection.reconnectNow(),
     on: (event, listener) => events.on(event, listener),
-    send: (conversationId, body) => {
+    send: (conversationId, body, sendOptions = {}) => {
       // Stop first so the others' indicator goes before the message lands. If the body is then
       // rejected, the next keystroke restarts typing at once (a stop clears the throttle).
       typingOut.set(conversationId, false);
-      return outbox.add(conversationId, body);
+      const action: OutboxAction = { type: 'send', body, ...(sendOptions.replyTo ? { replyTo: sendOptions.replyTo } : {}) };
+      return outbox.add(conversationId, action);
     },
+    edit: (conversationId, messageId, body) => outbox.add(conversationId, { type: 'edit', messageId, body }),
+    delete: (conversationId, messageId) => outbox.add(conversationId, { type: 'delete', messageId }),
+    react: (conversationId, messageId, emoji, action) => outbox.add(conversationId, { type: 'react', messageId, emoji, action }),
     retry: (clientId) => outbox.retry(clientId),
     discard: (clientId) => outbox.discard(clientId),
     outbox: (conversationId) => outbox.list(conversationId),

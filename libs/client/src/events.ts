@@ -3,8 +3,8 @@ import type {
   CallSignalInFrame,
   CallUpdateFrame,
   ConversationChangedFrame,
+  ConversationEvent,
   HelloOkFrame,
-  Message,
   ReadStateFrame,
   UserPresence,
 } from '@parley/protocol';
@@ -17,8 +17,12 @@ export interface ParleyClientEvents {
   status: (status: ClientStatus, info: StatusInfo) => void;
   /** hello_ok received; queued sends and resume syncs have already been sent. */
   ready: (frame: HelloOkFrame) => void;
-  /** Exactly once per (conversationId, seq), in seq order per conversation. */
-  message: (message: Message) => void;
+  /**
+   * Every event of a tracked conversation's log, exactly once per (conversationId, seq), in seq
+   * order per conversation. Fold them with `ConversationTimeline`. Events this SDK cannot read
+   * (a newer server) arrive with kind `unknown` and change nothing.
+   */
+  event: (event: ConversationEvent) => void;
   send_state: (entry: OutboxEntry) => void;
   /** Any member's read position moved (read receipts), including ours from other tabs. */
   read_state: (frame: ReadStateFrame) => void;

@@ -9,7 +9,9 @@ export type { ParleyClientEvents, ParleyClientEventName } from './events.ts';
 export type { CallApi } from './call-api.ts';
 export type { ClientStatus, StatusInfo, ClosedInfo } from './connection.ts';
 export { ParleyClientError, isParleyClientError, type ParleyClientErrorReason } from './errors.ts';
-export type { OutboxEntry, SendState } from './outbox.ts';
+export type { OutboxAction, OutboxEntry, SendState } from './outbox.ts';
+export { GAP_GRACE_MS } from './sequencer.ts';
+export { ConversationTimeline, RECENT_EVENTS_KEPT, replyExcerpt, withReaction, withoutReaction } from './timeline.ts';
 export {
   exponentialBackoff,
   RECONNECT_BASE_DELAY_MS,

@@ -1,28 +1,38 @@
-import { MessageBodySchema } from '@parley/protocol';
-import type { ChatAckFrame, ChatSendFrame, ErrorFrame, Message } from '@parley/protocol';
+import { EmojiSchema, MessageBodySchema } from '@parley/protocol';
+import type { ChatAckFrame, ChatActionFrame, ConversationEvent, ErrorFrame } from '@parley/protocol';
 import type { Clock, TimerHandle } from './clock.ts';
 import { ParleyClientError } from './errors.ts';
 
 export type SendState = 'sending' | 'sent' | 'failed';
 
-/** A snapshot of one send; a new object is emitted on every change. */
+/** What an outbox entry asks the server to do in its conversation. */
+export type OutboxAction =
+  | { type: 'send'; body: string; replyTo?: string }
+  | { type: 'edit'; messageId: string; body: string }
+  | { type: 'delete'; messageId: string }
+  | { type: 'react'; messageId: string; emoji: string; action: 'add' | 'remove' };
+
+/** A snapshot of one action; a new object is emitted on every change. */
 export interface OutboxEntry {
   readonly clientId: string;
   readonly conversationId: string;
-  readonly body: string;
+  readonly action: OutboxAction;
   readonly state: SendState;
   /** How many times the frame went on the wire. */
   readonly attempts: number;
   /** Last error: on 'failed' why it failed; on 'sending' why it is being retried. */
   readonly error?: ParleyClientError;
-  /** The committed message, once acked. */
-  readonly message?: Message;
+  /**
+   * The committed event, once acked (for a send: its `message_created`). Absent on an acked
+   * action that was already in effect, such as a reaction you already had.
+   */
+  readonly event?: ConversationEvent;
 }
 
 export interface OutboxDeps {
   clock: Clock;
   isReady(): boolean;
-  transmit(frame: ChatSendFrame): void;
+  transmit(frame: ChatActionFrame): void;
   changed(entry: OutboxEntry): void;
   newClientId(): string;
   ackTimeoutMs: number;
@@ -35,11 +45,11 @@ export interface OutboxDeps {
 interface Slot {
   clientId: string;
   conversationId: string;
-  body: string;
+  action: OutboxAction;
   state: SendState;
   attempts: number;
   error?: ParleyClientError;
-  message?: Message;
+  event?: ConversationEvent;
   failures: number;
   timeouts: number;
   inFlight: boolean;
@@ -57,15 +67,12 @@ export class Outbox {
 
   constructor(private readonly deps: OutboxDeps) {}
 
-  add(conversationId: string, body: string): OutboxEntry {
-    const parsed = MessageBodySchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ParleyClientError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid message body');
-    }
+  add(conversationId: string, action: OutboxAction): OutboxEntry {
+    validate(action);
     const slot: Slot = {
       clientId: this.deps.newClientId(),
       conversationId,
-      body,
+      action,
       state: 'sending',
       attempts: 0,
       failures: 0,
@@ -102,7 +109,7 @@ export class Outbox {
     slot.state = 'sent';
     slot.inFlight = false;
     slot.error = undefined;
-    slot.message = frame.message;
+    if (frame.event) slot.event = frame.event;
     const entry = snapshot(slot);
     this.deps.changed(entry);
     return entry;
@@ -168,12 +175,7 @@ export class Outbox {
     this.clearTimer(slot);
     slot.attempts += 1;
     slot.inFlight = true;
-    this.deps.transmit({
-      type: 'chat_send',
-      clientId: slot.clientId,
-      conversationId: slot.conversationId,
-      body: slot.body,
-    });
+    this.deps.transmit(frameOf(slot));
     this.setTimer(slot, 'ack', this.deps.ackTimeoutMs, () => this.ackTimedOut(slot));
     this.deps.changed(snapshot(slot));
   }
@@ -208,14 +210,39 @@ export class Outbox {
   }
 }
 
+/** Refuses what the server would refuse at its edge, before anything is queued. */
+function validate(action: OutboxAction): void {
+  if (action.type === 'send' || action.type === 'edit') {
+    const parsed = MessageBodySchema.safeParse(action.body);
+    if (!parsed.success) throw new ParleyClientError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid message body');
+  }
+  if (action.type === 'react' && !EmojiSchema.safeParse(action.emoji).success) {
+    throw new ParleyClientError('invalid_input', 'A reaction is one emoji');
+  }
+}
+
+function frameOf(slot: Slot): ChatActionFrame {
+  const { clientId, conversationId, action } = slot;
+  switch (action.type) {
+    case 'send':
+      return { type: 'chat_send', clientId, conversationId, body: action.body, ...(action.replyTo ? { replyTo: action.replyTo } : {}) };
+    case 'edit':
+      return { type: 'chat_edit', clientId, conversationId, messageId: action.messageId, body: action.body };
+    case 'delete':
+      return { type: 'chat_delete', clientId, conversationId, messageId: action.messageId };
+    case 'react':
+      return { type: 'chat_react', clientId, conversationId, messageId: action.messageId, emoji: action.emoji, action: action.action };
+  }
+}
+
 function snapshot(slot: Slot): OutboxEntry {
   return {
     clientId: slot.clientId,
     conversationId: slot.conversationId,
-    body: slot.body,
+    action: slot.action,
     state: slot.state,
     attempts: slot.attempts,
     ...(slot.error ? { error: slot.error } : {}),
-    ...(slot.message ? { message: slot.message } : {}),
+    ...(slot.event ? { event: slot.event } : {}),
   };
 }

@@ -1,35 +1,54 @@
-import type { ChatSyncResultFrame, Message } from '@parley/protocol';
+import type { ChatSyncResultFrame, ConversationEvent } from '@parley/protocol';
+import type { Clock, TimerHandle } from './clock.ts';
+
+/**
+ * How long a gap may stay open before a `chat_sync` is sent. Live frames of one conversation
+ * can arrive out of seq order (an ack can overtake the live copy of an earlier event; frames
+ * published by two gateway nodes have no common order), and nearly every such gap fills by
+ * itself within milliseconds. Waiting this long avoids a needless sync for each of them and
+ * delays a real gap (a lost frame) by no more than this.
+ */
+export const GAP_GRACE_MS = 500;
 
 export interface SequencerDeps {
+  clock: Clock;
   /** Called exactly once per (conversationId, seq), in seq order per conversation. */
-  deliver(message: Message): void;
-  /** Ask the server for messages with seq > afterSeq. Returns false when offline (not sent). */
+  deliver(event: ConversationEvent): void;
+  /** Ask the server for events with seq > afterSeq. Returns false when offline (not sent). */
   requestSync(conversationId: string, afterSeq: number): boolean;
+  gapGraceMs?: number;
 }
 
 interface ConversationState {
   lastSeq: number;
-  /** Messages past a gap, waiting for the gap to fill. */
-  pending: Map<number, Message>;
+  /** Events past a gap, waiting for the gap to fill. */
+  pending: Map<number, ConversationEvent>;
   /** A chat_sync is in flight on the current socket. */
   syncing: boolean;
+  /** A gap is open and its grace is running. */
+  gapTimer?: TimerHandle;
 }
 
 /**
- * Turns the at-most-once, possibly duplicated stream of chat_message / chat_ack /
- * chat_sync_result into exactly-once, in-order delivery per conversation.
+ * Turns the at-most-once, possibly duplicated and reordered stream of chat_event / chat_ack /
+ * chat_sync_result into exactly-once, in-order delivery of each conversation's event log.
  *
- * Rules (see README "Resume rules"):
  * - tracked conversation: seq <= lastSeq is dropped; lastSeq + 1 is delivered; anything later is
- *   buffered and a chat_sync from lastSeq is sent to fill the gap.
- * - untracked conversation: its first message is delivered and tracking starts at that seq
- *   (older history is the UI's to load over HTTP, then `track` catches up).
- * - after every hello_ok, `resume` syncs each tracked conversation from its lastSeq.
+ *   buffered, and if the gap is still open after GAP_GRACE_MS a chat_sync from lastSeq fills it.
+ * - a sync page is applied in order, then lastSeq moves to the page's `throughSeq`, so a seq no
+ *   event holds can never wedge the conversation.
+ * - untracked conversation: its first event is delivered and tracking starts at that seq (older
+ *   history is the UI's to load over HTTP, then `track` catches up).
+ * - after every hello_ok, `resume` syncs each tracked conversation from its lastSeq at once, and
+ *   `resync` (chat_resync) does the same for the conversations the server names.
  */
 export class ConversationSequencer {
   private readonly conversations = new Map<string, ConversationState>();
+  private readonly gapGraceMs: number;
 
-  constructor(private readonly deps: SequencerDeps) {}
+  constructor(private readonly deps: SequencerDeps) {
+    this.gapGraceMs = deps.gapGraceMs ?? GAP_GRACE_MS;
+  }
 
   /** The UI already holds everything up to `lastSeq`. Never moves a conversation backwards. */
   track(conversationId: string, lastSeq: number): void {
@@ -40,13 +59,12 @@ export class ConversationSequencer {
       this.sync(conversationId);
       return;
     }
-    if (lastSeq <= state.lastSeq) return;
-    state.lastSeq = lastSeq;
-    for (const seq of state.pending.keys()) if (seq <= lastSeq) state.pending.delete(seq);
-    this.drain(state);
+    this.advanceTo(state, lastSeq);
   }
 
   untrack(conversationId: string): void {
+    const state = this.conversations.get(conversationId);
+    if (state) this.clearGap(state);
     this.conversations.delete(conversationId);
   }
 
@@ -58,21 +76,21 @@ export class ConversationSequencer {
     return [...this.conversations.keys()];
   }
 
-  receive(message: Message): void {
-    let state = this.conversations.get(message.conversationId);
+  receive(event: ConversationEvent): void {
+    let state = this.conversations.get(event.conversationId);
     if (!state) {
-      state = { lastSeq: message.seq - 1, pending: new Map(), syncing: false };
-      this.conversations.set(message.conversationId, state);
+      state = { lastSeq: event.seq - 1, pending: new Map(), syncing: false };
+      this.conversations.set(event.conversationId, state);
     }
-    if (message.seq <= state.lastSeq) return;
-    if (message.seq === state.lastSeq + 1) {
-      state.lastSeq = message.seq;
-      this.deps.deliver(message);
+    if (event.seq <= state.lastSeq) return;
+    if (event.seq === state.lastSeq + 1) {
+      state.lastSeq = event.seq;
+      this.deps.deliver(event);
       this.drain(state);
       return;
     }
-    state.pending.set(message.seq, message);
-    if (!state.syncing) this.sync(message.conversationId);
+    state.pending.set(event.seq, event);
+    this.gapSeen(event.conversationId, state);
   }
 
   receiveSync(frame: ChatSyncResultFrame): void {
@@ -80,17 +98,20 @@ export class ConversationSequencer {
     if (!state) return; // untracked meanwhile: nobody wants these
     const before = state.lastSeq;
     state.syncing = false;
-    for (const message of frame.messages) {
-      if (message.conversationId === frame.conversationId) this.receive(message);
+    for (const event of frame.events) {
+      if (event.conversationId === frame.conversationId) this.receive(event);
     }
-    const last = frame.messages.at(-1);
-    if (frame.hasMore && last !== undefined) {
+    this.skipTo(state, frame.throughSeq);
+    if (frame.hasMore && state.lastSeq > before) {
       this.sync(frame.conversationId);
       return;
     }
-    // A gap can remain when a fan-out copy was lost while this page was in flight. Ask again only
+    // A gap can remain when a live copy was lost while this page was in flight. Ask again only
     // if this page made progress, so a misbehaving server cannot put us in a tight loop.
-    if (state.pending.size > 0 && state.lastSeq > before) this.sync(frame.conversationId);
+    if (state.pending.size > 0) {
+      if (state.lastSeq > before) this.sync(frame.conversationId);
+      else this.gapSeen(frame.conversationId, state);
+    }
   }
 
   /** The socket is gone: in-flight syncs will never be answered. */
@@ -108,9 +129,56 @@ export class ConversationSequencer {
     for (const conversationId of this.conversations.keys()) this.sync(conversationId);
   }
 
+  /** chat_resync: live events of these conversations may have been lost; fetch them now. */
+  resync(conversationIds: readonly string[]): void {
+    for (const conversationId of conversationIds) this.sync(conversationId);
+  }
+
+  private advanceTo(state: ConversationState, seq: number): void {
+    if (seq <= state.lastSeq) return;
+    // Events up to `seq` are held by the caller (the UI loaded them, or a sync page covered
+    // them): buffered copies are no longer needed, and what follows on directly can go out.
+    state.lastSeq = seq;
+    for (const buffered of state.pending.keys()) if (buffered <= seq) state.pending.delete(buffered);
+    this.drain(state);
+  }
+
+  /**
+   * The server says the log holds nothing more up to `seq` than what it sent: a seq still
+   * missing below it is a hole that will never fill. Deliver what is buffered up to there, in
+   * order, and continue after it.
+   */
+  private skipTo(state: ConversationState, seq: number): void {
+    if (seq <= state.lastSeq) return;
+    const below = [...state.pending.keys()].filter((buffered) => buffered <= seq).sort((a, b) => a - b);
+    for (const buffered of below) {
+      const event = state.pending.get(buffered) as ConversationEvent;
+      state.pending.delete(buffered);
+      state.lastSeq = buffered;
+      this.deps.deliver(event);
+    }
+    state.lastSeq = seq;
+    this.drain(state);
+  }
+
+  private gapSeen(conversationId: string, state: ConversationState): void {
+    if (state.syncing || state.gapTimer !== undefined) return;
+    state.gapTimer = this.deps.clock.setTimeout(() => {
+      state.gapTimer = undefined;
+      if (state.pending.size > 0) this.sync(conversationId);
+    }, this.gapGraceMs);
+  }
+
+  private clearGap(state: ConversationState): void {
+    if (state.gapTimer === undefined) return;
+    this.deps.clock.clearTimeout(state.gapTimer);
+    state.gapTimer = undefined;
+  }
+
   private sync(conversationId: string): void {
     const state = this.conversations.get(conversationId);
     if (!state || state.syncing) return;
+    this.clearGap(state);
     state.syncing = this.deps.requestSync(conversationId, state.lastSeq);
   }
 
@@ -122,5 +190,11 @@ export class ConversationSequencer {
       this.deps.deliver(next);
       next = state.pending.get(state.lastSeq + 1);
     }
+    if (state.pending.size === 0) this.clearGap(state);
+  }
+
+  /** Stops every gap timer (the client is closing). */
+  dispose(): void {
+    for (const state of this.conversations.values()) this.clearGap(state);
   }
 }

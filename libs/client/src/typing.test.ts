@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TYPING_REFRESH_MS } from '@parley/protocol';
 import type { TypingChange } from './typing-tracker.ts';
 import { FAKE_USER } from './testing/fake-socket.ts';
-import { CONVERSATION_A as A, CONVERSATION_B as B, makeMessage } from './testing/messages.ts';
+import { CONVERSATION_A as A, CONVERSATION_B as B, makeCreated } from './testing/messages.ts';
 import { BOB, CAROL, unitClient } from './testing/unit-client.ts';
 
 const typingFrames = (socket: { sentOfType(t: 'typing'): { conversationId: string; active: boolean }[] }) =>
@@ -96,8 +96,8 @@ describe('typing in', () => {
     typing(BOB, true, 6000, B);
     typing(BOB, false);
     expect(client.typingUsers(A)).toEqual([CAROL]);
-    deliver({ type: 'chat_message', message: makeMessage(A, 1, { senderId: CAROL }) });
-    deliver({ type: 'chat_message', message: makeMessage(A, 2, { senderId: BOB }) });
+    deliver({ type: 'chat_event', event: makeCreated(A, 1, { senderId: CAROL }) });
+    deliver({ type: 'chat_event', event: makeCreated(A, 2, { senderId: BOB }) });
     expect(client.typingUsers(A)).toEqual([]);
     expect(client.typingUsers(B)).toEqual([BOB]);
   });

@@ -32,14 +32,23 @@ export {
   createGroupConversation,
   addMembers,
   removeMember,
+  renameConversation,
+  type ConversationChange,
   isMember,
   memberIds,
   conversationIdsOfUser,
   contactIdsOf,
   directKeyOf,
 } from './repos/conversations.ts';
-export { listConversations, getConversation, type ConversationSummary } from './repos/conversation-summaries.ts';
-export { historyPage, messagesAfter, markRead, type MessagePage } from './repos/messages.ts';
+export {
+  listConversations,
+  getConversation,
+  MAX_UNREAD_COUNT,
+  type ConversationSummary,
+} from './repos/conversation-summaries.ts';
+export { markRead } from './repos/messages.ts';
+export { eventsAfter, historyPage, type EventPage, type MessagePage } from './repos/event-reads.ts';
+export { createdEventOf } from './repos/mappers.ts';
 export {
   createCall,
   acceptCall,
@@ -58,6 +67,8 @@ export {
   createMessageWriter,
   type MessageWriter,
   type MessageWriterOptions,
+  type SubmitResult,
 } from './writer/message-writer.ts';
 export type { SendInput } from './writer/commit-batch.ts';
+export type { MessageAction, ActionOutcome } from './writer/commit-action.ts';
 export { createScratchDatabase, type ScratchDatabase } from './admin/scratch-database.ts';

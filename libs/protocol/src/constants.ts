@@ -1,5 +1,5 @@
 /** Bumped on any incompatible change to a frame; checked in `hello`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Largest text frame a client may send, in bytes (UTF-8); larger ones close with 1009. Server
@@ -10,7 +10,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** Longest message body, in UTF-16 code units as JavaScript counts `string.length`. */
 export const MAX_MESSAGE_CHARS = 4000;
 
-/** Most messages one `chat_sync_result` carries; the client asks again while `hasMore`. */
+/** Most events one `chat_sync_result` carries; the client asks again while `hasMore`. */
 export const MAX_SYNC_PAGE = 200;
 
 /** A socket that has not sent a valid `hello` by then is closed with `hello_timeout`. */
@@ -36,3 +36,9 @@ export const IDLE_AFTER_MS = 3 * 60_000;
 
 /** A user whose last connection went away is shown offline only after this grace (reloads don't flicker). */
 export const PRESENCE_GRACE_MS = 8000;
+
+/** Distinct emoji on one message; one more is refused with `limit_exceeded`. */
+export const MAX_DISTINCT_REACTIONS = 20;
+
+/** Reactions one user may put on one message. */
+export const MAX_REACTIONS_PER_USER = 10;

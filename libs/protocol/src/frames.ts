@@ -11,13 +11,14 @@ import {
 } from './calls.ts';
 import { MAX_SYNC_PAGE } from './constants.ts';
 import { ERROR_CODE_LIST } from './errors.ts';
+import { ConversationEventSchema } from './events.ts';
 import {
   ConnectionStateSchema,
   UserPresenceSchema,
   ClientIdSchema,
+  EmojiSchema,
   IdSchema,
   MessageBodySchema,
-  MessageSchema,
   PublicUserSchema,
   SeqSchema,
 } from './models.ts';
@@ -42,12 +43,41 @@ export const ChatSendFrameSchema = z.object({
   clientId: ClientIdSchema,
   conversationId: IdSchema,
   body: MessageBodySchema,
+  /** The id of a message in the same conversation that this one replies to. */
+  replyTo: IdSchema.optional(),
+});
+
+/** Replaces the body of one of your own text messages. Idempotent by clientId, like a send. */
+export const ChatEditFrameSchema = z.object({
+  type: z.literal('chat_edit'),
+  clientId: ClientIdSchema,
+  conversationId: IdSchema,
+  messageId: IdSchema,
+  body: MessageBodySchema,
+});
+
+/** Deletes one of your own text messages: it stays in the log as a tombstone, without its body. */
+export const ChatDeleteFrameSchema = z.object({
+  type: z.literal('chat_delete'),
+  clientId: ClientIdSchema,
+  conversationId: IdSchema,
+  messageId: IdSchema,
+});
+
+/** Adds or removes your reaction `emoji` on a message. */
+export const ChatReactFrameSchema = z.object({
+  type: z.literal('chat_react'),
+  clientId: ClientIdSchema,
+  conversationId: IdSchema,
+  messageId: IdSchema,
+  emoji: EmojiSchema,
+  action: z.enum(['add', 'remove']),
 });
 
 export const ChatSyncFrameSchema = z.object({
   type: z.literal('chat_sync'),
   conversationId: IdSchema,
-  /** Return messages with `seq > afterSeq`, oldest first. */
+  /** Return events with `seq > afterSeq`, oldest first. */
   afterSeq: SeqSchema,
   limit: z.number().int().min(1).max(MAX_SYNC_PAGE).optional(),
 });
@@ -76,6 +106,9 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   HelloFrameSchema,
   PingFrameSchema,
   ChatSendFrameSchema,
+  ChatEditFrameSchema,
+  ChatDeleteFrameSchema,
+  ChatReactFrameSchema,
   ChatSyncFrameSchema,
   ChatReadFrameSchema,
   PresenceSetFrameSchema,
@@ -92,6 +125,11 @@ export const CLIENT_FRAME_TYPES = ClientFrameSchema.options.map((o) => o.shape.t
 
 export type HelloFrame = z.infer<typeof HelloFrameSchema>;
 export type ChatSendFrame = z.infer<typeof ChatSendFrameSchema>;
+export type ChatEditFrame = z.infer<typeof ChatEditFrameSchema>;
+export type ChatDeleteFrame = z.infer<typeof ChatDeleteFrameSchema>;
+export type ChatReactFrame = z.infer<typeof ChatReactFrameSchema>;
+/** The frames that cause an event in a conversation's log: acked after commit, idempotent by clientId. */
+export type ChatActionFrame = ChatSendFrame | ChatEditFrame | ChatDeleteFrame | ChatReactFrame;
 export type ChatSyncFrame = z.infer<typeof ChatSyncFrameSchema>;
 export type ChatReadFrame = z.infer<typeof ChatReadFrameSchema>;
 export type PresenceSetFrame = z.infer<typeof PresenceSetFrameSchema>;
@@ -115,27 +153,45 @@ export const PongFrameSchema = z.object({
   nonce: z.string().optional(),
 });
 
+/** Answers one action frame (`chat_send`, `chat_edit`, `chat_delete`, `chat_react`) after its commit. */
 export const ChatAckFrameSchema = z.object({
   type: z.literal('chat_ack'),
   clientId: ClientIdSchema,
-  /** The committed message. On a retried clientId this is the original message. */
-  message: MessageSchema,
+  /**
+   * The committed event. On a retried clientId, the original event. Absent when the action
+   * was already in effect and nothing was written (a reaction you already have, removing one
+   * you do not have, deleting a deleted message).
+   */
+  event: ConversationEventSchema.optional(),
   /** True when this clientId had already been committed and nothing new was stored. */
   duplicate: z.boolean(),
 });
 
-export const ChatMessageFrameSchema = z.object({
-  type: z.literal('chat_message'),
-  message: MessageSchema,
+/** A new event in one of your conversations, sent live to every socket of every member. */
+export const ChatEventFrameSchema = z.object({
+  type: z.literal('chat_event'),
+  event: ConversationEventSchema,
 });
 
 export const ChatSyncResultFrameSchema = z.object({
   type: z.literal('chat_sync_result'),
   conversationId: IdSchema,
   afterSeq: SeqSchema,
-  messages: z.array(MessageSchema),
-  /** More messages exist after the last one returned: ask again from its seq. */
+  /** Every event with `afterSeq < seq <= throughSeq`, ascending, at most `limit`. */
+  events: z.array(ConversationEventSchema),
+  /** More events exist after `throughSeq`: ask again from it. */
   hasMore: z.boolean(),
+  /** The log position this page covers: set your lastSeq to it after applying the events. */
+  throughSeq: SeqSchema,
+});
+
+/**
+ * Live events of these conversations may have been lost on the way to this socket (the
+ * server's bus was down, for instance): `chat_sync` each from your lastSeq now.
+ */
+export const ChatResyncFrameSchema = z.object({
+  type: z.literal('chat_resync'),
+  conversationIds: z.array(IdSchema),
 });
 
 /** Someone's read position moved. Sent to every member's sockets (read receipts, badges). */
@@ -188,8 +244,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   HelloOkFrameSchema,
   PongFrameSchema,
   ChatAckFrameSchema,
-  ChatMessageFrameSchema,
+  ChatEventFrameSchema,
   ChatSyncResultFrameSchema,
+  ChatResyncFrameSchema,
   ReadStateFrameSchema,
   ConversationChangedFrameSchema,
   PresenceFrameSchema,
@@ -205,8 +262,9 @@ export type ServerFrameType = ServerFrame['type'];
 
 export type HelloOkFrame = z.infer<typeof HelloOkFrameSchema>;
 export type ChatAckFrame = z.infer<typeof ChatAckFrameSchema>;
-export type ChatMessageFrame = z.infer<typeof ChatMessageFrameSchema>;
+export type ChatEventFrame = z.infer<typeof ChatEventFrameSchema>;
 export type ChatSyncResultFrame = z.infer<typeof ChatSyncResultFrameSchema>;
+export type ChatResyncFrame = z.infer<typeof ChatResyncFrameSchema>;
 export type ReadStateFrame = z.infer<typeof ReadStateFrameSchema>;
 export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSchema>;
 export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;

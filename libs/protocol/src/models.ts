@@ -14,11 +14,19 @@ export const ClientIdSchema = z
 /** Per-conversation sequence number: gapless, starts at 1. JSON number, safe below 2^53. */
 export const SeqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Code points Postgres `text` cannot hold (U+0000), and UTF-16 halves without their partner
+ * (they would be stored as U+FFFD, not as sent). Both are refused at the edge.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Trimmed length must be 1..MAX_MESSAGE_CHARS; the body is stored as sent (untrimmed). */
 export const MessageBodySchema = z
   .string()
   .max(MAX_MESSAGE_CHARS, `A message holds at most ${MAX_MESSAGE_CHARS} characters`)
-  .refine((s) => s.trim().length > 0, 'A message cannot be empty');
+  .refine((s) => s.trim().length > 0, 'A message cannot be empty')
+  .refine((s) => !s.includes('\u0000'), 'A message cannot contain the character U+0000')
+  .refine((s) => !LONE_SURROGATE.test(s), 'A message cannot contain an unpaired UTF-16 surrogate');
 
 export const HandleSchema = z
   .string()
@@ -37,8 +45,12 @@ export const PasswordSchema = z
   .min(8, 'A password has at least 8 characters')
   .max(256, 'A password has at most 256 characters');
 
-/** `text`: a chat message. `call`: a call's outcome, written by the server when it ends. */
-export const MessageKindSchema = z.enum(['text', 'call']);
+/**
+ * `text`: a chat message. `call`: a call's outcome, written by the server when it ends.
+ * `system`: a change to the conversation itself (created, renamed, members added or removed).
+ */
+export const MessageKindSchema = z.enum(['text', 'call', 'system']);
+export type MessageKind = z.infer<typeof MessageKindSchema>;
 
 /** What a `call` message records; `body` is empty for them. */
 export const CallEventSchema = z.object({
@@ -50,17 +62,84 @@ export const CallEventSchema = z.object({
 });
 export type CallEvent = z.infer<typeof CallEventSchema>;
 
+/** A user named by a system message, with their display name at the time it was written. */
+export const SystemUserSchema = z.object({ id: IdSchema, displayName: z.string() });
+export type SystemUser = z.infer<typeof SystemUserSchema>;
+
+/** What a `system` message records. The message's `senderId` is who did it. */
+export const SystemEventSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('group_created'), title: z.string() }),
+  z.object({ action: z.literal('members_added'), users: z.array(SystemUserSchema).min(1) }),
+  z.object({ action: z.literal('member_removed'), user: SystemUserSchema }),
+  z.object({ action: z.literal('member_left') }),
+  z.object({ action: z.literal('renamed'), title: z.string() }),
+]);
+export type SystemEvent = z.infer<typeof SystemEventSchema>;
+
+/** Longest excerpt of a replied-to message carried with its reply. */
+export const REPLY_EXCERPT_CHARS = 140;
+
+/** The message a reply answers, as it is now (read together with the reply). */
+export const ReplyRefSchema = z.object({
+  messageId: IdSchema,
+  seq: SeqSchema,
+  senderId: IdSchema,
+  kind: z.string(),
+  /** The start of its current body (at most REPLY_EXCERPT_CHARS); null once it is deleted. */
+  excerpt: z.string().nullable(),
+});
+export type ReplyRef = z.infer<typeof ReplyRefSchema>;
+
+/** Longest emoji string, in UTF-16 code units (a family or flag sequence fits). */
+export const MAX_EMOJI_CHARS = 32;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+const graphemes = (s: string): number => {
+  // Intl.Segmenter exists in every runtime Parley supports; count code points otherwise.
+  const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+  return Segmenter ? [...new Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].length : [...s].length;
+};
+
+/** One emoji: a single grapheme that is pictographic (flags and keycaps included). */
+export const EmojiSchema = z
+  .string()
+  .min(1)
+  .max(MAX_EMOJI_CHARS, `An emoji has at most ${MAX_EMOJI_CHARS} characters`)
+  .refine((s) => PICTOGRAPHIC.test(s) && graphemes(s) === 1, 'A reaction is one emoji');
+
+/** One emoji on a message and who put it there, oldest first. */
+export const ReactionSchema = z.object({
+  emoji: z.string(),
+  userIds: z.array(IdSchema).min(1),
+});
+export type Reaction = z.infer<typeof ReactionSchema>;
+
+/**
+ * A message in its current state. `kind` is parsed leniently: a kind this code does not know
+ * (a newer server) arrives as `unknown`, and is shown as a placeholder, never dropped.
+ */
 export const MessageSchema = z.object({
   id: IdSchema,
   conversationId: IdSchema,
   seq: SeqSchema,
   senderId: IdSchema,
-  /** The sender's clientId; server-written call events use `call:<callId>`, which no client can send. */
+  /** The sender's clientId; server-written messages use `call:<callId>` or `sys:<id>`, which no client can send. */
   clientId: z.string().min(1).max(80),
-  kind: MessageKindSchema,
+  kind: z.union([MessageKindSchema, z.string().transform(() => 'unknown' as const)]),
+  /** Exactly as sent, or as last edited; '' for call and system messages and once deleted. */
   body: z.string(),
   /** Present exactly when kind is `call`. */
   call: CallEventSchema.optional(),
+  /** Present exactly when kind is `system`. */
+  system: SystemEventSchema.optional(),
+  /** The message this one answers, or null. */
+  replyTo: ReplyRefSchema.nullable(),
+  /** Members mentioned by `@handle` in the body, in order of first mention. */
+  mentions: z.array(IdSchema),
+  /** ISO 8601 of the last edit; null when never edited. */
+  editedAt: z.iso.datetime({ offset: true }).nullable(),
+  /** ISO 8601 of the deletion; a deleted message keeps its place (seq) but no body. */
+  deletedAt: z.iso.datetime({ offset: true }).nullable(),
+  reactions: z.array(ReactionSchema),
   /** ISO 8601, set by the database at commit. Display only: order is `seq`. */
   createdAt: z.iso.datetime({ offset: true }),
 });

@@ -35,7 +35,7 @@ describe('parseClientFrame', () => {
     ['a JSON string', '"hello"', 'unknown_type'],
     ['null', 'null', 'unknown_type'],
     ['missing type', '{"a":1}', 'unknown_type'],
-    ['unknown type', '{"type":"chat_delete"}', 'unknown_type'],
+    ['unknown type', '{"type":"chat_archive"}', 'unknown_type'],
     ['bad uuid', send('x', { conversationId: 'nope' }), 'bad_frame'],
     ['bad clientId', send('x', { clientId: 'has spaces!' }), 'bad_frame'],
     ['negative seq', JSON.stringify({ type: 'chat_sync', conversationId: CONV, afterSeq: -1 }), 'bad_frame'],

@@ -58,7 +58,7 @@ describe('hub on one node', () => {
     await hub.attach(a, ['c1']);
     for (let seq = 1; seq <= 5; seq += 1) hub.publishToConversation('c1', chatMessage('c1', seq));
     await flush();
-    expect(a.sent.map((s) => (JSON.parse(s) as { message: { seq: number } }).message.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(a.sent.map((s) => (JSON.parse(s) as { event: { seq: number } }).event.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('publishToUser reaches every socket of that user and nobody else', async () => {

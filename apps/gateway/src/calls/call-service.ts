@@ -110,14 +110,15 @@ export function createCallService(options: CallServiceOptions): CallService {
    */
   async function recordEnd(call: CallInfo): Promise<void> {
     const durationMs = call.answeredAt && call.endedAt ? Date.parse(call.endedAt) - Date.parse(call.answeredAt) : 0;
-    const { message, duplicate } = await writer.submit({
+    const { event } = await writer.submit({
       senderId: call.callerId,
       conversationId: call.conversationId,
       clientId: `call:${call.id}`,
       body: '',
       call: { callId: call.id, media: call.media, endReason: call.endReason ?? 'failed', durationMs: Math.max(0, durationMs) },
     });
-    if (!duplicate) hub.publishToConversation(call.conversationId, { type: 'chat_message', message });
+    // Published even when it was a duplicate: a retry must not leave a lost publish unhealed.
+    hub.publishToConversation(call.conversationId, { type: 'chat_event', event });
   }
 
   async function settle(change: CallChange, ringStopped?: Parameters<typeof broadcast>[1]): Promise<void> {

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, parseServerFrame, type ClientFrame, type ServerFrame } from '@parley/protocol';
+import { PROTOCOL_VERSION, parseServerFrame, type ChatAckFrame, type ClientFrame, type Message, type ServerFrame } from '@parley/protocol';
 
 export interface TestSocket {
   ws: WebSocket;
@@ -80,4 +80,22 @@ export async function openReadySocket(url: string, options: { cookie?: string; o
   socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'gateway-test' });
   await socket.next('hello_ok');
   return socket;
+}
+
+/** The message a `chat_ack` for a `chat_send` carries (its event is `message_created`). */
+export function ackedMessage(ack: ChatAckFrame): Message {
+  if (ack.event?.kind !== 'message_created') throw new Error(`ack ${ack.clientId} carries no new message`);
+  return ack.event.message;
+}
+
+/** Resolves with the first message (received or future) that arrived live in a `chat_event`. */
+export async function nextMessage(socket: TestSocket, predicate: (message: Message) => boolean = () => true, timeoutMs?: number): Promise<Message> {
+  const frame = await socket.next('chat_event', (f) => f.event.kind === 'message_created' && predicate(f.event.message), timeoutMs);
+  if (frame.event.kind !== 'message_created') throw new Error('unreachable');
+  return frame.event.message;
+}
+
+/** Every message received live so far, in arrival order. */
+export function liveMessages(socket: TestSocket): Message[] {
+  return socket.frames.flatMap((f) => (f.type === 'chat_event' && f.event.kind === 'message_created' ? [f.event.message] : []));
 }

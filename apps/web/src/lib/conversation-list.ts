@@ -1,6 +1,7 @@
-import type { Message, PublicUser } from '@parley/protocol';
+import type { ConversationEvent, Message, PublicUser } from '@parley/protocol';
 import type { ConversationSummary } from './api-types.ts';
 import { callEventText } from './calls/call-text.ts';
+import { systemEventText } from './system-text.ts';
 
 /** Direct conversations have no title: name them after the other member. */
 export function conversationTitle(c: ConversationSummary, meId: string | undefined): string {
@@ -14,9 +15,13 @@ export function conversationTitle(c: ConversationSummary, meId: string | undefin
 export function previewText(c: ConversationSummary, meId: string | undefined): string {
   const last = c.lastMessage;
   if (last === null) return c.kind === 'group' ? 'New group' : 'No messages yet';
-  // Call events are the same words for everyone: no "You:" prefix.
+  // Call and system events are the same words for everyone: no "You:" prefix.
   if (last.kind === 'call' && last.call !== undefined) return callEventText(last.call);
-  const body = last.body.replace(/\s+/g, ' ').trim();
+  if (last.kind === 'system' && last.system !== undefined) {
+    const nameOf = (id: string) => (id === last.senderId ? last.senderDisplayName : (c.members.find((m) => m.id === id)?.displayName ?? 'Someone'));
+    return systemEventText(last.system, last.senderId, meId ?? '', nameOf);
+  }
+  const body = last.deletedAt !== null ? 'Message deleted' : last.body.replace(/\s+/g, ' ').trim();
   if (last.senderId === meId) return `You: ${body}`;
   if (c.kind === 'group') return `${firstName(last.senderDisplayName)}: ${body}`;
   return body;
@@ -42,6 +47,33 @@ export interface LiveMessageResult {
   unknownConversation: boolean;
 }
 
+/** Counts as unread for its readers: a message from someone else (not a system change). */
+export function countsAsUnread(message: Pick<Message, 'kind' | 'senderId' | 'deletedAt'>, meId: string): boolean {
+  return message.senderId !== meId && (message.kind === 'text' || message.kind === 'call') && message.deletedAt === null;
+}
+
+/**
+ * Applies a live event to the cached list. A new message moves its conversation to the top
+ * with a new preview and, from someone else, one more unread; an edit or deletion of the
+ * previewed message updates the preview; every event advances lastSeq, so events at or below
+ * it (replays after a reconnect) are ignored and never double-count.
+ */
+export function applyLiveEvent(list: readonly ConversationSummary[], event: ConversationEvent, ctx: LiveMessageContext): LiveMessageResult {
+  const index = list.findIndex((c) => c.id === event.conversationId);
+  const current = list[index];
+  if (current === undefined) return { list: [...list], unknownConversation: true };
+  if (event.seq <= current.lastSeq) return { list: [...list], unknownConversation: false };
+  if (event.kind === 'message_created') return applyLiveMessage(list, event.message, ctx);
+
+  let lastMessage = current.lastMessage;
+  if (lastMessage !== null && event.kind !== 'unknown' && event.messageId === lastMessage.id) {
+    if (event.kind === 'message_edited' && event.body !== null) lastMessage = { ...lastMessage, body: event.body, editedAt: event.editedAt };
+    if (event.kind === 'message_deleted') lastMessage = { ...lastMessage, body: '', deletedAt: event.deletedAt };
+  }
+  const updated: ConversationSummary = { ...current, lastSeq: event.seq, lastMessage };
+  return { list: list.map((c, i) => (i === index ? updated : c)), unknownConversation: false };
+}
+
 /**
  * Applies a live message to the cached list: preview, order, unread count. Messages at or
  * below the known lastSeq are ignored, so replays after a reconnect cannot double-count.
@@ -58,12 +90,13 @@ export function applyLiveMessage(
 
   const own = message.senderId === ctx.meId;
   const reading = ctx.readingConversationId === message.conversationId;
+  const unread = countsAsUnread(message, ctx.meId) && !reading;
   const sender: PublicUser | undefined = current.members.find((m) => m.id === message.senderId);
   const updated: ConversationSummary = {
     ...current,
     lastSeq: message.seq,
     lastReadSeq: own || reading ? message.seq : current.lastReadSeq,
-    unreadCount: own || reading ? 0 : current.unreadCount + 1,
+    unreadCount: own || reading ? 0 : current.unreadCount + (unread ? 1 : 0),
     lastMessage: { ...message, senderDisplayName: sender?.displayName ?? 'Someone' },
     lastActivityAt: laterIso(current.lastActivityAt, message.createdAt),
   };

@@ -1,19 +1,30 @@
 import type { CallEvent, Message } from '@parley/protocol';
 import type { GroupableItem } from './message-groups.ts';
+import { systemEventText, type NameOf } from './system-text.ts';
 
 export type DeliveryState = 'sending' | 'failed' | 'delivered';
 
 export interface LogItem extends GroupableItem {
+  /** `text` messages are bubbles; `call`, `system` and unknown kinds are one-line entries. */
+  kind: 'text' | 'call' | 'system' | 'unknown';
   body: string;
   own: boolean;
   state: DeliveryState;
   /** Set for committed messages. */
   seq?: number;
+  /** Set for committed messages: actions (react, reply, edit, delete) address it. */
+  messageId?: string;
   /** Set for our own sends (pending or committed): Retry needs it. */
   clientId?: string;
   error?: string | undefined;
   /** Set for call events (kind 'call'): rendered as a compact entry, not a bubble. */
   call?: CallEvent | undefined;
+  /** For kind 'system': the change in words ("Ana added Bo"). */
+  systemText?: string;
+  /** A deleted message: "This message was deleted". */
+  deleted?: boolean;
+  /** Edited since it was sent: "(edited)". */
+  edited?: boolean;
 }
 
 export interface PendingLike {
@@ -28,28 +39,39 @@ export interface PendingLike {
  * Committed messages in seq order, then this tab's unacknowledged sends in send order. A
  * pending send whose message already arrived (the live event can beat the ack) is dropped.
  */
-export function buildLogItems(messages: readonly Message[], pending: readonly PendingLike[], meId: string): LogItem[] {
+export function buildLogItems(messages: readonly Message[], pending: readonly PendingLike[], meId: string, nameOf: NameOf): LogItem[] {
   const items: LogItem[] = [];
   const committedClientIds = new Set<string>();
   for (const m of messages) {
     const own = m.senderId === meId;
     if (own) committedClientIds.add(m.clientId);
-    items.push({
-      key: `m:${m.seq}`,
-      senderId: m.senderId,
-      createdAt: m.createdAt,
-      body: m.body,
-      own,
-      state: 'delivered',
-      seq: m.seq,
-      clientId: own ? m.clientId : undefined,
-      call: m.kind === 'call' ? m.call : undefined,
-    });
+    const base = { key: `m:${m.seq}`, createdAt: m.createdAt, own, state: 'delivered' as const, seq: m.seq, messageId: m.id };
+    if (m.kind === 'system' && m.system !== undefined) {
+      // Its own group: a change to the conversation never joins a burst of messages.
+      items.push({ ...base, kind: 'system', senderId: `system:${m.seq}`, body: '', systemText: systemEventText(m.system, m.senderId, meId, nameOf) });
+      continue;
+    }
+    if (m.kind === 'call' || m.kind === 'text') {
+      items.push({
+        ...base,
+        kind: m.kind,
+        senderId: m.senderId,
+        body: m.body,
+        clientId: own ? m.clientId : undefined,
+        call: m.kind === 'call' ? m.call : undefined,
+        deleted: m.deletedAt !== null,
+        edited: m.editedAt !== null,
+      });
+      continue;
+    }
+    // A kind this version does not know (a newer server): a placeholder, never an empty bubble.
+    items.push({ ...base, kind: 'unknown', senderId: m.senderId, body: '' });
   }
   for (const p of pending) {
     if (p.state === 'sent' || committedClientIds.has(p.clientId)) continue;
     items.push({
       key: `p:${p.clientId}`,
+      kind: 'text',
       senderId: meId,
       createdAt: p.since,
       body: p.body,

@@ -14,6 +14,11 @@ export function message(seq: number, over: Partial<Message> = {}): Message {
     clientId: `client-${seq}-xyz`,
     kind: 'text',
     body: `message ${seq}`,
+    replyTo: null,
+    mentions: [],
+    editedAt: null,
+    deletedAt: null,
+    reactions: [],
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
     ...over,
   };

@@ -7,8 +7,9 @@ import {
   memberIds,
   openDirectConversation,
   removeMember,
+  renameConversation,
 } from '@parley/db';
-import { IdSchema } from '@parley/protocol';
+import { IdSchema, type KnownEvent } from '@parley/protocol';
 import type { ApiContext } from '../context.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
@@ -19,13 +20,14 @@ const ConversationInput = z.object({ conversationId: IdSchema });
 async function announce(
   ctx: ApiContext,
   conversationId: string,
-  change: { addedUserIds?: string[]; removedUserIds?: string[] },
+  change: { addedUserIds?: string[]; removedUserIds?: string[]; events?: KnownEvent[] },
 ): Promise<void> {
   ctx.events.conversationChanged({
     conversationId,
     memberIds: await memberIds(ctx.db, conversationId),
     addedUserIds: change.addedUserIds ?? [],
     removedUserIds: change.removedUserIds ?? [],
+    events: change.events ?? [],
   });
 }
 
@@ -45,33 +47,49 @@ export const conversationsRouter = router({
   createGroup: protectedProcedure
     .input(z.object({ title: TitleSchema, memberIds: z.array(IdSchema).max(MAX_GROUP_MEMBERS) }))
     .mutation(async ({ ctx, input }) => {
-      const { conversationId } = await createGroupConversation(ctx.db, {
+      const { conversationId, events } = await createGroupConversation(ctx.db, {
         creatorId: ctx.session.user.id,
         title: input.title,
         memberIds: input.memberIds,
       });
-      await announce(ctx, conversationId, { addedUserIds: await memberIds(ctx.db, conversationId) });
+      await announce(ctx, conversationId, { addedUserIds: await memberIds(ctx.db, conversationId), events });
       return { conversationId };
     }),
 
   addMembers: protectedProcedure
     .input(ConversationInput.extend({ userIds: z.array(IdSchema).min(1).max(MAX_GROUP_MEMBERS) }))
     .mutation(async ({ ctx, input }) => {
-      const { added } = await addMembers(ctx.db, {
+      const { added, events } = await addMembers(ctx.db, {
         conversationId: input.conversationId,
         actorId: ctx.session.user.id,
         userIds: input.userIds,
       });
       // Only people who were not members yet hear "added"; the others hear "updated".
-      await announce(ctx, input.conversationId, { addedUserIds: added });
+      if (added.length > 0) await announce(ctx, input.conversationId, { addedUserIds: added, events });
       return { ok: true as const };
     }),
 
   removeMember: protectedProcedure
     .input(ConversationInput.extend({ userId: IdSchema }))
     .mutation(async ({ ctx, input }) => {
-      await removeMember(ctx.db, { conversationId: input.conversationId, actorId: ctx.session.user.id, userId: input.userId });
-      await announce(ctx, input.conversationId, { removedUserIds: [input.userId] });
+      const { events } = await removeMember(ctx.db, {
+        conversationId: input.conversationId,
+        actorId: ctx.session.user.id,
+        userId: input.userId,
+      });
+      await announce(ctx, input.conversationId, { removedUserIds: [input.userId], events });
+      return { ok: true as const };
+    }),
+
+  rename: protectedProcedure
+    .input(ConversationInput.extend({ title: TitleSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const { events } = await renameConversation(ctx.db, {
+        conversationId: input.conversationId,
+        actorId: ctx.session.user.id,
+        title: input.title,
+      });
+      if (events.length > 0) await announce(ctx, input.conversationId, { events });
       return { ok: true as const };
     }),
 });

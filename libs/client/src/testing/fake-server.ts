@@ -12,9 +12,11 @@ import {
   parseClientFrame,
 } from '@parley/protocol';
 import type {
+  ChatActionFrame,
   ChatSendFrame,
   ClientFrame,
   ErrorFrame,
+  KnownEvent,
   Message,
   PublicUser,
   ServerFrame,
@@ -68,7 +70,17 @@ export interface FakeGateway {
   presence: UserPresence[];
   /** Commits a message from another user; `fanOut: false` simulates a lost bus publish. */
   commit(conversationId: string, body: string, options?: { fanOut?: boolean }): Message;
+  /**
+   * Appends a raw event to the log (any kind, even one the SDK does not know), taking the next
+   * seq, and fans it out unless `fanOut` is false. Returns it as sent.
+   */
+  append(conversationId: string, event: Record<string, unknown>, options?: { fanOut?: boolean }): Record<string, unknown>;
+  /** Takes `count` seqs that no event will ever hold (a hole in the log). */
+  skipSeqs(conversationId: string, count: number): void;
+  /** Messages in their current state. */
   messages(conversationId: string): Message[];
+  /** Every event of the log, as the wire carries it. */
+  events(conversationId: string): unknown[];
   /** Sends a raw frame (or a raw string) to every open socket. */
   broadcast(frame: ServerFrame | string): void;
   /** Kills every socket without a close frame: the client sees 1006. */
@@ -89,8 +101,9 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     handle: 'alice',
     displayName: 'Alice',
   };
-  const store = new Map<string, Message[]>();
-  const byClientId = new Map<string, Message>();
+  /** conversationId -> the log (any JSON object with a seq), and its head. */
+  const logs = new Map<string, { events: Array<Record<string, unknown> & { seq: number }>; head: number }>();
+  const byClientId = new Map<string, KnownEvent>();
   const attempts = new Map<string, number>();
   const sockets = new Set<WebSocket>();
   const connectionIds = new Map<WebSocket, string>();
@@ -101,21 +114,60 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : encodeFrame(frame));
   };
 
-  const store1 = (conversationId: string, body: string, senderId: string, clientId: string): Message => {
-    const list = store.get(conversationId) ?? [];
-    store.set(conversationId, list);
-    const message: Message = {
-      id: randomUUID(),
+  const logOf = (conversationId: string) => {
+    let log = logs.get(conversationId);
+    if (!log) logs.set(conversationId, (log = { events: [], head: 0 }));
+    return log;
+  };
+  const appendEvent = <E extends Record<string, unknown>>(conversationId: string, build: (seq: number, createdAt: string) => E): E & { seq: number } => {
+    const log = logOf(conversationId);
+    log.head += 1;
+    const event = { ...build(log.head, new Date().toISOString()), seq: log.head };
+    log.events.push(event);
+    return event;
+  };
+  const messagesOf = (conversationId: string): Message[] =>
+    logOf(conversationId).events.flatMap((e) => (e.kind === 'message_created' ? [(e as unknown as { message: Message }).message] : []));
+
+  const store1 = (conversationId: string, body: string, senderId: string, clientId: string, replyTo?: string): KnownEvent => {
+    const parent = replyTo ? messagesOf(conversationId).find((m) => m.id === replyTo) : undefined;
+    return appendEvent(conversationId, (seq, createdAt) => ({
+      kind: 'message_created' as const,
       conversationId,
-      seq: list.length + 1,
-      senderId,
-      clientId,
-      kind: 'text',
-      body,
-      createdAt: new Date().toISOString(),
-    };
-    list.push(message);
-    return message;
+      actorId: senderId,
+      createdAt,
+      message: {
+        id: randomUUID(),
+        conversationId,
+        seq,
+        senderId,
+        clientId,
+        kind: 'text' as const,
+        body,
+        replyTo: parent ? { messageId: parent.id, seq: parent.seq, senderId: parent.senderId, kind: 'text', excerpt: parent.body } : null,
+        mentions: [],
+        editedAt: null,
+        deletedAt: null,
+        reactions: [],
+        createdAt,
+      },
+    })) as KnownEvent;
+  };
+
+  /** Edits, deletes and reactions: stored as events (no authorization), acked and fanned out. */
+  const storeChange = (frame: Exclude<ChatActionFrame, ChatSendFrame>): KnownEvent => {
+    const target = messagesOf(frame.conversationId).find((m) => m.id === frame.messageId);
+    const base = { conversationId: frame.conversationId, actorId: user.id, messageId: frame.messageId, messageSeq: target?.seq ?? 0 };
+    return appendEvent(frame.conversationId, (_seq, createdAt) => {
+      switch (frame.type) {
+        case 'chat_edit':
+          return { ...base, createdAt, kind: 'message_edited' as const, body: frame.body, mentions: [], editedAt: createdAt };
+        case 'chat_delete':
+          return { ...base, createdAt, kind: 'message_deleted' as const, deletedAt: createdAt };
+        case 'chat_react':
+          return { ...base, createdAt, kind: frame.action === 'add' ? ('reaction_added' as const) : ('reaction_removed' as const), emoji: frame.emoji };
+      }
+    }) as KnownEvent;
   };
 
   const gateway: FakeGateway = {
@@ -130,11 +182,21 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     respondToPings: true,
     presence: [],
     commit(conversationId, body, commitOptions = {}) {
-      const message = store1(conversationId, body, OTHER_USER_ID, randomUUID());
-      if (commitOptions.fanOut !== false) gateway.broadcast({ type: 'chat_message', message });
-      return message;
+      const event = store1(conversationId, body, OTHER_USER_ID, randomUUID());
+      if (commitOptions.fanOut !== false) gateway.broadcast({ type: 'chat_event', event });
+      if (event.kind !== 'message_created') throw new Error('unreachable');
+      return event.message;
     },
-    messages: (conversationId) => [...(store.get(conversationId) ?? [])],
+    append(conversationId, raw, appendOptions = {}) {
+      const event = appendEvent(conversationId, () => ({ conversationId, ...raw }));
+      if (appendOptions.fanOut !== false) gateway.broadcast(JSON.stringify({ type: 'chat_event', event }));
+      return event;
+    },
+    skipSeqs(conversationId, count) {
+      logOf(conversationId).head += count;
+    },
+    messages: messagesOf,
+    events: (conversationId) => [...logOf(conversationId).events],
     broadcast(frame) {
       for (const socket of sockets) write(socket, frame);
     },
@@ -161,14 +223,23 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     }
     const existing = byClientId.get(frame.clientId);
     if (existing) {
-      write(socket, { type: 'chat_ack', clientId: frame.clientId, message: existing, duplicate: true });
+      write(socket, { type: 'chat_ack', clientId: frame.clientId, event: existing, duplicate: true });
       return;
     }
-    const message = store1(frame.conversationId, frame.body, user.id, frame.clientId);
-    byClientId.set(frame.clientId, message);
+    const event = store1(frame.conversationId, frame.body, user.id, frame.clientId, frame.replyTo);
+    byClientId.set(frame.clientId, event);
     if (decision === 'commit_silently') return;
-    write(socket, { type: 'chat_ack', clientId: frame.clientId, message, duplicate: false });
-    gateway.broadcast({ type: 'chat_message', message });
+    // As the gateway does: the live copy first, then the ack.
+    gateway.broadcast({ type: 'chat_event', event });
+    write(socket, { type: 'chat_ack', clientId: frame.clientId, event, duplicate: false });
+  };
+
+  const handleChange = (socket: WebSocket, frame: Exclude<ChatActionFrame, ChatSendFrame>): void => {
+    const event = byClientId.get(frame.clientId) ?? storeChange(frame);
+    const duplicate = byClientId.has(frame.clientId);
+    byClientId.set(frame.clientId, event);
+    gateway.broadcast({ type: 'chat_event', event });
+    write(socket, { type: 'chat_ack', clientId: frame.clientId, event, duplicate });
   };
 
   const handle = (socket: WebSocket, frame: ClientFrame): void => {
@@ -197,16 +268,29 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
       case 'chat_send':
         handleSend(socket, frame);
         return;
+      case 'chat_edit':
+      case 'chat_delete':
+      case 'chat_react':
+        handleChange(socket, frame);
+        return;
       case 'chat_sync': {
         const limit = frame.limit ?? options.syncPageSize ?? MAX_SYNC_PAGE;
-        const after = (store.get(frame.conversationId) ?? []).filter((m) => m.seq > frame.afterSeq);
-        write(socket, {
-          type: 'chat_sync_result',
-          conversationId: frame.conversationId,
-          afterSeq: frame.afterSeq,
-          messages: after.slice(0, limit),
-          hasMore: after.length > limit,
-        });
+        const log = logOf(frame.conversationId);
+        const after = log.events.filter((e) => e.seq > frame.afterSeq);
+        const page = after.slice(0, limit);
+        const hasMore = after.length > limit;
+        // Raw JSON, as a gateway would send it: events of kinds this SDK does not know included.
+        write(
+          socket,
+          JSON.stringify({
+            type: 'chat_sync_result',
+            conversationId: frame.conversationId,
+            afterSeq: frame.afterSeq,
+            events: page,
+            hasMore,
+            throughSeq: Math.max(frame.afterSeq, hasMore ? (page.at(-1)?.seq ?? frame.afterSeq) : log.head),
+          }),
+        );
         return;
       }
       case 'chat_read':

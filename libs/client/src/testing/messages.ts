@@ -1,4 +1,4 @@
-import type { Message } from '@parley/protocol';
+import type { ConversationEvent, Message } from '@parley/protocol';
 
 export const CONVERSATION_A = '00000000-0000-4000-8000-00000000c0a1';
 export const CONVERSATION_B = '00000000-0000-4000-8000-00000000c0b2';
@@ -14,7 +14,18 @@ export function makeMessage(conversationId: string, seq: number, overrides: Part
     clientId: `client-${seq}-abc`,
     kind: 'text',
     body: `message ${seq}`,
+    replyTo: null,
+    mentions: [],
+    editedAt: null,
+    deletedAt: null,
+    reactions: [],
     createdAt: new Date(0).toISOString(),
     ...overrides,
   };
+}
+
+/** The `message_created` event of makeMessage(conversationId, seq, overrides). */
+export function makeCreated(conversationId: string, seq: number, overrides: Partial<Message> = {}): ConversationEvent {
+  const message = makeMessage(conversationId, seq, overrides);
+  return { kind: 'message_created', conversationId, seq, actorId: message.senderId, createdAt: message.createdAt, message };
 }

@@ -2,7 +2,10 @@ import { AppError } from '@parley/protocol';
 import type { Message, PublicUser } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { isUuid } from './db-errors.ts';
-import { toMessage, toPublicUser } from './mappers.ts';
+import { MESSAGE_FROM, messageColumns, messageFromRow, toPublicUser, type MessageRow } from './mappers.ts';
+
+/** Unread counts stop here ("999+" in a UI): counting further costs time and says nothing new. */
+export const MAX_UNREAD_COUNT = 999;
 
 export type ConversationKind = 'direct' | 'group';
 
@@ -15,7 +18,10 @@ export interface ConversationSummary {
   lastReadSeq: number;
   /** Every member's read position (userId -> lastReadSeq): read receipts survive a reload. */
   readStates: Record<string, number>;
-  /** lastSeq - lastReadSeq: own messages advance lastReadSeq, so they never count. */
+  /**
+   * Messages from others (text and call, not deleted) after lastReadSeq, at most
+   * MAX_UNREAD_COUNT. Edits, reactions and system messages never count.
+   */
   unreadCount: number;
   lastMessage: (Message & { senderDisplayName: string }) | null;
   /** ISO 8601: lastMessageAt, else createdAt. The list is ordered by it, newest first. */
@@ -23,8 +29,8 @@ export interface ConversationSummary {
 }
 
 /**
- * Summaries of `userId`'s conversations (all of them, or those in `onlyIds`), in three
- * queries whatever their number: memberships, all members, last messages.
+ * Summaries of `userId`'s conversations (all of them, or those in `onlyIds`), in four
+ * queries whatever their number: memberships, all members, last messages, unread counts.
  */
 async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): Promise<ConversationSummary[]> {
   const mine = await db.prisma.member.findMany({
@@ -34,21 +40,30 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
   if (mine.length === 0) return [];
   const ids = mine.map((m) => m.conversationId);
 
-  const [members, lastMessages] = await Promise.all([
+  const [members, lastMessages, unread] = await Promise.all([
     db.prisma.member.findMany({
       where: { conversationId: { in: ids } },
       include: { user: { select: { id: true, handle: true, displayName: true } } },
       orderBy: { joinedAt: 'asc' },
     }),
-    db.prisma.message.findMany({
-      where: {
-        OR: mine
-          .filter((m) => m.conversation.lastSeq > 0n)
-          .map((m) => ({ conversationId: m.conversationId, seq: m.conversation.lastSeq })),
-      },
-      include: { sender: { select: { displayName: true } } },
-    }),
+    db.pool.query<MessageRow & { sender_display_name: string }>(
+      `SELECT l.* FROM unnest($1::uuid[]) AS c(id) CROSS JOIN LATERAL (
+         SELECT ${messageColumns('m', 'p')}, u.display_name AS sender_display_name
+           FROM ${MESSAGE_FROM} JOIN users u ON u.id = m.sender_id
+          WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS l`,
+      [ids],
+    ),
+    db.pool.query<{ id: string; unread: number }>(
+      `SELECT c.id::text AS id, (SELECT count(*)::int FROM (
+           SELECT 1 FROM messages m
+            WHERE m.conversation_id = c.id AND m.seq > c.read AND m.sender_id <> $3
+              AND m.kind IN ('text', 'call') AND m.deleted_at IS NULL
+            LIMIT ${MAX_UNREAD_COUNT}) AS x) AS unread
+         FROM unnest($1::uuid[], $2::bigint[]) AS c(id, read)`,
+      [ids, mine.map((m) => m.lastReadSeq.toString()), userId],
+    ),
   ]);
+  const unreadByConversation = new Map(unread.rows.map((row) => [row.id, row.unread]));
 
   const membersByConversation = new Map<string, PublicUser[]>();
   const readStatesByConversation = new Map<string, Record<string, number>>();
@@ -60,7 +75,7 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
     reads[member.userId] = Number(member.lastReadSeq);
     readStatesByConversation.set(member.conversationId, reads);
   }
-  const lastByConversation = new Map(lastMessages.map((m) => [m.conversationId, m]));
+  const lastByConversation = new Map(lastMessages.rows.map((row) => [row.conversation_id, row]));
 
   return mine
     .map(({ conversation, lastReadSeq }) => {
@@ -75,8 +90,8 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
         lastSeq,
         lastReadSeq: readSeq,
         readStates: readStatesByConversation.get(conversation.id) ?? {},
-        unreadCount: Math.max(0, lastSeq - readSeq),
-        lastMessage: last ? { ...toMessage(last), senderDisplayName: last.sender.displayName } : null,
+        unreadCount: unreadByConversation.get(conversation.id) ?? 0,
+        lastMessage: last ? { ...messageFromRow(last), senderDisplayName: last.sender_display_name } : null,
         lastActivityAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
       } satisfies ConversationSummary;
     })

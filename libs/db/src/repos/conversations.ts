@@ -1,6 +1,15 @@
-import { AppError } from '@parley/protocol';
+import { randomUUID } from 'node:crypto';
+import { AppError, type MessageCreatedEvent } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
+import { inTransaction, type Query } from '../client/transaction.ts';
 import { isUniqueViolation, isUuid } from './db-errors.ts';
+import { appendSystemMessage } from './system-messages.ts';
+
+/** A change to a conversation, and the system message(s) it put in the log. */
+export interface ConversationChange {
+  /** Publish these (as `chat_event`) once the transaction has committed. */
+  events: MessageCreatedEvent[];
+}
 
 /** One direct conversation per pair: the two ids sorted and joined. */
 export function directKeyOf(a: string, b: string): string {
@@ -46,57 +55,133 @@ export async function openDirectConversation(
 export async function createGroupConversation(
   db: Db,
   input: { creatorId: string; title: string | null; memberIds: readonly string[] },
-): Promise<{ conversationId: string }> {
+): Promise<{ conversationId: string } & ConversationChange> {
   const memberIds = [...new Set([input.creatorId, ...input.memberIds])];
   await assertUsersExist(db, memberIds);
-  const created = await db.prisma.conversation.create({
-    data: {
-      kind: 'group',
-      title: input.title,
-      createdById: input.creatorId,
-      members: { create: memberIds.map((userId) => ({ userId })) },
-    },
-    select: { id: true },
+  const conversationId = randomUUID();
+  return inTransaction(db, async (query) => {
+    await query(`INSERT INTO conversations (id, kind, title, created_by_id) VALUES ($1, 'group', $2, $3)`, [
+      conversationId,
+      input.title,
+      input.creatorId,
+    ]);
+    await query('INSERT INTO members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])', [conversationId, memberIds]);
+    await query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+    const created = await appendSystemMessage(query, {
+      conversationId,
+      actorId: input.creatorId,
+      system: { action: 'group_created', title: input.title ?? '' },
+    });
+    return { conversationId, events: [created] };
   });
-  return { conversationId: created.id };
 }
 
-async function conversationForActor(db: Db, conversationId: string, actorId: string) {
-  if (!isUuid(conversationId) || !(await isMember(db, conversationId, actorId))) throw new AppError('not_member');
-  return db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+interface LockedConversation {
+  kind: 'direct' | 'group';
+  title: string | null;
+  last_seq: string;
 }
 
 /**
- * Adds users to a group. New members start with everything before they joined marked read.
- * Returns the ids actually added (existing members are skipped).
+ * Locks the conversation (every change to its log or members holds this lock, so membership
+ * read after it is current) and checks that the actor is a member.
+ */
+async function lockForActor(query: Query, conversationId: string, actorId: string): Promise<LockedConversation> {
+  if (!isUuid(conversationId)) throw new AppError('not_member');
+  const [conversation] = await query<LockedConversation>(
+    'SELECT kind::text AS kind, title, last_seq FROM conversations WHERE id = $1 FOR UPDATE',
+    [conversationId],
+  );
+  if (!conversation) throw new AppError('not_member');
+  const [member] = await query('SELECT 1 FROM members WHERE conversation_id = $1 AND user_id = $2', [conversationId, actorId]);
+  if (!member) throw new AppError('not_member');
+  return conversation;
+}
+
+/**
+ * Adds users to a group, with a `members_added` system message. New members start with
+ * everything before they joined marked read. Returns the ids actually added (existing members
+ * are skipped; nothing is written when nobody is new).
  */
 export async function addMembers(
   db: Db,
   input: { conversationId: string; actorId: string; userIds: readonly string[] },
-): Promise<{ added: string[] }> {
-  const conversation = await conversationForActor(db, input.conversationId, input.actorId);
-  if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Direct conversations have exactly two members');
+): Promise<{ added: string[] } & ConversationChange> {
   await assertUsersExist(db, input.userIds);
-  const existing = new Set(await memberIds(db, input.conversationId));
-  const added = [...new Set(input.userIds)].filter((id) => !existing.has(id));
-  await db.prisma.member.createMany({
-    data: added.map((userId) => ({ conversationId: input.conversationId, userId, lastReadSeq: conversation.lastSeq })),
-    skipDuplicates: true,
+  return inTransaction(db, async (query) => {
+    const conversation = await lockForActor(query, input.conversationId, input.actorId);
+    if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Direct conversations have exactly two members');
+    const rows = await query<{ user_id: string }>(
+      `INSERT INTO members (conversation_id, user_id, last_read_seq)
+       SELECT $1, u, $3 FROM unnest($2::uuid[]) AS u
+       ON CONFLICT DO NOTHING RETURNING user_id::text AS user_id`,
+      [input.conversationId, [...new Set(input.userIds)], conversation.last_seq],
+    );
+    const order = [...new Set(input.userIds)];
+    const added = rows.map((r) => r.user_id).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    if (added.length === 0) return { added, events: [] };
+    const users = await query<{ id: string; displayName: string }>(
+      'SELECT id::text AS id, display_name AS "displayName" FROM users WHERE id = ANY($1::uuid[])',
+      [added],
+    );
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const event = await appendSystemMessage(query, {
+      conversationId: input.conversationId,
+      actorId: input.actorId,
+      system: { action: 'members_added', users: added.flatMap((id) => byId.get(id) ?? []) },
+    });
+    // The newcomers' starting point includes the message announcing them.
+    await query('UPDATE members SET last_read_seq = $3 WHERE conversation_id = $1 AND user_id = ANY($2::uuid[])', [
+      input.conversationId,
+      added,
+      event.seq,
+    ]);
+    return { added, events: [event] };
   });
-  return { added };
 }
 
 /** A member may remove another member of a group, or leave a group themselves. */
 export async function removeMember(
   db: Db,
   input: { conversationId: string; actorId: string; userId: string },
-): Promise<void> {
-  const conversation = await conversationForActor(db, input.conversationId, input.actorId);
-  if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Cannot leave a direct conversation');
-  const { count } = await db.prisma.member.deleteMany({
-    where: { conversationId: input.conversationId, userId: input.userId },
+): Promise<ConversationChange> {
+  return inTransaction(db, async (query) => {
+    const conversation = await lockForActor(query, input.conversationId, input.actorId);
+    if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Cannot leave a direct conversation');
+    const [removed] = isUuid(input.userId)
+      ? await query<{ id: string; displayName: string }>(
+          `WITH gone AS (DELETE FROM members WHERE conversation_id = $1 AND user_id = $2 RETURNING user_id)
+           SELECT u.id::text AS id, u.display_name AS "displayName" FROM gone JOIN users u ON u.id = gone.user_id`,
+          [input.conversationId, input.userId],
+        )
+      : [];
+    if (!removed) throw new AppError('not_found', 'Not a member of this conversation');
+    const event = await appendSystemMessage(query, {
+      conversationId: input.conversationId,
+      actorId: input.actorId,
+      system: input.userId === input.actorId ? { action: 'member_left' } : { action: 'member_removed', user: removed },
+    });
+    return { events: [event] };
   });
-  if (count === 0) throw new AppError('not_found', 'Not a member of this conversation');
+}
+
+/** Renames a group, with a `renamed` system message; the same title again writes nothing. */
+export async function renameConversation(
+  db: Db,
+  input: { conversationId: string; actorId: string; title: string },
+): Promise<ConversationChange> {
+  return inTransaction(db, async (query) => {
+    const conversation = await lockForActor(query, input.conversationId, input.actorId);
+    if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Only groups have a title');
+    if (conversation.title === input.title) return { events: [] };
+    await query('UPDATE conversations SET title = $2 WHERE id = $1', [input.conversationId, input.title]);
+    const event = await appendSystemMessage(query, {
+      conversationId: input.conversationId,
+      actorId: input.actorId,
+      system: { action: 'renamed', title: input.title },
+    });
+    return { events: [event] };
+  });
 }
 
 export async function isMember(db: Db, conversationId: string, userId: string): Promise<boolean> {

@@ -1,4 +1,13 @@
-import { CallEventSchema, type Message, type PublicUser } from '@parley/protocol';
+import {
+  CallEventSchema,
+  REPLY_EXCERPT_CHARS,
+  SystemEventSchema,
+  type Message,
+  type MessageCreatedEvent,
+  type PublicUser,
+  type Reaction,
+  type ReplyRef,
+} from '@parley/protocol';
 
 /** Any row carrying a user's public fields (Prisma model or a select of it). */
 export interface UserLike {
@@ -11,35 +20,28 @@ export function toPublicUser(user: UserLike): PublicUser {
   return { id: user.id, handle: user.handle, displayName: user.displayName };
 }
 
-export interface MessageLike {
-  id: string;
-  conversationId: string;
-  seq: bigint | number | string;
-  senderId: string;
-  clientId: string;
-  kind: string;
-  body: string;
-  meta?: unknown;
-  createdAt: Date | string;
+/**
+ * The columns of a message in its current state, read from `messages` aliased `alias`, with
+ * the replied-to message joined as `parent` (see MESSAGE_FROM) and its reactions aggregated.
+ * Every reader of messages (history, sync, summaries, the writers' returns) uses this list, so
+ * a message has one shape wherever it comes from.
+ */
+export function messageColumns(alias: string, parent: string): string {
+  return `${alias}.id, ${alias}.conversation_id, ${alias}.seq, ${alias}.sender_id, ${alias}.client_id,
+    ${alias}.kind::text AS kind, ${alias}.body, ${alias}.meta, COALESCE(${alias}.mentions::text[], '{}') AS mentions,
+    ${alias}.edited_at, ${alias}.deleted_at, ${alias}.created_at,
+    ${parent}.id AS reply_id, ${parent}.seq AS reply_seq, ${parent}.sender_id AS reply_sender_id,
+    ${parent}.kind::text AS reply_kind,
+    CASE WHEN ${parent}.deleted_at IS NULL THEN left(${parent}.body, ${REPLY_EXCERPT_CHARS}) END AS reply_excerpt,
+    (SELECT json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.first_at, r.emoji)
+       FROM (SELECT emoji, array_agg(user_id::text ORDER BY created_at, user_id) AS user_ids, min(created_at) AS first_at
+               FROM message_reactions WHERE message_id = ${alias}.id GROUP BY emoji) r) AS reactions`;
 }
 
-/** Wire shape: seq as a JS number (safe below 2^53), createdAt as ISO 8601. */
-export function toMessage(row: MessageLike): Message {
-  return {
-    id: row.id,
-    conversationId: row.conversationId,
-    seq: Number(row.seq),
-    senderId: row.senderId,
-    clientId: row.clientId,
-    kind: row.kind as Message['kind'],
-    body: row.body,
-    // Parsed, not cast: meta is JSONB and the wire promises its shape.
-    ...(row.kind === 'call' ? { call: CallEventSchema.parse(row.meta) } : {}),
-    createdAt: new Date(row.createdAt).toISOString(),
-  };
-}
+/** `FROM messages m` with the replied-to message as `p`; pair with messageColumns('m', 'p'). */
+export const MESSAGE_FROM = 'messages m LEFT JOIN messages p ON p.id = m.reply_to_id';
 
-/** Rows from raw SQL in the writer use column names. */
+/** A row selected with messageColumns. */
 export interface MessageRow {
   id: string;
   conversation_id: string;
@@ -49,19 +51,62 @@ export interface MessageRow {
   kind: string;
   body: string;
   meta?: unknown;
+  mentions?: string[] | null;
+  edited_at?: Date | string | null;
+  deleted_at?: Date | string | null;
   created_at: Date | string;
+  reply_id?: string | null;
+  reply_seq?: bigint | number | string | null;
+  reply_sender_id?: string | null;
+  reply_kind?: string | null;
+  reply_excerpt?: string | null;
+  reactions?: Reaction[] | null;
 }
 
+const iso = (value: Date | string): string => new Date(value).toISOString();
+const isoOrNull = (value: Date | string | null | undefined): string | null => (value == null ? null : iso(value));
+
+function replyRefOf(row: MessageRow): ReplyRef | null {
+  if (row.reply_id == null || row.reply_seq == null || row.reply_sender_id == null) return null;
+  return {
+    messageId: row.reply_id,
+    seq: Number(row.reply_seq),
+    senderId: row.reply_sender_id,
+    kind: row.reply_kind ?? 'text',
+    excerpt: row.reply_excerpt ?? null,
+  };
+}
+
+/** Wire shape: seq as a JS number (safe below 2^53), times as ISO 8601. */
 export function messageFromRow(row: MessageRow): Message {
-  return toMessage({
+  return {
     id: row.id,
     conversationId: row.conversation_id,
-    seq: row.seq,
+    seq: Number(row.seq),
     senderId: row.sender_id,
     clientId: row.client_id,
-    kind: row.kind,
+    kind: row.kind as Message['kind'],
     body: row.body,
-    meta: row.meta,
-    createdAt: row.created_at,
-  });
+    // Parsed, not cast: meta is JSONB and the wire promises its shape.
+    ...(row.kind === 'call' ? { call: CallEventSchema.parse(row.meta) } : {}),
+    ...(row.kind === 'system' ? { system: SystemEventSchema.parse(row.meta) } : {}),
+    replyTo: replyRefOf(row),
+    mentions: row.mentions ?? [],
+    editedAt: isoOrNull(row.edited_at),
+    deletedAt: isoOrNull(row.deleted_at),
+    reactions: row.reactions ?? [],
+    createdAt: iso(row.created_at),
+  };
+}
+
+/** The event that put `message` in the log (its seq is the message's own). */
+export function createdEventOf(message: Message): MessageCreatedEvent {
+  return {
+    kind: 'message_created',
+    conversationId: message.conversationId,
+    seq: message.seq,
+    actorId: message.senderId,
+    createdAt: message.createdAt,
+    message,
+  };
 }

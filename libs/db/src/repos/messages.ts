@@ -1,46 +1,6 @@
 import { AppError } from '@parley/protocol';
-import type { Message } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { isUuid } from './db-errors.ts';
-import { toMessage } from './mappers.ts';
-
-export interface MessagePage {
-  /** Ascending seq. */
-  messages: Message[];
-  hasMore: boolean;
-}
-
-/** The newest `limit` messages before `beforeSeq` (or the newest overall); hasMore = older exist. */
-export async function historyPage(
-  db: Db,
-  input: { conversationId: string; beforeSeq?: number; limit: number },
-): Promise<MessagePage> {
-  if (!isUuid(input.conversationId)) return { messages: [], hasMore: false };
-  const rows = await db.prisma.message.findMany({
-    where: {
-      conversationId: input.conversationId,
-      ...(input.beforeSeq === undefined ? {} : { seq: { lt: BigInt(input.beforeSeq) } }),
-    },
-    orderBy: { seq: 'desc' },
-    take: input.limit + 1,
-  });
-  const hasMore = rows.length > input.limit;
-  return { messages: rows.slice(0, input.limit).reverse().map(toMessage), hasMore };
-}
-
-/** Catch-up after a gap or reconnect: seq > afterSeq, oldest first; hasMore = ask again. */
-export async function messagesAfter(
-  db: Db,
-  input: { conversationId: string; afterSeq: number; limit: number },
-): Promise<MessagePage> {
-  if (!isUuid(input.conversationId)) return { messages: [], hasMore: false };
-  const rows = await db.prisma.message.findMany({
-    where: { conversationId: input.conversationId, seq: { gt: BigInt(input.afterSeq) } },
-    orderBy: { seq: 'asc' },
-    take: input.limit + 1,
-  });
-  return { messages: rows.slice(0, input.limit).map(toMessage), hasMore: rows.length > input.limit };
-}
 
 /**
  * Moves the member's read position to `seq`, clamped to the conversation's lastSeq and never

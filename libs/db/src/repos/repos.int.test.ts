@@ -94,7 +94,7 @@ describe('conversations', () => {
     await expect(addMembers(db, { conversationId, actorId: stranger.id, userIds: [stranger.id] })).rejects.toMatchObject({
       code: 'not_member',
     });
-    expect(await addMembers(db, { conversationId, actorId: friend.id, userIds: [late.id, owner.id] })).toEqual({ added: [late.id] });
+    expect(await addMembers(db, { conversationId, actorId: friend.id, userIds: [late.id, owner.id] })).toMatchObject({ added: [late.id] });
     expect(await conversationIdsOfUser(db, late.id)).toEqual([conversationId]);
 
     await removeMember(db, { conversationId, actorId: owner.id, userId: late.id });
@@ -106,7 +106,9 @@ describe('conversations', () => {
       code: 'not_member',
     });
     const summary = await getConversation(db, conversationId, owner.id);
-    expect(summary).toMatchObject({ id: conversationId, kind: 'group', title: 'Team', lastSeq: 0, lastMessage: null });
+    // The log holds the changes: created, late added, late removed, friend left.
+    expect(summary).toMatchObject({ id: conversationId, kind: 'group', title: 'Team', lastSeq: 4, unreadCount: 0 });
+    expect(summary.lastMessage).toMatchObject({ kind: 'system', system: { action: 'member_left' }, senderId: friend.id });
   });
 
   it('finds contacts: everyone sharing a conversation, each once, never yourself or strangers', async () => {
@@ -140,8 +142,9 @@ describe('conversations', () => {
     const list = await listConversations(db, me.id);
     expect(list.map((c) => c.id)).toEqual([group.conversationId, older.conversationId, quiet.conversationId]);
     const [g, o, q] = list;
-    expect(g).toMatchObject({ lastSeq: 2, lastReadSeq: 0, unreadCount: 2, title: 'Later' });
-    expect(g?.lastMessage).toMatchObject({ body: 'g2', seq: 2, senderId: carol.id, senderDisplayName: 'Carol' });
+    // The group's seq 1 is its "created" system message, which nobody counts as unread.
+    expect(g).toMatchObject({ lastSeq: 3, lastReadSeq: 0, unreadCount: 2, title: 'Later' });
+    expect(g?.lastMessage).toMatchObject({ body: 'g2', seq: 3, senderId: carol.id, senderDisplayName: 'Carol' });
     expect(g?.members.map((m) => m.id).sort()).toEqual([carol.id, me.id, bob.id].sort());
     // My own message marks everything up to it read.
     expect(o).toMatchObject({ kind: 'direct', title: null, lastSeq: 3, lastReadSeq: 3, unreadCount: 0 });
@@ -153,6 +156,6 @@ describe('conversations', () => {
     expect(bobView).toMatchObject({ lastReadSeq: 2, unreadCount: 1 });
     // Everyone's read position, for "Seen" after a reload.
     expect(bobView.readStates).toEqual({ [me.id]: 3, [bob.id]: 2 });
-    expect(g?.readStates).toEqual({ [me.id]: 0, [bob.id]: 1, [carol.id]: 2 });
+    expect(g?.readStates).toEqual({ [me.id]: 0, [bob.id]: 2, [carol.id]: 3 });
   });
 });

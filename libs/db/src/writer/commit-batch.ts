@@ -1,91 +1,93 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@parley/protocol';
-import type { CallEvent, Message } from '@parley/protocol';
+import type { CallEvent, KnownEvent, Message, SystemEvent } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
-import { messageFromRow, type MessageRow } from '../repos/mappers.ts';
+import { inTransaction } from '../client/transaction.ts';
+import { messageColumns, messageFromRow, type MessageRow } from '../repos/mappers.ts';
+import { eventsByIds } from '../repos/event-reads.ts';
+import { resolveMentions } from './mentions.ts';
 
 export interface SendInput {
   senderId: string;
   conversationId: string;
   clientId: string;
   body: string;
+  /** The id of a message in the same conversation that this one replies to. */
+  replyTo?: string;
   /** Makes this a `call` message (a call's outcome in the history); body is then ''. */
   call?: CallEvent;
-}
-
-export type SendOutcome = { ok: true; message: Message; duplicate: boolean } | { ok: false; error: AppError };
-
-
-/** A message row's columns as messageFromRow reads them, from the table aliased `alias`. */
-const messageColumns = (alias: string) =>
-  ['id', 'conversation_id', 'seq', 'sender_id', 'client_id', 'kind::text AS kind', 'body', 'meta', 'created_at']
-    .map((column) => `${alias}.${column}`)
-    .join(', ');
-
-const keyOf = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
-
-/** Postgres ends a flush's statements after this long; its submits then get `unavailable`. */
-const FLUSH_STATEMENT_TIMEOUT_MS = 20_000;
-
-type Query = <R>(sql: string, params: unknown[]) => Promise<R[]>;
-
-/** BEGIN (with the statement timeout, one round trip), `fn`, COMMIT; ROLLBACK on any error. */
-async function inTransaction<T>(db: Db, fn: (query: Query) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    await client.query(`BEGIN; SET LOCAL statement_timeout = ${FLUSH_STATEMENT_TIMEOUT_MS}`);
-    const result = await fn(async <R>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as R[]);
-    await client.query('COMMIT');
-    client.release();
-    return result;
-  } catch (error) {
-    // A connection whose rollback fails is broken: destroy it rather than pool it.
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
-    throw error;
-  }
-}
-
-interface LookupRow extends Partial<MessageRow> {
-  idx: number;
-  is_member: boolean;
+  /** Makes this a `system` message (a change to the conversation); body is then ''. */
+  system?: SystemEvent;
 }
 
 /**
- * Commits one batch in one transaction and returns an outcome per input (same order).
- * Round trips: BEGIN; membership and existing clientIds; lock conversations; bump their
- * last_seq; insert with the senders' read marks; COMMIT. Plain pg on Prisma's pool: this
- * is the hottest path in Parley.
+ * `message` is set for a new message or a retried send; `event` when the clientId had been used
+ * by another kind of action (edit, reaction...): the retry answers with that original event.
+ */
+export type SendOutcome =
+  | { ok: true; message: Message; duplicate: boolean }
+  | { ok: true; event: KnownEvent; duplicate: true }
+  | { ok: false; error: AppError };
+
+const keyOf = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
+
+interface LookupRow extends Partial<MessageRow> {
+  idx: number;
+  reply_ok: boolean;
+  event_id: string | null;
+}
+
+const kindOf = (input: SendInput) => (input.call ? 'call' : input.system ? 'system' : 'text');
+const metaOf = (input: SendInput) => (input.call ? JSON.stringify(input.call) : input.system ? JSON.stringify(input.system) : null);
+
+/**
+ * Commits one batch of new messages in one transaction and returns an outcome per input (same
+ * order). Round trips: BEGIN; existing clientIds and reply targets; member handles (only when
+ * a body mentions someone); lock conversations; re-check membership and bump their last_seq;
+ * insert with the senders' read marks; COMMIT. Plain pg on Prisma's pool: this is the hottest
+ * path in Parley. One bad input (not a member, a reply to a foreign message) fails alone.
  */
 export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise<{ outcomes: SendOutcome[]; rows: number }> {
   return inTransaction(db, async (query) => {
     const outcomes: Array<SendOutcome | undefined> = inputs.map(() => undefined);
 
-    // Membership and an earlier message with the same (sender, clientId), per input, at once.
+    // An earlier message or action with the same (sender, clientId), and whether the reply
+    // target is a message of the same conversation, per input, at once.
     const lookups = await query<LookupRow>(
-      `SELECT k.idx, (m.user_id IS NOT NULL) AS is_member, ${messageColumns('msg')}
-         FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[]) AS k(idx, cid, sid, client_id)
-         LEFT JOIN members m ON m.conversation_id = k.cid AND m.user_id = k.sid
-         LEFT JOIN messages msg ON msg.sender_id = k.sid AND msg.client_id = k.client_id`,
-      [inputs.map((_, i) => i), inputs.map((i) => i.conversationId), inputs.map((i) => i.senderId), inputs.map((i) => i.clientId)],
+      `SELECT k.idx, ${messageColumns('msg', 'par')},
+              (k.reply_to IS NULL OR rp.id IS NOT NULL) AS reply_ok, ev.id::text AS event_id
+         FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[]) AS k(idx, cid, sid, client_id, reply_to)
+         LEFT JOIN messages msg ON msg.sender_id = k.sid AND msg.client_id = k.client_id
+         LEFT JOIN messages par ON par.id = msg.reply_to_id
+         LEFT JOIN messages rp ON rp.id = k.reply_to AND rp.conversation_id = k.cid
+         LEFT JOIN message_events ev ON ev.actor_id = k.sid AND ev.client_id = k.client_id`,
+      [
+        inputs.map((_, i) => i),
+        inputs.map((i) => i.conversationId),
+        inputs.map((i) => i.senderId),
+        inputs.map((i) => i.clientId),
+        inputs.map((i) => i.replyTo ?? null),
+      ],
     );
     const byIndex = new Map(lookups.map((row) => [row.idx, row]));
 
-    // New rows, in submission order; a clientId repeated in this batch is stored once.
+    // Candidates for new rows, in submission order; a clientId repeated in this batch is stored once.
     const fresh: number[] = [];
     const firstOfKey = new Map<string, number>();
     const repeats: Array<[index: number, first: number]> = [];
+    const otherEvents = new Map<number, string>();
     inputs.forEach((input, index) => {
       const lookup = byIndex.get(index);
-      if (!lookup?.is_member) {
-        outcomes[index] = { ok: false, error: new AppError('not_member') };
+      if (lookup?.id) {
+        outcomes[index] = { ok: true, message: messageFromRow(lookup as MessageRow), duplicate: true };
         return;
       }
-      if (lookup.id) {
-        outcomes[index] = { ok: true, message: messageFromRow(lookup as MessageRow), duplicate: true };
+      if (lookup?.event_id) {
+        otherEvents.set(index, lookup.event_id);
+        return;
+      }
+      if (!lookup?.reply_ok) {
+        outcomes[index] = { ok: false, error: new AppError('not_found', 'The message you reply to is not in this conversation') };
         return;
       }
       const key = keyOf(input.senderId, input.clientId);
@@ -98,75 +100,116 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
       }
     });
 
+    if (otherEvents.size > 0) {
+      const events = new Map((await eventsByIds(query, [...otherEvents.values()])).map((e) => [e.id, e.event]));
+      for (const [index, eventId] of otherEvents) {
+        const event = events.get(eventId);
+        outcomes[index] = event ? { ok: true, event, duplicate: true } : { ok: false, error: new AppError('internal') };
+      }
+    }
+
+    let stored = 0;
     if (fresh.length > 0) {
-      const perConversation = new Map<string, number>();
+      const mentions = await resolveMentions(
+        query,
+        fresh.map((i) => {
+          const input = inputs[i] as SendInput;
+          return { conversationId: input.conversationId, body: kindOf(input) === 'text' ? input.body : '' };
+        }),
+      );
+      const mentionsOf = new Map(fresh.map((index, k) => [index, mentions[k] ?? []]));
+
+      // Row locks taken in id order so two nodes' batches can never deadlock; the lock
+      // serialises seq allocation per conversation, which keeps seq gapless.
+      const conversationIds = [...new Set(fresh.map((i) => (inputs[i] as SendInput).conversationId))].sort();
+      await query('SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [conversationIds]);
+      // Membership is checked after the lock, in a statement of its own (a fresh snapshot): a
+      // removal committed while we waited is seen, so nobody posts after "X removed you".
+      // Only members' messages get a seq: a seq is never allocated to a row that is not inserted.
+      const [bump] = await query<{ ok_idx: number[]; bumped: Array<{ id: string; last_seq: number }> | null }>(
+        `WITH ok AS (
+           SELECT k.idx, k.cid FROM unnest($1::int[], $2::uuid[], $3::uuid[]) AS k(idx, cid, sid)
+             JOIN members m ON m.conversation_id = k.cid AND m.user_id = k.sid
+         ), n AS (SELECT cid, count(*)::int AS n FROM ok GROUP BY cid),
+         bump AS (
+           UPDATE conversations c SET last_seq = c.last_seq + n.n, last_message_at = now()
+             FROM n WHERE c.id = n.cid
+           RETURNING c.id::text AS id, c.last_seq
+         )
+         SELECT (SELECT COALESCE(array_agg(idx), '{}') FROM ok) AS ok_idx,
+                (SELECT json_agg(json_build_object('id', id, 'last_seq', last_seq)) FROM bump) AS bumped`,
+        [fresh, fresh.map((i) => inputs[i]?.conversationId), fresh.map((i) => inputs[i]?.senderId)],
+      );
+      const members = new Set(bump?.ok_idx ?? []);
+      const insert = fresh.filter((index) => members.has(index));
       for (const index of fresh) {
+        if (!members.has(index)) outcomes[index] = { ok: false, error: new AppError('not_member') };
+      }
+      const perConversation = new Map<string, number>();
+      for (const index of insert) {
         const cid = (inputs[index] as SendInput).conversationId;
         perConversation.set(cid, (perConversation.get(cid) ?? 0) + 1);
       }
-      // Row locks taken in id order so two nodes' batches can never deadlock; the lock
-      // serialises seq allocation per conversation, which keeps seq gapless.
-      const conversationIds = [...perConversation.keys()].sort();
-      await query('SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [conversationIds]);
-      const bumped = await query<{ id: string; last_seq: string }>(
-        `UPDATE conversations c SET last_seq = c.last_seq + v.n, last_message_at = now()
-           FROM unnest($1::uuid[], $2::bigint[]) AS v(id, n)
-          WHERE c.id = v.id
-         RETURNING c.id::text, c.last_seq`,
-        [conversationIds, conversationIds.map((id) => perConversation.get(id))],
-      );
       const nextSeq = new Map<string, number>();
-      for (const row of bumped) {
+      for (const row of bump?.bumped ?? []) {
         nextSeq.set(row.id, Number(row.last_seq) - (perConversation.get(row.id) ?? 0) + 1);
       }
-
-      const seqs = fresh.map((index) => {
+      const seqs = insert.map((index) => {
         const cid = (inputs[index] as SendInput).conversationId;
         const seq = nextSeq.get(cid) as number;
         nextSeq.set(cid, seq + 1);
         return seq;
       });
-      // The insert, and in the same statement each sender's read mark moved to their newest
-      // message (a sender has read their own message).
-      const inserted = await query<MessageRow>(
-        `WITH ins AS (
-           INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, meta)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[],
-                                $7::"MessageKind"[], $8::jsonb[])
-           RETURNING ${messageColumns('messages')}
-         ), marks AS (
-           UPDATE members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
-             FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY 1, 2) AS v
-            WHERE m.conversation_id = v.conversation_id AND m.user_id = v.sender_id
-         )
-         SELECT * FROM ins`,
-        [
-          fresh.map(() => randomUUID()),
-          fresh.map((i) => inputs[i]?.conversationId),
-          seqs,
-          fresh.map((i) => inputs[i]?.senderId),
-          fresh.map((i) => inputs[i]?.clientId),
-          fresh.map((i) => inputs[i]?.body),
-          fresh.map((i) => (inputs[i]?.call ? 'call' : 'text')),
-          fresh.map((i) => (inputs[i]?.call ? JSON.stringify(inputs[i]?.call) : null)),
-        ],
-      );
-      const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_id), messageFromRow(row)]));
-      for (const index of fresh) {
-        const input = inputs[index] as SendInput;
-        const message = byKey.get(keyOf(input.senderId, input.clientId)) as Message;
-        outcomes[index] = { ok: true, message, duplicate: false };
+
+      if (insert.length > 0) {
+        // The insert, and in the same statement each sender's read mark moved to their newest
+        // message (a sender has read their own message).
+        const inserted = await query<MessageRow>(
+          `WITH ins AS (
+             INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, meta, reply_to_id, mentions)
+             SELECT v.id, v.cid, v.seq, v.sid, v.client_id, v.body, v.kind, v.meta, v.reply_to, v.mentions::uuid[]
+               FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[],
+                           $7::"MessageKind"[], $8::jsonb[], $9::uuid[], $10::text[])
+                    AS v(id, cid, seq, sid, client_id, body, kind, meta, reply_to, mentions)
+             RETURNING *
+           ), marks AS (
+             UPDATE members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
+               FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY 1, 2) AS v
+              WHERE m.conversation_id = v.conversation_id AND m.user_id = v.sender_id
+           )
+           SELECT ${messageColumns('i', 'p')} FROM ins i LEFT JOIN messages p ON p.id = i.reply_to_id`,
+          [
+            insert.map(() => randomUUID()),
+            insert.map((i) => inputs[i]?.conversationId),
+            seqs,
+            insert.map((i) => inputs[i]?.senderId),
+            insert.map((i) => inputs[i]?.clientId),
+            insert.map((i) => (kindOf(inputs[i] as SendInput) === 'text' ? inputs[i]?.body : '')),
+            insert.map((i) => kindOf(inputs[i] as SendInput)),
+            insert.map((i) => metaOf(inputs[i] as SendInput)),
+            insert.map((i) => inputs[i]?.replyTo ?? null),
+            insert.map((i) => `{${(mentionsOf.get(i) ?? []).join(',')}}`),
+          ],
+        );
+        const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_id), messageFromRow(row)]));
+        for (const index of insert) {
+          const input = inputs[index] as SendInput;
+          const message = byKey.get(keyOf(input.senderId, input.clientId)) as Message;
+          outcomes[index] = { ok: true, message, duplicate: false };
+        }
+        stored = insert.length;
       }
     }
 
     for (const [index, first] of repeats) {
       const original = outcomes[first];
-      if (original?.ok) outcomes[index] = { ok: true, message: original.message, duplicate: true };
+      if (original?.ok && 'message' in original) outcomes[index] = { ok: true, message: original.message, duplicate: true };
+      else if (original) outcomes[index] = original;
     }
 
     return {
       outcomes: outcomes.map((o) => o ?? { ok: false, error: new AppError('internal') }),
-      rows: fresh.length,
+      rows: stored,
     };
   });
 }

@@ -1,18 +1,34 @@
-import type { ChatMessageFrame, ConversationChangedFrame } from '@parley/protocol';
+import type { ChatEventFrame, ConversationChangedFrame } from '@parley/protocol';
 
-/** A well-formed chat_message frame; ids need not be UUIDs here because the hub never parses frames. */
-export function chatMessage(conversationId: string, seq: number, body = `message ${seq}`): ChatMessageFrame {
+/**
+ * A well-formed chat_event frame carrying a new text message; ids need not be UUIDs here
+ * because the hub never parses frames.
+ */
+export function chatMessage(conversationId: string, seq: number, body = `message ${seq}`): ChatEventFrame {
+  const createdAt = '2025-01-01T00:00:00.000Z';
   return {
-    type: 'chat_message',
-    message: {
-      id: `m-${conversationId}-${seq}`,
+    type: 'chat_event',
+    event: {
+      kind: 'message_created',
       conversationId,
       seq,
-      senderId: 'u-sender',
-      clientId: `client-${seq}-xyz`,
-      kind: 'text',
-      body,
-      createdAt: '2025-01-01T00:00:00.000Z',
+      actorId: 'u-sender',
+      createdAt,
+      message: {
+        id: `m-${conversationId}-${seq}`,
+        conversationId,
+        seq,
+        senderId: 'u-sender',
+        clientId: `client-${seq}-xyz`,
+        kind: 'text',
+        body,
+        replyTo: null,
+        mentions: [],
+        editedAt: null,
+        deletedAt: null,
+        reactions: [],
+        createdAt,
+      },
     },
   };
 }

@@ -38,7 +38,7 @@ interface Identity {
 
 /**
  * The real gateway (`apps/gateway/src/main.ts`, production mode) with its real Postgres. A
- * delivery is a `chat_message` to another member, published only after the message was
+ * delivery is a `chat_event` (a new message) to another member, published only after it was
  * committed; the sender's `chat_ack` (durable) latency is reported as well.
  */
 export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
@@ -166,8 +166,8 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
               },
               close: () => closeSocket(socket),
             });
-          } else if (frame.type === 'chat_message' && frame.message.senderId !== user.id) {
-            onPayload(frame.message.body);
+          } else if (frame.type === 'chat_event' && frame.event.kind === 'message_created' && frame.event.actorId !== user.id) {
+            onPayload(frame.event.message.body);
           } else if (frame.type === 'chat_ack') {
             const sentAt = pendingAcks.get(frame.clientId);
             if (sentAt !== undefined) {

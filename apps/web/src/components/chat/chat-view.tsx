@@ -37,7 +37,10 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   const attention = useAttention();
 
   const members = useMemo(() => new Map((conversation.data?.members ?? []).map((m) => [m.id, m] as const)), [conversation.data]);
-  const items = useMemo(() => buildLogItems(history.messages, history.pending, meId), [history.messages, history.pending, meId]);
+  const items = useMemo(
+    () => buildLogItems(history.messages, history.pending, meId, (id) => members.get(id)?.displayName ?? 'Former member'),
+    [history.messages, history.pending, meId, members],
+  );
   const kind = conversation.data?.kind ?? 'direct';
   const readStates = useReadStates(conversationId, conversation.data?.readStates);
   const receipt = useMemo(() => {

@@ -35,8 +35,15 @@ export function MessageGroupView({ group, sender, onRetry, receipt }: Props) {
                 <span className="message-call-icon" aria-hidden="true">{item.call.media === 'video' ? '▶' : '☎'}</span>
                 {callEventText(item.call)}
               </p>
+            ) : item.deleted ? (
+              <p className="message-body is-deleted">This message was deleted</p>
+            ) : item.kind === 'unknown' ? (
+              <p className="message-body is-unknown">This message needs a newer version of Parley</p>
             ) : (
-              <p className="message-body">{item.body}</p>
+              <p className="message-body">
+                {item.body}
+                {item.edited ? <span className="message-edited"> (edited)</span> : null}
+              </p>
             )}
             {item.state === 'sending' ? <span className="message-state">Sending…</span> : null}
             {item.state === 'failed' ? (

@@ -5,6 +5,7 @@ import type { LogItem } from '../../lib/log-items.ts';
 import { groupMessages } from '../../lib/message-groups.ts';
 import { anchoredScrollTop, isAtBottom, shouldLoadOlder } from '../../lib/scroll-anchor.ts';
 import { MessageGroupView } from './message-group.tsx';
+import { SystemEntry } from './system-entry.tsx';
 
 interface Props {
   items: LogItem[];
@@ -98,9 +99,13 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
           {items.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
         </div>
       )}
-      {groups.map((group) => (
-        <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} receipt={receipt} />
-      ))}
+      {groups.map((group) =>
+        group.items[0]?.kind === 'system' ? (
+          <SystemEntry key={group.key} item={group.items[0]} />
+        ) : (
+          <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} receipt={receipt} />
+        ),
+      )}
     </div>
   );
 }

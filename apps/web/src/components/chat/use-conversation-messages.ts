@@ -1,7 +1,7 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ConversationTimeline } from '@parley/client';
 import type { Message } from '@parley/protocol';
-import { mergeMessages } from '../../lib/merge-messages.ts';
 import type { PendingSend } from '../../lib/realtime.ts';
 import { useRealtime } from '../shell/realtime-provider.tsx';
 import { useApi } from '../providers.tsx';
@@ -9,88 +9,100 @@ import { useApi } from '../providers.tsx';
 export interface PendingItem extends PendingSend {
   /** When this tab first saw the send: pending items have no server time yet. */
   since: string;
+  body: string;
 }
 
-interface HistoryState {
-  messages: Message[];
+interface PageState {
   hasMore: boolean;
   status: 'loading' | 'ready' | 'error';
   loadingOlder: boolean;
   olderFailed: boolean;
 }
 
-const INITIAL: HistoryState = { messages: [], hasMore: false, status: 'loading', loadingOlder: false, olderFailed: false };
+const INITIAL: PageState = { hasMore: false, status: 'loading', loadingOlder: false, olderFailed: false };
 
 function upsertPending(list: PendingItem[], entry: PendingSend): PendingItem[] {
   const index = list.findIndex((p) => p.clientId === entry.clientId);
-  if (index === -1) return [...list, { ...entry, since: new Date().toISOString() }];
-  return list.map((p, i) => (i === index ? { ...entry, since: p.since } : p));
+  const body = entry.action.type === 'send' ? entry.action.body : '';
+  if (index === -1) return [...list, { ...entry, body, since: new Date().toISOString() }];
+  return list.map((p, i) => (i === index ? { ...entry, body, since: p.since } : p));
 }
 
 /**
- * One conversation's messages: the newest history page, then live messages from the socket
- * (the SDK resumes from the page's last seq), older pages on demand, and this tab's
- * unacknowledged sends.
+ * One conversation's messages in their current state: the newest history page folded with the
+ * conversation's events from the socket (the SDK resumes from the page's log position), older
+ * pages on demand, and this tab's unacknowledged sends.
  */
 export function useConversationMessages(conversationId: string) {
   const api = useApi();
   const { client } = useRealtime();
-  const [state, setState] = useState<HistoryState>(INITIAL);
+  const [page, setPage] = useState<PageState>(INITIAL);
   const [pending, setPending] = useState<PendingItem[]>([]);
   const [attempt, setAttempt] = useState(0);
+  const [messages, setMessages] = useState<readonly Message[]>([]);
+  // One fold per conversation (and per reload); events and pages change it in place.
+  const timeline = useRef<ConversationTimeline | null>(null);
   // Guards against overlapping page loads; state updates are too late for that.
   const loadingOlder = useRef(false);
-  const stateRef = useRef(state);
+  const pageRef = useRef(page);
   useEffect(() => {
-    stateRef.current = state;
-  }, [state]);
+    pageRef.current = page;
+  }, [page]);
 
   useEffect(() => {
     if (client === null) return;
     let cancelled = false;
-    const offMessage = client.on('message', (message) => {
-      if (message.conversationId !== conversationId) return;
-      setState((s) => ({ ...s, messages: mergeMessages(s.messages, [message]) }));
+    const fold = new ConversationTimeline(conversationId);
+    timeline.current = fold;
+    setMessages(fold.messages);
+    const show = () => setMessages(fold.messages);
+    const offEvent = client.on('event', (event) => {
+      if (fold.apply(event)) show();
     });
     const offSend = client.on('send_state', (entry) => {
-      if (entry.conversationId !== conversationId) return;
-      const acked = entry.message;
-      if (entry.state === 'sent' && acked !== undefined) {
-        setState((s) => ({ ...s, messages: mergeMessages(s.messages, [acked]) }));
-        setPending((list) => list.filter((p) => p.clientId !== entry.clientId));
-      } else {
-        setPending((list) => upsertPending(list, entry));
-      }
+      if (entry.conversationId !== conversationId || entry.action.type !== 'send') return;
+      if (entry.state === 'sent') setPending((list) => list.filter((p) => p.clientId !== entry.clientId));
+      else setPending((list) => upsertPending(list, entry));
     });
-    setPending(client.outbox(conversationId).filter((e) => e.state !== 'sent').reduce(upsertPending, []));
+    setPending(
+      client
+        .outbox(conversationId)
+        .filter((e) => e.state !== 'sent' && e.action.type === 'send')
+        .reduce(upsertPending, []),
+    );
     api.messages.history
       .query({ conversationId })
-      .then((page) => {
+      .then((first) => {
         if (cancelled) return;
-        setState((s) => ({ ...s, status: 'ready', hasMore: page.hasMore, messages: mergeMessages(page.messages, s.messages) }));
-        client.track(conversationId, page.messages[page.messages.length - 1]?.seq ?? 0);
+        fold.mergeHistory(first);
+        show();
+        setPage((s) => ({ ...s, status: 'ready', hasMore: first.hasMore }));
+        client.track(conversationId, first.throughSeq);
       })
       .catch(() => {
-        if (!cancelled) setState((s) => ({ ...s, status: 'error' }));
+        if (!cancelled) setPage((s) => ({ ...s, status: 'error' }));
       });
     return () => {
       cancelled = true;
-      offMessage();
+      offEvent();
       offSend();
     };
   }, [api, client, conversationId, attempt]);
 
   const loadOlder = useCallback(async () => {
-    const s = stateRef.current;
-    const first = s.messages[0];
-    if (loadingOlder.current || !s.hasMore || s.status !== 'ready' || first === undefined) return;
+    const s = pageRef.current;
+    const fold = timeline.current;
+    const first = fold?.messages[0];
+    if (loadingOlder.current || !s.hasMore || s.status !== 'ready' || fold == null || first === undefined) return;
     loadingOlder.current = true;
-    setState((x) => ({ ...x, loadingOlder: true, olderFailed: false }));
+    setPage((x) => ({ ...x, loadingOlder: true, olderFailed: false }));
     try {
-      const page = await api.messages.history.query({ conversationId, beforeSeq: first.seq });
-      setState((x) => ({ ...x, loadingOlder: false, hasMore: page.hasMore, messages: mergeMessages(x.messages, page.messages) }));
+      const older = await api.messages.history.query({ conversationId, beforeSeq: first.seq });
+      fold.mergeHistory(older);
+      if (timeline.current === fold) setMessages(fold.messages);
+      setPage((x) => ({ ...x, loadingOlder: false, hasMore: older.hasMore }));
     } catch {
-      setState((x) => ({ ...x, loadingOlder: false, olderFailed: true }));
+      setPage((x) => ({ ...x, loadingOlder: false, olderFailed: true }));
     } finally {
       loadingOlder.current = false;
     }
@@ -107,9 +119,9 @@ export function useConversationMessages(conversationId: string) {
 
   const retry = useCallback((clientId: string) => client?.retry(clientId), [client]);
   const reload = useCallback(() => {
-    setState(INITIAL);
+    setPage(INITIAL);
     setAttempt((n) => n + 1);
   }, []);
 
-  return { ...state, pending, loadOlder, send, retry, reload };
+  return { ...page, messages, pending, loadOlder, send, retry, reload };
 }

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import type { ConversationSummary } from '../../lib/api-types.ts';
-import { applyLiveMessage, applyReadPosition } from '../../lib/conversation-list.ts';
+import { applyLiveEvent, applyReadPosition } from '../../lib/conversation-list.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useRealtime } from './realtime-provider.tsx';
 
@@ -27,10 +27,10 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
     if (client === null) return;
     const refetchList = () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
     const offs = [
-      client.on('message', (message) => {
+      client.on('event', (event) => {
         const list = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
         if (list === undefined) return;
-        const result = applyLiveMessage(list, message, { meId, readingConversationId: reading.current });
+        const result = applyLiveEvent(list, event, { meId, readingConversationId: reading.current });
         queryClient.setQueryData(queryKeys.conversations, result.list);
         if (result.unknownConversation) refetchList();
       }),

@@ -1,0 +1,13 @@
+import type { ClientFrame } from '@parley/protocol';
+import type { FrameHandlers, SocketSession } from '../socket-session.ts';
+import type { SocketTyping } from './typing.ts';
+
+type PresenceFrame = Extract<ClientFrame, { type: 'presence_set' | 'typing' }>;
+
+/** This socket's activity (presence) and typing indicators. */
+export function createPresenceHandlers(session: SocketSession, typing: SocketTyping): FrameHandlers<PresenceFrame> {
+  return {
+    presence_set: (frame) => session.deps.presence.setState(session.socketId, frame.state),
+    typing: (frame) => typing.onFrame(frame),
+  };
+}

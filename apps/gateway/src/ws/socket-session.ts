@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { PublicUser, ServerFrame } from '@parley/protocol';
+import type { HubSocket } from '@parley/realtime';
+import type { GatewayDeps } from '../deps.ts';
+
+/** One authenticated socket, as every frame handler sees it. */
+export interface SocketSession {
+  readonly user: PublicUser;
+  /** The socket's connectionId (hello_ok), also its id in the hub. */
+  readonly socketId: string;
+  readonly hubSocket: HubSocket;
+  readonly deps: GatewayDeps;
+  readonly log: Logger;
+  /** Encodes and writes one frame to this socket only. */
+  send(frame: ServerFrame): void;
+  /** True once the socket has closed: late work must not ring people or take seats for it. */
+  isClosed(): boolean;
+}
+
+/** A handler per frame type: the compiler checks that every client frame has one. */
+export type FrameHandlers<F extends { type: string }> = {
+  [T in F['type']]: (frame: Extract<F, { type: T }>) => Promise<void> | void;
+};
