@@ -11,7 +11,9 @@ export type { ClientStatus, StatusInfo, ClosedInfo } from './connection.ts';
 export { ParleyClientError, isParleyClientError, type ParleyClientErrorReason } from './errors.ts';
 export type { OutboxAction, OutboxEntry, SendState } from './outbox.ts';
 export { GAP_GRACE_MS } from './sequencer.ts';
-export { ConversationTimeline, RECENT_EVENTS_KEPT, replyExcerpt, withReaction, withoutReaction } from './timeline.ts';
+export { ConversationTimeline, RECENT_EVENTS_KEPT } from './timeline.ts';
+/** The fold rules of PROTOCOL.md §7.2, re-exported for UIs that overlay optimistic state. */
+export { replyExcerpt, withReaction, withoutReaction } from '@parley/protocol';
 export {
   exponentialBackoff,
   RECONNECT_BASE_DELAY_MS,

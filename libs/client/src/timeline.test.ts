@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationEvent, Message } from '@parley/protocol';
-import { ConversationTimeline, replyExcerpt } from './timeline.ts';
+import { replyExcerpt } from '@parley/protocol';
+import { ConversationTimeline, RECENT_EVENTS_KEPT } from './timeline.ts';
 import { CONVERSATION_A as A, CONVERSATION_B as B, makeCreated, makeMessage } from './testing/messages.ts';
 
 const ALICE = '00000000-0000-4000-8000-0000000000a1';
@@ -84,5 +85,29 @@ describe('ConversationTimeline', () => {
 
   it('cuts reply excerpts the way the server does: 140 code points', () => {
     expect(replyExcerpt('😀'.repeat(200))).toBe('😀'.repeat(140));
+  });
+});
+
+describe('ConversationTimeline memory', () => {
+  it('takes a page over what it holds when it has forgotten nothing since', () => {
+    const timeline = new ConversationTimeline(A);
+    const message = makeMessage(A, 1, { body: 'as created' });
+    timeline.apply(makeCreated(A, 1, message));
+    // Edited before this timeline listened: only a page can tell.
+    timeline.mergeHistory({ messages: [{ ...message, body: 'edited', editedAt: at }], throughSeq: 5 });
+    expect(timeline.get(1)?.body).toBe('edited');
+  });
+
+  it('keeps what it holds rather than a page older than the events it has forgotten', () => {
+    const timeline = new ConversationTimeline(A);
+    const message = makeMessage(A, 1, { body: 'v0' });
+    timeline.apply(makeCreated(A, 1, message));
+    timeline.apply(change(2, message, { kind: 'reaction_added', emoji: '👍' }));
+    for (let seq = 3; seq < 3 + RECENT_EVENTS_KEPT + 5; seq++) {
+      timeline.apply(change(seq, message, { kind: 'message_edited', body: `v${seq}`, mentions: [], editedAt: at }));
+    }
+    // A page read at seq 1 lacks the reaction, whose event is forgotten by now.
+    timeline.mergeHistory({ messages: [message], throughSeq: 1 });
+    expect(timeline.get(1)?.reactions).toEqual([{ emoji: '👍', userIds: [BOB] }]);
   });
 });

@@ -1,14 +1,9 @@
-import { REPLY_EXCERPT_CHARS, type ConversationEvent, type Message, type Reaction } from '@parley/protocol';
+import { foldEvent, type ConversationEvent, type FoldTarget, type Message } from '@parley/protocol';
 
 /** Message-changing events kept to bring older history pages up to date (see mergeHistory). */
 export const RECENT_EVENTS_KEPT = 1000;
 
 type ChangeEvent = Extract<ConversationEvent, { messageId: string }>;
-
-/** The excerpt a reply shows of the message it answers (the server's rule: first 140 code points). */
-export function replyExcerpt(body: string): string {
-  return [...body].slice(0, REPLY_EXCERPT_CHARS).join('');
-}
 
 /**
  * One conversation's messages in their current state, folded from its event log: history pages
@@ -23,6 +18,14 @@ export class ConversationTimeline {
   private sorted: readonly Message[] = [];
   private dirty = false;
   private changes = 0;
+  /** The newest remembered event that was dropped to keep `recent` bounded. */
+  private forgottenThrough = 0;
+  /** What the protocol's fold (§7.2) changes: this timeline's messages. */
+  private readonly target: FoldTarget = {
+    get: (seq) => this.bySeq.get(seq),
+    put: (message) => this.put(message),
+    values: () => this.bySeq.values(),
+  };
 
   constructor(readonly conversationId: string) {}
 
@@ -56,13 +59,8 @@ export class ConversationTimeline {
    */
   apply(event: ConversationEvent): boolean {
     if (event.conversationId !== this.conversationId) return false;
-    if (event.kind === 'unknown') return false;
-    if (event.kind === 'message_created') {
-      this.put(event.message);
-      return this.changed();
-    }
-    this.remember(event);
-    return this.applyChange(event) ? this.changed() : false;
+    if (event.kind !== 'unknown' && event.kind !== 'message_created') this.remember(event);
+    return foldEvent(this.target, event) ? this.changed() : false;
   }
 
   /**
@@ -71,14 +69,13 @@ export class ConversationTimeline {
    * was read just before an edit does not undo it.
    */
   mergeHistory(page: { messages: readonly Message[]; throughSeq: number }): void {
-    const oldestRecent = this.recent[0]?.seq ?? Infinity;
     for (const message of page.messages) {
       if (message.conversationId !== this.conversationId) continue;
-      // A page older than everything remembered could be staler than what we hold: keep ours.
-      if (this.bySeq.has(message.seq) && page.throughSeq < oldestRecent - 1) continue;
+      // Events after the page were forgotten: it could be staler than what we hold, keep ours.
+      if (this.bySeq.has(message.seq) && page.throughSeq < this.forgottenThrough) continue;
       this.put(message);
     }
-    for (const event of this.recent) if (event.seq > page.throughSeq) this.applyChange(event);
+    for (const event of this.recent) if (event.seq > page.throughSeq) foldEvent(this.target, event);
     this.changed();
   }
 
@@ -95,52 +92,6 @@ export class ConversationTimeline {
 
   private remember(event: ChangeEvent): void {
     this.recent.push(event);
-    if (this.recent.length > RECENT_EVENTS_KEPT) this.recent.shift();
+    if (this.recent.length > RECENT_EVENTS_KEPT) this.forgottenThrough = this.recent.shift()?.seq ?? this.forgottenThrough;
   }
-
-  private applyChange(event: ChangeEvent): boolean {
-    const message = this.bySeq.get(event.messageSeq);
-    if (!message || message.id !== event.messageId) return false;
-    switch (event.kind) {
-      case 'message_edited':
-        // Null: the message was deleted later, and its message_deleted follows.
-        if (event.body === null || message.deletedAt !== null) return false;
-        this.put({ ...message, body: event.body, mentions: event.mentions, editedAt: event.editedAt });
-        this.updateReplies(message.id, replyExcerpt(event.body));
-        return true;
-      case 'message_deleted':
-        this.put({ ...message, body: '', mentions: [], reactions: [], editedAt: null, deletedAt: event.deletedAt });
-        this.updateReplies(message.id, null);
-        return true;
-      case 'reaction_added':
-        this.put({ ...message, reactions: withReaction(message.reactions, event.emoji, event.actorId) });
-        return true;
-      case 'reaction_removed':
-        this.put({ ...message, reactions: withoutReaction(message.reactions, event.emoji, event.actorId) });
-        return true;
-    }
-  }
-
-  private updateReplies(messageId: string, excerpt: string | null): void {
-    for (const reply of this.bySeq.values()) {
-      if (reply.replyTo?.messageId === messageId && reply.replyTo.excerpt !== excerpt) {
-        this.put({ ...reply, replyTo: { ...reply.replyTo, excerpt } });
-      }
-    }
-  }
-}
-
-/** `emoji` by `userId` added: appended to its users, or a new reaction after the others. */
-export function withReaction(reactions: readonly Reaction[], emoji: string, userId: string): Reaction[] {
-  const existing = reactions.find((r) => r.emoji === emoji);
-  if (!existing) return [...reactions, { emoji, userIds: [userId] }];
-  if (existing.userIds.includes(userId)) return [...reactions];
-  return reactions.map((r) => (r === existing ? { emoji, userIds: [...r.userIds, userId] } : r));
-}
-
-/** `emoji` by `userId` removed; a reaction nobody holds any more disappears. */
-export function withoutReaction(reactions: readonly Reaction[], emoji: string, userId: string): Reaction[] {
-  return reactions
-    .map((r) => (r.emoji === emoji ? { emoji, userIds: r.userIds.filter((id) => id !== userId) } : r))
-    .filter((r) => r.userIds.length > 0);
 }

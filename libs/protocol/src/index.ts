@@ -171,3 +171,11 @@ export {
   type ParseResult,
 } from './parse.ts';
 export { MENTION_PATTERN, mentionedHandles } from './mentions.ts';
+export {
+  foldEvent,
+  mapFoldTarget,
+  replyExcerpt,
+  withReaction,
+  withoutReaction,
+  type FoldTarget,
+} from './fold.ts';

@@ -1,7 +1,8 @@
 import {
   MAX_DISTINCT_REACTIONS,
   MAX_REACTIONS_PER_USER,
-  REPLY_EXCERPT_CHARS,
+  foldEvent,
+  mapFoldTarget,
   type ConversationEvent,
   type Message,
   type PublicUser,
@@ -61,52 +62,11 @@ async function allEvents(afterSeq = 0, limit = 200): Promise<ConversationEvent[]
   }
 }
 
-/** The fold every client does, reduced to what these tests compare: LWW per field. */
+/** Folds a whole log the way every client does (PROTOCOL.md §7.2). */
 function fold(events: readonly ConversationEvent[]): Map<number, Message> {
-  const bySeq = new Map<number, Message>();
-  for (const event of events) {
-    if (event.kind === 'message_created') {
-      bySeq.set(event.message.seq, event.message);
-      continue;
-    }
-    if (event.kind === 'unknown') continue;
-    const message = bySeq.get(event.messageSeq);
-    if (!message) continue;
-    // Replies carry an excerpt of the message they answer: keep it current.
-    const excerptOfReplies = (excerpt: string | null) => {
-      for (const reply of bySeq.values()) {
-        if (reply.replyTo?.messageId === message.id) bySeq.set(reply.seq, { ...reply, replyTo: { ...reply.replyTo, excerpt } });
-      }
-    };
-    switch (event.kind) {
-      case 'message_edited':
-        if (event.body === null) break;
-        bySeq.set(message.seq, { ...message, body: event.body, mentions: event.mentions, editedAt: event.editedAt });
-        excerptOfReplies([...event.body].slice(0, REPLY_EXCERPT_CHARS).join(''));
-        break;
-      case 'message_deleted':
-        bySeq.set(message.seq, { ...message, body: '', mentions: [], reactions: [], editedAt: null, deletedAt: event.deletedAt });
-        excerptOfReplies(null);
-        break;
-      case 'reaction_added': {
-        const reactions = message.reactions.map((r) => ({ ...r, userIds: [...r.userIds] }));
-        const existing = reactions.find((r) => r.emoji === event.emoji);
-        if (existing) {
-          if (!existing.userIds.includes(event.actorId)) existing.userIds.push(event.actorId);
-        } else reactions.push({ emoji: event.emoji, userIds: [event.actorId] });
-        bySeq.set(message.seq, { ...message, reactions });
-        break;
-      }
-      case 'reaction_removed': {
-        const reactions = message.reactions
-          .map((r) => (r.emoji === event.emoji ? { ...r, userIds: r.userIds.filter((u) => u !== event.actorId) } : r))
-          .filter((r) => r.userIds.length > 0);
-        bySeq.set(message.seq, { ...message, reactions });
-        break;
-      }
-    }
-  }
-  return bySeq;
+  const target = mapFoldTarget();
+  for (const event of events) foldEvent(target, event);
+  return target.messages;
 }
 
 const act = actAs;
