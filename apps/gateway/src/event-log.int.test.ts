@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatAckFrame, ChatActionFrame, ClientFrame, ConversationEvent, ErrorFrame, Message } from '@parley/protocol';
+import type { ChatAckFrame, Message } from '@parley/protocol';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
-import { ackedMessage, nextMessage, type TestSocket } from './testing/ws-client.ts';
+import { act, ackedMessage, newClientId, nextMessage, syncLog, type ActionFrame, type TestSocket } from './testing/ws-client.ts';
 
 let h: Harness;
 let alice: TestUser;
@@ -21,44 +21,15 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-let counter = 0;
-const clientId = () => `ev-${Date.now()}-${counter++}`;
-
-/** An action frame without its clientId (one is made up unless given). */
-type Action = ChatActionFrame extends infer F ? (F extends ChatActionFrame ? Omit<F, 'clientId'> & { clientId?: string } : never) : never;
-type Answer = ChatAckFrame | ErrorFrame;
-
-/** Sends one action frame and resolves with its ack or its error. */
-async function perform(socket: TestSocket, frame: Action): Promise<Answer> {
-  const id = frame.clientId ?? clientId();
-  const seen = socket.frames.length;
-  socket.send({ ...frame, clientId: id } as ClientFrame);
-  return Promise.race([
-    socket.next('chat_ack', (f) => f.clientId === id && socket.frames.indexOf(f) >= seen),
-    socket.next('error', (f) => f.ref === id && socket.frames.indexOf(f) >= seen),
-  ]);
-}
-async function ack(socket: TestSocket, frame: Action): Promise<ChatAckFrame> {
-  const answer = await perform(socket, frame);
+/** The ack of an action that must succeed. */
+async function ack(socket: TestSocket, frame: ActionFrame): Promise<ChatAckFrame> {
+  const answer = await act(socket, frame);
   if (answer.type === 'error') throw new Error(`${frame.type} refused: ${answer.code} ${answer.message}`);
   return answer;
 }
 const say = async (socket: TestSocket, body: string, extra: { replyTo?: string } = {}) =>
   ackedMessage(await ack(socket, { type: 'chat_send', conversationId, body, ...extra }));
-
-/** Every event of the conversation after `afterSeq`, paging with chat_sync as a client does. */
-async function sync(socket: TestSocket, afterSeq = 0): Promise<{ events: ConversationEvent[]; throughSeq: number }> {
-  const events: ConversationEvent[] = [];
-  let after = afterSeq;
-  for (;;) {
-    const seen = socket.frames.length;
-    socket.send({ type: 'chat_sync', conversationId, afterSeq: after, limit: 4 });
-    const page = await socket.next('chat_sync_result', (f) => f.afterSeq === after && socket.frames.indexOf(f) >= seen);
-    events.push(...page.events);
-    after = page.throughSeq;
-    if (!page.hasMore) return { events, throughSeq: after };
-  }
-}
+const sync = (socket: TestSocket, afterSeq = 0) => syncLog(socket, conversationId, afterSeq, 4);
 
 async function history(user: TestUser): Promise<{ messages: Message[]; throughSeq: number }> {
   const res = await h.trpc<{ messages: Message[]; throughSeq: number }>(
@@ -127,7 +98,7 @@ describe('the conversation event log over the socket', () => {
     const a = await h.connect(alice);
     const b = await h.connect(bob);
     const message = await say(a, 'react twice');
-    const id = clientId();
+    const id = newClientId();
     const first = await ack(b, { type: 'chat_react', conversationId, messageId: message.id, emoji: '🔥', action: 'add', clientId: id });
     const again = await ack(b, { type: 'chat_react', conversationId, messageId: message.id, emoji: '🔥', action: 'add', clientId: id });
     expect(again).toEqual({ ...first, duplicate: true });
@@ -145,7 +116,7 @@ describe('the conversation event log over the socket', () => {
     const c = await h.connect(carol);
     const mine = await say(a, "alice's");
     const { throughSeq: before } = await sync(a);
-    const refusals: Array<[TestSocket, Action, string]> = [
+    const refusals: Array<[TestSocket, ActionFrame, string]> = [
       [b, { type: 'chat_edit', conversationId, messageId: mine.id, body: 'hijack' }, 'forbidden'],
       [b, { type: 'chat_delete', conversationId, messageId: mine.id }, 'forbidden'],
       [c, { type: 'chat_react', conversationId, messageId: mine.id, emoji: '👍', action: 'add' }, 'not_member'],
@@ -160,7 +131,7 @@ describe('the conversation event log over the socket', () => {
       [a, { type: 'chat_send', conversationId, body: 'half \ud83d surrogate' }, 'bad_frame'],
     ];
     for (const [socket, frame, code] of refusals) {
-      const answer = await perform(socket, frame);
+      const answer = await act(socket, frame);
       expect(answer, `${frame.type} -> ${code}`).toMatchObject({ type: 'error', code, retryable: false });
     }
     expect((await sync(a)).throughSeq).toBe(before);

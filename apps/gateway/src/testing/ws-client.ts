@@ -1,5 +1,15 @@
 import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, parseServerFrame, type ChatAckFrame, type ClientFrame, type Message, type ServerFrame } from '@parley/protocol';
+import {
+  PROTOCOL_VERSION,
+  parseServerFrame,
+  type ChatAckFrame,
+  type ChatActionFrame,
+  type ClientFrame,
+  type ConversationEvent,
+  type ErrorFrame,
+  type Message,
+  type ServerFrame,
+} from '@parley/protocol';
 
 export interface TestSocket {
   ws: WebSocket;
@@ -98,4 +108,50 @@ export async function nextMessage(socket: TestSocket, predicate: (message: Messa
 /** Every message received live so far, in arrival order. */
 export function liveMessages(socket: TestSocket): Message[] {
   return socket.frames.flatMap((f) => (f.type === 'chat_event' && f.event.kind === 'message_created' ? [f.event.message] : []));
+}
+
+/** An action frame, its clientId made up unless given. */
+export type ActionFrame = ChatActionFrame extends infer F ? (F extends ChatActionFrame ? Omit<F, 'clientId'> & { clientId?: string } : never) : never;
+
+let actionCounter = 0;
+export const newClientId = (prefix = 'act') => `${prefix}-${process.pid}-${Date.now()}-${actionCounter++}`;
+
+/** Sends one action and resolves with its ack or its error (whichever answers this clientId first). */
+export async function act(socket: TestSocket, frame: ActionFrame, timeoutMs?: number): Promise<ChatAckFrame | ErrorFrame> {
+  const clientId = frame.clientId ?? newClientId();
+  const seen = socket.frames.length;
+  socket.send({ ...frame, clientId } as ClientFrame);
+  return Promise.race([
+    socket.next('chat_ack', (f) => f.clientId === clientId && socket.frames.indexOf(f) >= seen, timeoutMs),
+    socket.next('error', (f) => f.ref === clientId && socket.frames.indexOf(f) >= seen, timeoutMs),
+  ]);
+}
+
+/** Every event after `afterSeq`, paging with chat_sync as a client does; and where the log ends. */
+export async function syncLog(
+  socket: TestSocket,
+  conversationId: string,
+  afterSeq = 0,
+  limit = 50,
+): Promise<{ events: ConversationEvent[]; throughSeq: number }> {
+  const events: ConversationEvent[] = [];
+  let after = afterSeq;
+  for (;;) {
+    const seen = socket.frames.length;
+    socket.send({ type: 'chat_sync', conversationId, afterSeq: after, limit });
+    const page = await socket.next('chat_sync_result', (f) => f.conversationId === conversationId && f.afterSeq === after && socket.frames.indexOf(f) >= seen);
+    events.push(...page.events);
+    after = page.throughSeq;
+    if (!page.hasMore) return { events, throughSeq: after };
+  }
+}
+
+/** The events of one conversation this socket received live (chat_event and acks), one per seq, in seq order. */
+export function liveLog(socket: TestSocket, conversationId: string): ConversationEvent[] {
+  const bySeq = new Map<number, ConversationEvent>();
+  for (const f of socket.frames) {
+    const event = f.type === 'chat_event' ? f.event : f.type === 'chat_ack' ? f.event : undefined;
+    if (event?.conversationId === conversationId && !bySeq.has(event.seq)) bySeq.set(event.seq, event);
+  }
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -229,6 +229,35 @@ describe('the conversation event log', () => {
     expect(current?.reactions[0]).toEqual({ emoji: emoji[0], userIds: [alice.id, carol.id] });
   });
 
+  it('lists reactions in the order a client folding the log arrives at', async () => {
+    await addMembers(db, { conversationId, actorId: alice.id, userIds: [carol.id] });
+    const message = await say(alice, 'order of reactions');
+    const events: ConversationEvent[] = [];
+    const react = async (user: PublicUser, emoji: string, action: 'add' | 'remove') => {
+      const { event } = await act(user, { kind: 'react', messageId: message.id, emoji, action });
+      if (event) events.push(event);
+    };
+    await react(alice, '👍', 'add');
+    await react(bob, '❤️', 'add');
+    await react(carol, '👍', 'add');
+    // 👍 keeps its place (before ❤️) while Carol still has it...
+    await react(alice, '👍', 'remove');
+    await react(bob, '🎉', 'add');
+    expect((await historyPage(db, { conversationId, limit: 1 })).messages[0]?.reactions.map((r) => r.emoji)).toEqual(['👍', '❤️', '🎉']);
+    await react(bob, '❤️', 'remove');
+    // ...and ❤️, gone and back, goes last.
+    await react(alice, '❤️', 'add');
+    const [current] = (await historyPage(db, { conversationId, limit: 1 })).messages;
+    expect(current?.reactions).toEqual([
+      { emoji: '👍', userIds: [carol.id] },
+      { emoji: '🎉', userIds: [bob.id] },
+      { emoji: '❤️', userIds: [alice.id] },
+    ]);
+    expect(fold([{ kind: 'message_created', conversationId, seq: message.seq, actorId: alice.id, createdAt: message.createdAt, message }, ...events]).get(message.seq)?.reactions).toEqual(
+      current?.reactions,
+    );
+  });
+
   it('keeps the log gapless under concurrent reactions, edits and sends from many users', async () => {
     const target = await say(alice, 'busy');
     await Promise.all([

@@ -24,7 +24,8 @@ export function toPublicUser(user: UserLike): PublicUser {
  * The columns of a message in its current state, read from `messages` aliased `alias`, with
  * the replied-to message joined as `parent` (see MESSAGE_FROM) and its reactions aggregated.
  * Every reader of messages (history, sync, summaries, the writers' returns) uses this list, so
- * a message has one shape wherever it comes from.
+ * a message has one shape wherever it comes from. Reactions are listed in the order a client
+ * folding the events arrives at (message_reactions.seq and group_seq, see schema.prisma).
  */
 export function messageColumns(alias: string, parent: string): string {
   return `${alias}.id, ${alias}.conversation_id, ${alias}.seq, ${alias}.sender_id, ${alias}.client_id,
@@ -33,8 +34,8 @@ export function messageColumns(alias: string, parent: string): string {
     ${parent}.id AS reply_id, ${parent}.seq AS reply_seq, ${parent}.sender_id AS reply_sender_id,
     ${parent}.kind::text AS reply_kind,
     CASE WHEN ${parent}.deleted_at IS NULL THEN left(${parent}.body, ${REPLY_EXCERPT_CHARS}) END AS reply_excerpt,
-    (SELECT json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.first_at, r.emoji)
-       FROM (SELECT emoji, array_agg(user_id::text ORDER BY created_at, user_id) AS user_ids, min(created_at) AS first_at
+    (SELECT json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.group_seq, r.emoji)
+       FROM (SELECT emoji, array_agg(user_id::text ORDER BY seq, user_id) AS user_ids, min(group_seq) AS group_seq
                FROM message_reactions WHERE message_id = ${alias}.id GROUP BY emoji) r) AS reactions`;
 }
 

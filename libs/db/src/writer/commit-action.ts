@@ -124,7 +124,10 @@ async function commit(query: Query, action: MessageAction): Promise<ActionOutcom
           throw new AppError('limit_exceeded', `You can put at most ${MAX_REACTIONS_PER_USER} reactions on one message`);
         }
         const row = await appendEvent(query, action, 'reaction_added', action.emoji, [
-          'INSERT INTO message_reactions (message_id, user_id, emoji, created_at) SELECT $6, $3, $7, created_at FROM ev',
+          `INSERT INTO message_reactions (message_id, user_id, emoji, created_at, seq, group_seq)
+           SELECT $6, $3, $7, created_at, seq,
+                  COALESCE((SELECT min(group_seq) FROM message_reactions WHERE message_id = $6 AND emoji = $7), seq)
+             FROM ev`,
           [],
         ]);
         return { duplicate: false, event: { ...eventBase(action, row, messageSeq), kind: 'reaction_added', emoji: action.emoji } };
