@@ -67,7 +67,9 @@ export {
   createMessageWriter,
   type MessageWriter,
   type MessageWriterOptions,
+  type MessageWriterStats,
   type SubmitResult,
+  DEFAULT_MAX_QUEUED,
 } from './writer/message-writer.ts';
 export type { SendInput } from './writer/commit-batch.ts';
 export type { MessageAction, ActionOutcome } from './writer/commit-action.ts';

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   limit_exceeded: { http: 409, retryable: false, message: 'Limit reached' },
   rate_limited: { http: 429, retryable: true, message: 'Too many requests, slow down' },
   unavailable: { http: 503, retryable: true, message: 'Temporarily unavailable, retry' },
+  overloaded: { http: 503, retryable: true, message: 'The server is busy, retry later' },
   internal: { http: 500, retryable: true, message: 'Internal error' },
 } as const satisfies Record<string, { http: number; retryable: boolean; message: string }>;
 

@@ -23,6 +23,8 @@ export function createMetrics(sources: { hub: Hub; writer: MessageWriter }): Met
   gauge('parley_slow_consumer_closes', 'Sockets closed for exceeding the send buffer (monotonic)', () => sources.hub.stats().slowConsumerCloses);
   gauge('parley_writer_flushes', 'Message writer transactions committed (monotonic)', () => sources.writer.stats().flushes);
   gauge('parley_writer_rows', 'Messages inserted by the writer (monotonic)', () => sources.writer.stats().rows);
+  gauge('parley_writer_queued', 'Sends waiting for their commit on this node', () => sources.writer.stats().queued);
+  gauge('parley_writer_contended', 'Conversations whose sends wait for a lock held elsewhere', () => sources.writer.stats().contended);
   return {
     registry,
     wsFrames: new Counter({ name: 'parley_ws_frames_total', help: 'Valid client frames by type', labelNames: ['type'], registers: [registry] }),

@@ -27,16 +27,21 @@ export function toPublicUser(user: UserLike): PublicUser {
  * a message has one shape wherever it comes from. Reactions are listed in the order a client
  * folding the events arrives at (message_reactions.seq and group_seq, see schema.prisma).
  */
-export function messageColumns(alias: string, parent: string): string {
+export function messageColumns(alias: string, parent: string, options: { reactions?: boolean } = {}): string {
+  // A message inserted by this very statement has none; skip the lookup on the hot path.
+  const reactions =
+    options.reactions === false
+      ? 'NULL::json AS reactions'
+      : `(SELECT json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.group_seq, r.emoji)
+       FROM (SELECT emoji, array_agg(user_id::text ORDER BY seq, user_id) AS user_ids, min(group_seq) AS group_seq
+               FROM message_reactions WHERE message_id = ${alias}.id GROUP BY emoji) r) AS reactions`;
   return `${alias}.id, ${alias}.conversation_id, ${alias}.seq, ${alias}.sender_id, ${alias}.client_id,
     ${alias}.kind::text AS kind, ${alias}.body, ${alias}.meta, COALESCE(${alias}.mentions::text[], '{}') AS mentions,
     ${alias}.edited_at, ${alias}.deleted_at, ${alias}.created_at,
     ${parent}.id AS reply_id, ${parent}.seq AS reply_seq, ${parent}.sender_id AS reply_sender_id,
     ${parent}.kind::text AS reply_kind,
     CASE WHEN ${parent}.deleted_at IS NULL THEN left(${parent}.body, ${REPLY_EXCERPT_CHARS}) END AS reply_excerpt,
-    (SELECT json_agg(json_build_object('emoji', r.emoji, 'userIds', r.user_ids) ORDER BY r.group_seq, r.emoji)
-       FROM (SELECT emoji, array_agg(user_id::text ORDER BY seq, user_id) AS user_ids, min(group_seq) AS group_seq
-               FROM message_reactions WHERE message_id = ${alias}.id GROUP BY emoji) r) AS reactions`;
+    ${reactions}`;
 }
 
 /** `FROM messages m` with the replied-to message as `p`; pair with messageColumns('m', 'p'). */

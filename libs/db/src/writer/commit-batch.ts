@@ -3,7 +3,7 @@ import { AppError } from '@parley/protocol';
 import type { CallEvent, KnownEvent, Message, SystemEvent } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { inTransaction } from '../client/transaction.ts';
-import { messageColumns, messageFromRow, type MessageRow } from '../repos/mappers.ts';
+import { MESSAGE_FROM, messageColumns, messageFromRow, type MessageRow } from '../repos/mappers.ts';
 import { eventsByIds } from '../repos/event-reads.ts';
 import { resolveMentions } from './mentions.ts';
 
@@ -29,12 +29,32 @@ export type SendOutcome =
   | { ok: true; event: KnownEvent; duplicate: true }
   | { ok: false; error: AppError };
 
+export interface CommitBatchOptions {
+  /**
+   * `wait` (default) waits for each conversation's row lock. `skip` takes only the locks that
+   * are free and defers the sends of conversations someone else holds (see `deferred`).
+   */
+  lock?: 'wait' | 'skip';
+}
+
+export interface BatchResult {
+  /** One per input; for a deferred input, a placeholder (`internal`) that must be ignored. */
+  outcomes: SendOutcome[];
+  /** Inputs not attempted because their conversation was locked (only with lock: 'skip'). */
+  deferred: number[];
+  rows: number;
+}
+
+/** Conversation ids compared as Postgres prints them. */
+const cidOf = (input: SendInput) => input.conversationId.toLowerCase();
+
 const keyOf = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
 
-interface LookupRow extends Partial<MessageRow> {
+interface LookupRow {
   idx: number;
-  reply_ok: boolean;
+  message_id: string | null;
   event_id: string | null;
+  reply_ok: boolean;
 }
 
 const kindOf = (input: SendInput) => (input.call ? 'call' : input.system ? 'system' : 'text');
@@ -47,18 +67,19 @@ const metaOf = (input: SendInput) => (input.call ? JSON.stringify(input.call) : 
  * insert with the senders' read marks; COMMIT. Plain pg on Prisma's pool: this is the hottest
  * path in Parley. One bad input (not a member, a reply to a foreign message) fails alone.
  */
-export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise<{ outcomes: SendOutcome[]; rows: number }> {
+export async function commitBatch(db: Db, inputs: readonly SendInput[], options: CommitBatchOptions = {}): Promise<BatchResult> {
   return inTransaction(db, async (query) => {
     const outcomes: Array<SendOutcome | undefined> = inputs.map(() => undefined);
+    const deferred: number[] = [];
 
     // An earlier message or action with the same (sender, clientId), and whether the reply
-    // target is a message of the same conversation, per input, at once.
+    // target is a message of the same conversation, per input, at once. Ids only: full rows are
+    // read below for the rare duplicates.
     const lookups = await query<LookupRow>(
-      `SELECT k.idx, ${messageColumns('msg', 'par')},
-              (k.reply_to IS NULL OR rp.id IS NOT NULL) AS reply_ok, ev.id::text AS event_id
+      `SELECT k.idx, msg.id::text AS message_id, ev.id::text AS event_id,
+              (k.reply_to IS NULL OR rp.id IS NOT NULL) AS reply_ok
          FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[]) AS k(idx, cid, sid, client_id, reply_to)
          LEFT JOIN messages msg ON msg.sender_id = k.sid AND msg.client_id = k.client_id
-         LEFT JOIN messages par ON par.id = msg.reply_to_id
          LEFT JOIN messages rp ON rp.id = k.reply_to AND rp.conversation_id = k.cid
          LEFT JOIN message_events ev ON ev.actor_id = k.sid AND ev.client_id = k.client_id`,
       [
@@ -70,6 +91,15 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
       ],
     );
     const byIndex = new Map(lookups.map((row) => [row.idx, row]));
+    const duplicateIds = lookups.flatMap((row) => (row.message_id ? [row.message_id] : []));
+    const originals =
+      duplicateIds.length === 0
+        ? new Map<string, Message>()
+        : new Map(
+            (await query<MessageRow>(`SELECT ${messageColumns('m', 'p')} FROM ${MESSAGE_FROM} WHERE m.id = ANY($1::uuid[])`, [duplicateIds])).map(
+              (row) => [row.id, messageFromRow(row)],
+            ),
+          );
 
     // Candidates for new rows, in submission order; a clientId repeated in this batch is stored once.
     const fresh: number[] = [];
@@ -78,8 +108,9 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
     const otherEvents = new Map<number, string>();
     inputs.forEach((input, index) => {
       const lookup = byIndex.get(index);
-      if (lookup?.id) {
-        outcomes[index] = { ok: true, message: messageFromRow(lookup as MessageRow), duplicate: true };
+      const original = lookup?.message_id ? originals.get(lookup.message_id) : undefined;
+      if (original) {
+        outcomes[index] = { ok: true, message: original, duplicate: true };
         return;
       }
       if (lookup?.event_id) {
@@ -120,9 +151,25 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
       const mentionsOf = new Map(fresh.map((index, k) => [index, mentions[k] ?? []]));
 
       // Row locks taken in id order so two nodes' batches can never deadlock; the lock
-      // serialises seq allocation per conversation, which keeps seq gapless.
-      const conversationIds = [...new Set(fresh.map((i) => (inputs[i] as SendInput).conversationId))].sort();
-      await query('SELECT id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [conversationIds]);
+      // serialises seq allocation per conversation, which keeps seq gapless. With `skip`, a
+      // conversation someone else holds locked is left out: its sends are deferred, not waited
+      // for, so one busy or stuck conversation cannot hold up the others in this batch.
+      const conversationIds = [...new Set(fresh.map((i) => cidOf(inputs[i] as SendInput)))].sort();
+      const skip = options.lock === 'skip' ? ' SKIP LOCKED' : '';
+      const locked = await query<{ id: string }>(
+        `SELECT id::text AS id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE${skip}`,
+        [conversationIds],
+      );
+      if (skip && locked.length < conversationIds.length) {
+        const held = new Set(locked.map((row) => row.id));
+        // Not locked by us: held by someone else, or no such conversation (not_member below).
+        const busy = await query<{ id: string }>('SELECT id::text AS id FROM conversations WHERE id = ANY($1::uuid[])', [
+          conversationIds.filter((id) => !held.has(id)),
+        ]);
+        const contended = new Set(busy.map((row) => row.id));
+        for (const index of fresh) if (contended.has(cidOf(inputs[index] as SendInput))) deferred.push(index);
+      }
+      const ready = fresh.filter((index) => !deferred.includes(index));
       // Membership is checked after the lock, in a statement of its own (a fresh snapshot): a
       // removal committed while we waited is seen, so nobody posts after "X removed you".
       // Only members' messages get a seq: a seq is never allocated to a row that is not inserted.
@@ -138,11 +185,11 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
          )
          SELECT (SELECT COALESCE(array_agg(idx), '{}') FROM ok) AS ok_idx,
                 (SELECT json_agg(json_build_object('id', id, 'last_seq', last_seq)) FROM bump) AS bumped`,
-        [fresh, fresh.map((i) => inputs[i]?.conversationId), fresh.map((i) => inputs[i]?.senderId)],
+        [ready, ready.map((i) => inputs[i]?.conversationId), ready.map((i) => inputs[i]?.senderId)],
       );
       const members = new Set(bump?.ok_idx ?? []);
-      const insert = fresh.filter((index) => members.has(index));
-      for (const index of fresh) {
+      const insert = ready.filter((index) => members.has(index));
+      for (const index of ready) {
         if (!members.has(index)) outcomes[index] = { ok: false, error: new AppError('not_member') };
       }
       const perConversation = new Map<string, number>();
@@ -177,7 +224,7 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
                FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY 1, 2) AS v
               WHERE m.conversation_id = v.conversation_id AND m.user_id = v.sender_id
            )
-           SELECT ${messageColumns('i', 'p')} FROM ins i LEFT JOIN messages p ON p.id = i.reply_to_id`,
+           SELECT ${messageColumns('i', 'p', { reactions: false })} FROM ins i LEFT JOIN messages p ON p.id = i.reply_to_id`,
           [
             insert.map(() => randomUUID()),
             insert.map((i) => inputs[i]?.conversationId),
@@ -202,6 +249,10 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
     }
 
     for (const [index, first] of repeats) {
+      if (deferred.includes(first)) {
+        deferred.push(index);
+        continue;
+      }
       const original = outcomes[first];
       if (original?.ok && 'message' in original) outcomes[index] = { ok: true, message: original.message, duplicate: true };
       else if (original) outcomes[index] = original;
@@ -209,6 +260,7 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[]): Promise
 
     return {
       outcomes: outcomes.map((o) => o ?? { ok: false, error: new AppError('internal') }),
+      deferred: deferred.sort((a, b) => a - b),
       rows: stored,
     };
   });

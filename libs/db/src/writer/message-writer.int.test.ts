@@ -188,3 +188,75 @@ describe('message writers on two nodes', () => {
     }
   });
 });
+
+describe('message writer under contention', () => {
+  /** Holds a conversation's row lock in a transaction of its own, as a stuck writer elsewhere would. */
+  async function holdLock(cid: string): Promise<() => Promise<void>> {
+    const client = await db.pool.connect();
+    await client.query('BEGIN');
+    await client.query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [cid]);
+    return async () => {
+      await client.query('COMMIT');
+      client.release();
+    };
+  }
+  const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} not settled within ${ms} ms`)), ms))]);
+
+  it('commits other conversations while one is locked, and the locked one in order once it is free', async () => {
+    const [creator, ...rest] = users as [PublicUser, ...PublicUser[]];
+    const { conversationId: free } = await createGroupConversation(db, { creatorId: creator.id, title: 'free', memberIds: rest.map((u) => u.id) });
+    const single = createMessageWriter(db, { lanes: 1 });
+    const release = await holdLock(conversationId);
+    try {
+      const settled = new Set<string>();
+      const send = (cid: string, body: string) => {
+        const p = single.submit({ senderId: creator.id, conversationId: cid, clientId: testClientId(), body });
+        void p.then(() => settled.add(body), () => settled.add(body));
+        return p;
+      };
+      const [a1, b1, a2, b2] = [send(conversationId, 'a1'), send(free, 'b1'), send(conversationId, 'a2'), send(free, 'b2')];
+      // One lane, one batch: the free conversation's sends are not held up by the locked one.
+      await within(Promise.all([b1, b2]), 10_000, 'the free conversation');
+      const a3 = send(conversationId, 'a3');
+      expect([...settled].sort()).toEqual(['b1', 'b2']);
+      expect(single.stats().contended).toBe(1);
+      await release();
+      const seqs = (await Promise.all([a1, a2, a3])).map((r) => messageOf(r).seq);
+      expect(seqs).toEqual([nth(1), nth(2), nth(3)]);
+      expect(single.stats().contended).toBe(0);
+      // Free again: the next send takes the ordinary path.
+      expect(messageOf(await single.submit({ senderId: creator.id, conversationId, clientId: testClientId(), body: 'a4' })).seq).toBe(nth(4));
+    } finally {
+      await release().catch(() => undefined);
+      await single.close();
+    }
+  });
+
+  it('refuses sends past its queue bound with a retryable overloaded, storing nothing for them', async () => {
+    const sender = users[6] as PublicUser;
+    const bounded = createMessageWriter(db, { maxQueued: 3 });
+    const release = await holdLock(conversationId);
+    try {
+      const waiting = Array.from({ length: 3 }, (_, i) =>
+        bounded.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: `queued ${i}` }),
+      );
+      // The first flush takes the three, finds the conversation locked, and parks them.
+      await new Promise<void>((resolve) => {
+        const check = () => (bounded.stats().contended === 1 && bounded.stats().queued === 3 ? resolve() : setTimeout(check, 5));
+        check();
+      });
+      await expect(bounded.submit({ senderId: sender.id, conversationId, clientId: testClientId(), body: 'one too many' })).rejects.toMatchObject({
+        code: 'overloaded',
+        retryable: true,
+        details: { retryAfterMs: 1000 },
+      });
+      await release();
+      expect((await Promise.all(waiting)).map((r) => messageOf(r).body)).toEqual(['queued 0', 'queued 1', 'queued 2']);
+      expect((await seqRows(conversationId)).length).toBe(3);
+    } finally {
+      await release().catch(() => undefined);
+      await bounded.close();
+    }
+  });
+});

@@ -4,7 +4,8 @@ import type { Db } from '../client/create-db.ts';
 import { isTransientDbError, isUniqueViolation, isUuid } from '../repos/db-errors.ts';
 import { createdEventOf } from '../repos/mappers.ts';
 import { commitAction, type ActionOutcome, type MessageAction } from './commit-action.ts';
-import { commitBatch, type SendInput, type SendOutcome } from './commit-batch.ts';
+import { commitBatch, type BatchResult, type SendInput, type SendOutcome } from './commit-batch.ts';
+import { createWriteLane, type WriteLane } from './write-lane.ts';
 
 /** A committed send: its `message_created` event, or (a clientId reused) the original event. */
 export interface SubmitResult {
@@ -16,13 +17,30 @@ export interface MessageWriterOptions {
   /** Most submits committed in one transaction. */
   maxBatch?: number;
   /**
-   * How long the first submit to an idle writer waits for company before a flush starts. 0
+   * How long the first submit to an idle lane waits for company before a flush starts. 0
    * by default: batching comes from submits that queue while a flush runs (group commit), and
    * waiting only adds latency when the database is idle (measured with tools/bench).
    */
   flushIntervalMs?: number;
+  /**
+   * Flushes that may run at once, over disjoint sets of conversations (a conversation always
+   * goes to the same lane, so its sends keep their order).
+   */
+  lanes?: number;
+  /** Sends waiting for their commit on this node; past it, submits get `overloaded`. */
+  maxQueued?: number;
   /** Told about a send the database refused outright (a bug or data it cannot hold): worth a log line. */
   onRefused?: (error: unknown) => void;
+}
+
+export interface MessageWriterStats {
+  /** Committed transactions of sends, and rows inserted, so far. */
+  flushes: number;
+  rows: number;
+  /** Sends waiting now (all lanes). */
+  queued: number;
+  /** Conversations whose sends wait for a lock someone else holds. */
+  contended: number;
 }
 
 export interface MessageWriter {
@@ -35,8 +53,7 @@ export interface MessageWriter {
   apply(action: MessageAction): Promise<ActionOutcome>;
   /** Flushes what is queued and waits for actions in flight; later calls reject with `unavailable`. */
   close(): Promise<void>;
-  /** Committed transactions and inserted rows so far. */
-  stats(): { flushes: number; rows: number };
+  stats(): MessageWriterStats;
 }
 
 interface Pending {
@@ -47,47 +64,81 @@ interface Pending {
 
 const DEFAULT_MAX_BATCH = 256;
 const DEFAULT_FLUSH_INTERVAL_MS = 0;
+const DEFAULT_LANES = 2;
+export const DEFAULT_MAX_QUEUED = 10_000;
+/** What `overloaded` asks a client to wait before it retries. */
+const OVERLOADED_RETRY_AFTER_MS = 1000;
+
+const conversationOf = (p: Pending) => p.input.conversationId.toLowerCase();
+
+/** A stable lane for a conversation: the same one for all its sends, spread over lanes. */
+function laneIndex(conversationId: string, lanes: number): number {
+  let hash = 0;
+  for (let i = 0; i < conversationId.length; i++) hash = (hash * 31 + conversationId.charCodeAt(i)) | 0;
+  return Math.abs(hash) % lanes;
+}
 
 /**
- * The hot write path. Submits queue up and are committed together; flushes run one after
- * another, so a slow database makes batches bigger and acks later, never lost or reordered.
+ * The hot write path. Sends are spread over lanes by conversation; each lane commits its queue
+ * in batches, one flush at a time, taking only the conversation locks that are free. The sends
+ * of a conversation whose lock someone else holds (another node's flush, a stuck transaction)
+ * move, with every later send of that conversation, to a contended lane that waits for locks:
+ * one busy or stuck conversation never holds up the others, and no send overtakes an earlier
+ * one of its conversation.
  */
 export function createMessageWriter(db: Db, options: MessageWriterOptions = {}): MessageWriter {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+  const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED;
   const onRefused = options.onRefused;
-  const queue: Pending[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
   let closed = false;
   let flushes = 0;
   let rows = 0;
   const actions = new Set<Promise<unknown>>();
+  /** conversationId -> its sends in the contended lane (queued or in flight). */
+  const contended = new Map<string, number>();
 
-  function schedule(): void {
-    if (running || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      running = drain().finally(() => {
-        running = undefined;
-        if (queue.length > 0) schedule();
-      });
-    }, queue.length >= maxBatch ? 0 : flushIntervalMs);
+  const lanes: Array<WriteLane<Pending>> = Array.from({ length: Math.max(1, options.lanes ?? DEFAULT_LANES) }, () =>
+    createWriteLane<Pending>({ maxBatch, flushIntervalMs, flush: (batch) => flushFree(batch) }),
+  );
+  const slow = createWriteLane<Pending>({ maxBatch, flushIntervalMs: 0, flush: (batch) => flushContended(batch) });
+  const queued = () => lanes.reduce((sum, lane) => sum + lane.size, slow.size);
+
+  function settle(pending: Pending, outcome: SendOutcome): void {
+    if (!outcome.ok) pending.reject(outcome.error);
+    else if ('message' in outcome) pending.resolve({ event: createdEventOf(outcome.message), duplicate: outcome.duplicate });
+    else pending.resolve({ event: outcome.event, duplicate: true });
   }
 
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      await flush(queue.splice(0, maxBatch));
+  function toContended(moved: Pending[]): void {
+    for (const pending of moved) {
+      const cid = conversationOf(pending);
+      contended.set(cid, (contended.get(cid) ?? 0) + 1);
+      slow.push(pending);
     }
   }
 
-  async function flush(batch: Pending[]): Promise<void> {
-    const outcomes = await commitIsolating(batch.map((p) => p.input));
-    outcomes.forEach((outcome, index) => {
-      const pending = batch[index] as Pending;
-      if (!outcome.ok) pending.reject(outcome.error);
-      else if ('message' in outcome) pending.resolve({ event: createdEventOf(outcome.message), duplicate: outcome.duplicate });
-      else pending.resolve({ event: outcome.event, duplicate: true });
+  async function flushFree(batch: Pending[]): Promise<void> {
+    const result = await commitIsolating(batch.map((p) => p.input), 'skip');
+    const deferred = new Set(result.deferred);
+    batch.forEach((pending, index) => {
+      if (!deferred.has(index)) settle(pending, result.outcomes[index] as SendOutcome);
+    });
+    if (deferred.size === 0) return;
+    // The deferred sends, then the later sends of their conversations still queued here.
+    const busy = new Set([...deferred].map((index) => conversationOf(batch[index] as Pending)));
+    const later = lanes.flatMap((lane) => lane.take((p) => busy.has(conversationOf(p))));
+    toContended([...[...deferred].map((index) => batch[index] as Pending), ...later]);
+  }
+
+  async function flushContended(batch: Pending[]): Promise<void> {
+    const result = await commitIsolating(batch.map((p) => p.input), 'wait');
+    batch.forEach((pending, index) => {
+      settle(pending, result.outcomes[index] as SendOutcome);
+      const cid = conversationOf(pending);
+      const left = (contended.get(cid) ?? 1) - 1;
+      if (left > 0) contended.set(cid, left);
+      else contended.delete(cid);
     });
   }
 
@@ -95,42 +146,55 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
    * Commits `inputs`; one input the database refuses (bad data, not a lost connection) fails
    * alone: the batch is split and its halves committed apart until the culprit stands alone.
    */
-  async function commitIsolating(inputs: readonly SendInput[]): Promise<SendOutcome[]> {
-    let result: { outcomes: SendOutcome[]; rows: number };
+  async function commitIsolating(inputs: readonly SendInput[], lock: 'skip' | 'wait'): Promise<BatchResult> {
+    let result: BatchResult;
     try {
-      result = await commitBatch(db, inputs).catch((error: unknown) => {
+      result = await commitBatch(db, inputs, { lock }).catch((error: unknown) => {
         // Another node stored one of these clientIds between our check and our insert: the
         // retry sees that row and answers with it (duplicate) instead of failing the batch.
-        if (isUniqueViolation(error)) return commitBatch(db, inputs);
+        if (isUniqueViolation(error)) return commitBatch(db, inputs, { lock });
         throw error;
       });
     } catch (error) {
-      if (isTransientDbError(error)) return inputs.map(() => ({ ok: false, error: new AppError('unavailable', 'Message could not be stored, retry') }));
+      if (isTransientDbError(error)) {
+        const unavailable = new AppError('unavailable', 'Message could not be stored, retry');
+        return { outcomes: inputs.map(() => ({ ok: false, error: unavailable })), deferred: [], rows: 0 };
+      }
       if (inputs.length === 1) {
         onRefused?.(error);
-        return [{ ok: false, error: new AppError('invalid_input', 'The server cannot store this message') }];
+        return { outcomes: [{ ok: false, error: new AppError('invalid_input', 'The server cannot store this message') }], deferred: [], rows: 0 };
       }
       const half = Math.ceil(inputs.length / 2);
-      return [...(await commitIsolating(inputs.slice(0, half))), ...(await commitIsolating(inputs.slice(half)))];
+      const [first, second] = [await commitIsolating(inputs.slice(0, half), lock), await commitIsolating(inputs.slice(half), lock)];
+      return {
+        outcomes: [...first.outcomes, ...second.outcomes],
+        deferred: [...first.deferred, ...second.deferred.map((index) => index + half)],
+        rows: first.rows + second.rows,
+      };
     }
     flushes += 1;
     rows += result.rows;
-    return result.outcomes;
+    return result;
   }
+
   return {
     submit(input) {
       if (closed) return Promise.reject(new AppError('unavailable', 'Message writer is closed'));
       // One malformed id would fail the whole batch's SQL; refuse it alone, up front.
-      if (!isUuid(input.conversationId) || !isUuid(input.senderId)) {
-        return Promise.reject(new AppError('not_member'));
+      if (!isUuid(input.conversationId) || !isUuid(input.senderId)) return Promise.reject(new AppError('not_member'));
+      if (input.replyTo !== undefined && !isUuid(input.replyTo)) return Promise.reject(new AppError('not_found'));
+      // Bounded: a database slower than the load must not grow memory without end.
+      if (queued() >= maxQueued) {
+        return Promise.reject(
+          new AppError('overloaded', 'Too many messages are waiting to be stored', { retryAfterMs: OVERLOADED_RETRY_AFTER_MS }),
+        );
       }
       return new Promise((resolve, reject) => {
-        queue.push({ input, resolve, reject });
-        if (queue.length >= maxBatch && timer) {
-          clearTimeout(timer);
-          timer = undefined;
-        }
-        schedule();
+        const pending: Pending = { input, resolve, reject };
+        const cid = conversationOf(pending);
+        // Behind its conversation's earlier sends, wherever they wait.
+        if (contended.has(cid)) toContended([pending]);
+        else (lanes[laneIndex(cid, lanes.length)] as WriteLane<Pending>).push(pending);
       });
     },
     apply(action) {
@@ -152,17 +216,14 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
     async close() {
       closed = true;
       await Promise.all(actions);
-      if (timer) {
-        clearTimeout(timer);
-        timer = undefined;
-        schedule();
+      // A free lane's flush can move sends to the contended lane: drain until all are quiet.
+      while (queued() > 0) {
+        await Promise.all(lanes.map((lane) => lane.idle()));
+        await slow.idle();
       }
-      while (running || timer || queue.length > 0) {
-        if (running) await running;
-        else if (queue.length > 0 && !timer) schedule();
-        else await new Promise((r) => setTimeout(r, flushIntervalMs));
-      }
+      await Promise.all(lanes.map((lane) => lane.idle()));
+      await slow.idle();
     },
-    stats: () => ({ flushes, rows }),
+    stats: () => ({ flushes, rows, queued: queued(), contended: contended.size }),
   };
 }
