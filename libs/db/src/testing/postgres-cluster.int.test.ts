@@ -36,6 +36,17 @@ describe('startPostgresCluster (a fault-test helper)', () => {
       await again.end();
     }
 
+    const frozen = await connect(cluster.url);
+    cluster.pause();
+    let answered = false;
+    const reply = frozen.query('SELECT 1 AS one').then((r) => ((answered = true), r.rows));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a frozen server answers nothing
+    expect(answered).toBe(false);
+    cluster.resume();
+    expect(await reply).toEqual([{ one: 1 }]);
+    await frozen.end();
+
+    cluster.pause(); // close() must cope with a frozen server
     await cluster.close();
     await cluster.close(); // idempotent
     expect(existsSync(cluster.dataDir)).toBe(false);

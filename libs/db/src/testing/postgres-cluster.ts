@@ -27,6 +27,12 @@ export interface PostgresCluster {
   stop(options?: { mode?: StopMode }): Promise<void>;
   /** Starts the stopped server again, same data, same port; resolves once it accepts connections. */
   start(): Promise<void>;
+  /**
+   * SIGSTOP to the server and every backend: connections stay open and nothing answers (a
+   * hung host or a network black hole). resume() sends SIGCONT.
+   */
+  pause(): void;
+  resume(): void;
   /** `pg_terminate_backend` for every other connection to `database`; returns how many. */
   terminateBackends(database: string): Promise<number>;
   /** Stops the server (immediate) and deletes its files. Idempotent. */
@@ -70,6 +76,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
   let child: ChildProcess | undefined;
   let closed = false;
   const forget = onProcessExit(() => {
+    if (child !== undefined) signalAll('SIGCONT'); // a paused server cannot act on SIGQUIT
     child?.kill('SIGQUIT');
     rmSync(root, { recursive: true, force: true });
   });
@@ -152,12 +159,25 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     child = undefined;
   }
 
+  function signalAll(name: 'SIGSTOP' | 'SIGCONT'): void {
+    const server = child;
+    if (server?.pid === undefined) throw new Error(`postgres is not running (${name})`);
+    // Backends are children of the postmaster; stop them first so none runs on unsupervised.
+    const children = spawnSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' });
+    if (children.error !== undefined) throw new Error(`pgrep is needed to ${name} the backends: ${children.error.message}`);
+    const pids = children.stdout.split('\n').filter(Boolean).map(Number);
+    for (const pid of name === 'SIGSTOP' ? pids : []) process.kill(pid, name);
+    server.kill(name);
+    for (const pid of name === 'SIGCONT' ? pids : []) process.kill(pid, name);
+  }
+
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
     const server = child;
     if (server !== undefined) {
       const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+      signalAll('SIGCONT'); // a paused server cannot act on SIGQUIT
       server.kill('SIGQUIT');
       await exited;
       child = undefined;
@@ -184,6 +204,8 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     urlOf: url,
     stop: (opts) => stop(opts?.mode ?? 'fast'),
     start,
+    pause: () => signalAll('SIGSTOP'),
+    resume: () => signalAll('SIGCONT'),
     async terminateBackends(database) {
       const client = new pg.Client({ connectionString: url('postgres') });
       client.on('error', () => undefined); // a connection of our own that dies mid-fault is no news
