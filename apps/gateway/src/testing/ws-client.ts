@@ -12,6 +12,8 @@ export interface TestSocket {
     predicate?: (frame: Extract<ServerFrame, { type: T }>) => boolean,
     timeoutMs?: number,
   ): Promise<Extract<ServerFrame, { type: T }>>;
+  /** Resolves with the first frame (already received or future) for which `predicate` holds. */
+  nextWhere(predicate: (frame: ServerFrame) => boolean, what: string, timeoutMs?: number): Promise<ServerFrame>;
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
 }
@@ -48,13 +50,16 @@ export function openSocket(url: string, options: { cookie?: string; origin?: str
     close: () => ws.close(),
     next(type, predicate, timeoutMs = 10_000) {
       type F = Extract<ServerFrame, { type: typeof type }>;
-      const find = () => frames.find((f): f is F => f.type === type && (!predicate || predicate(f as F)));
-      return new Promise<F>((resolve, reject) => {
+      return socket.nextWhere((f) => f.type === type && (!predicate || predicate(f as F)), type, timeoutMs) as Promise<F>;
+    },
+    nextWhere(predicate, what, timeoutMs = 10_000) {
+      const find = () => frames.find(predicate);
+      return new Promise<ServerFrame>((resolve, reject) => {
         const found = find();
         if (found) return resolve(found);
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting for ${type}; got ${frames.map((f) => f.type).join(',')}`));
+          reject(new Error(`timed out waiting for ${what}; got ${frames.map((f) => f.type).join(',')}`));
         }, timeoutMs);
         const check = () => {
           const hit = find();

@@ -10,7 +10,6 @@ import {
   encodeFrame,
   errorFrame,
   errorFrameFrom,
-  isAppError,
   parseClientFrame,
   type ChatReadFrame,
   type ChatSendFrame,
@@ -28,6 +27,7 @@ import { createTokenBucket, createTypingThrottle, type HubSocket } from '@parley
 import type { GatewayDeps } from '../deps.ts';
 import { statusesWithLastSeen } from '../presence.ts';
 import { createSerialLane } from './serial-lane.ts';
+import { expectedErrorOf } from './expected-error.ts';
 import { toHubSocket } from './socket-adapter.ts';
 
 // Sends: 10/s sustained, bursts of 30 (pasting a few lines quickly is normal).
@@ -252,9 +252,10 @@ export function handleConnection({ ws, deps, session, sessionStillActive, helloT
     void Promise.resolve()
       .then(() => dispatch(parsed.frame))
       .catch((error: unknown) => {
-        if (isAppError(error)) {
-          metrics.wsErrors.inc({ code: error.code });
-          return send(errorFrameFrom(error, parsed.ref));
+        const expected = expectedErrorOf(error);
+        if (expected !== undefined) {
+          metrics.wsErrors.inc({ code: expected.code });
+          return send(errorFrameFrom(expected, parsed.ref));
         }
         log.error({ err: error, frameType: parsed.frame.type }, 'frame handler failed');
         metrics.wsErrors.inc({ code: 'internal' });
