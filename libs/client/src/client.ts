@@ -196,6 +196,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
           case 'typing_update':
             typingIn.update(frame);
             return;
+          case 'chat_resync':
+            sequencer.resync(frame.conversationIds);
+            return;
           case 'call_ring':
             events.emit('call_ring', frame);
             return;

@@ -100,4 +100,22 @@ describe('ConversationSequencer', () => {
     sequencer.resume();
     expect(syncs).toHaveLength(4);
   });
+
+  it('resync() syncs the named tracked conversations, and once more after a sync already in flight', () => {
+    const { sequencer, syncs, seqs } = setup();
+    sequencer.track(A, 4); // sync A from 4 in flight
+    sequencer.track(B, 7); // sync B from 7 in flight
+    sequencer.receiveSync({ type: 'chat_sync_result', conversationId: B, afterSeq: 7, messages: [], hasMore: false });
+    syncs.length = 0;
+
+    sequencer.resync([A, B, 'untracked']);
+    expect(syncs).toEqual([[B, 7]]); // A's answer is awaited; nothing for an untracked one
+    sequencer.receiveSync({ type: 'chat_sync_result', conversationId: A, afterSeq: 4, messages: [makeMessage(A, 5)], hasMore: false });
+    // That answer may have been read before the lost events were committed: ask again, from 5.
+    expect(syncs).toEqual([
+      [B, 7],
+      [A, 5],
+    ]);
+    expect(seqs()).toEqual([5]);
+  });
 });

@@ -13,6 +13,8 @@ interface ConversationState {
   pending: Map<number, Message>;
   /** A chat_sync is in flight on the current socket. */
   syncing: boolean;
+  /** A chat_resync came while that sync was in flight: its answer may predate what was lost. */
+  resyncAfter?: boolean;
 }
 
 /**
@@ -88,6 +90,11 @@ export class ConversationSequencer {
       this.sync(frame.conversationId);
       return;
     }
+    if (state.resyncAfter) {
+      state.resyncAfter = false;
+      this.sync(frame.conversationId);
+      return;
+    }
     // A gap can remain when a fan-out copy was lost while this page was in flight. Ask again only
     // if this page made progress, so a misbehaving server cannot put us in a tight loop.
     if (state.pending.size > 0 && state.lastSeq > before) this.sync(frame.conversationId);
@@ -95,12 +102,27 @@ export class ConversationSequencer {
 
   /** The socket is gone: in-flight syncs will never be answered. */
   disconnected(): void {
-    for (const state of this.conversations.values()) state.syncing = false;
+    for (const state of this.conversations.values()) {
+      state.syncing = false;
+      state.resyncAfter = false; // resume syncs every conversation anyway
+    }
   }
 
   /** A sync failed with an error frame; let the next gap or resume try again. */
   syncFailed(): void {
     this.disconnected();
+  }
+
+  /**
+   * The server says live events of these conversations may have been lost (chat_resync): sync
+   * each tracked one from lastSeq, or once more after the sync already in flight.
+   */
+  resync(conversationIds: readonly string[]): void {
+    for (const conversationId of conversationIds) {
+      const state = this.conversations.get(conversationId);
+      if (state?.syncing) state.resyncAfter = true;
+      else this.sync(conversationId);
+    }
   }
 
   /** After hello_ok: fetch exactly what was missed, for every tracked conversation. */

@@ -174,6 +174,15 @@ export const TypingUpdateFrameSchema = z.object({
   expiresInMs: z.number().int().nonnegative(),
 });
 
+/**
+ * Live events of these conversations may have been lost (the server's bus to other nodes was
+ * down or resubscribing): `chat_sync` each one from your lastSeq now, as after a reconnect.
+ */
+export const ChatResyncFrameSchema = z.object({
+  type: z.literal('chat_resync'),
+  conversationIds: z.array(IdSchema),
+});
+
 export const ErrorFrameSchema = z.object({
   type: z.literal('error'),
   code: z.enum(ERROR_CODE_LIST),
@@ -195,6 +204,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
+  ChatResyncFrameSchema,
   CallRingFrameSchema,
   CallUpdateFrameSchema,
   CallSignalInFrameSchema,
@@ -212,4 +222,5 @@ export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSc
 export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;
 export type PresenceSnapshotFrame = z.infer<typeof PresenceSnapshotFrameSchema>;
 export type TypingUpdateFrame = z.infer<typeof TypingUpdateFrameSchema>;
+export type ChatResyncFrame = z.infer<typeof ChatResyncFrameSchema>;
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;

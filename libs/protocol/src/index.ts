@@ -64,6 +64,7 @@ export {
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
+  ChatResyncFrameSchema,
   ErrorFrameSchema,
   ServerFrameSchema,
   type ClientFrame,
@@ -85,6 +86,7 @@ export {
   type PresenceFrame,
   type PresenceSnapshotFrame,
   type TypingUpdateFrame,
+  type ChatResyncFrame,
   type ErrorFrame,
 } from './frames.ts';
 export {
