@@ -49,6 +49,10 @@ describe('hub on one node', () => {
     const payload = unwrapPayload(onTopic[0]!.payload)?.payload;
     expect(payload).toBe(encodeFrame(chatMessage('c1', 1)));
     for (const s of [a, a2, b]) expect(s.sent).toEqual([payload]);
+    // Encoded to UTF-8 once too: the very same bytes go to each socket.
+    expect(a2.sentRaw[0]).toBeInstanceOf(Buffer);
+    expect(a2.sentRaw[0]).toBe(a.sentRaw[0]);
+    expect(b.sentRaw[0]).toBe(a.sentRaw[0]);
     expect(outsider.sent).toEqual([]);
     expect(hub.stats()).toMatchObject({ sockets: 4, users: 3, conversations: 2, published: 1, delivered: 3 });
   });

@@ -83,8 +83,13 @@ export function createHub(options: HubOptions): Hub {
 
   // ------------------------------------------------------------ delivery
 
-  /** The same string instance goes to every socket: no per-recipient encoding. */
+  /**
+   * The same bytes go to every socket: UTF-8 encoded once here, not once per recipient, and
+   * queued as bytes, so each socket's bufferedAmount counts what the wire will carry.
+   */
   function deliver(entries: readonly SocketEntry[], payload: string): void {
+    if (entries.length === 0) return;
+    const bytes = Buffer.from(payload, 'utf8');
     for (const entry of entries) {
       if (entry.removed) continue;
       const { socket } = entry;
@@ -95,7 +100,7 @@ export function createHub(options: HubOptions): Hub {
           closeAndRemove(entry, CLOSE_CODES.slow_consumer.code, 'slow_consumer');
           continue;
         }
-        socket.send(payload);
+        socket.send(bytes);
         counters.delivered += 1;
       } catch (error) {
         // One broken socket must not cost the others their copy; its close event detaches it.

@@ -5,6 +5,8 @@ export interface TestSocket {
   ws: WebSocket;
   /** Every parsed frame received so far, in order. */
   frames: ServerFrame[];
+  /** Payload bytes of every message received so far (UTF-8, as on the wire). */
+  readonly receivedBytes: number;
   send(frame: ClientFrame | string): void;
   /** Resolves with the first frame (already received or future) matching `predicate`. */
   next<T extends ServerFrame['type']>(
@@ -32,7 +34,9 @@ export function openSocket(url: string, options: { cookie?: string; origin?: str
   const ws = new WebSocket(url, { headers, origin: options.origin });
   const frames: ServerFrame[] = [];
   const waiters = new Set<() => void>();
+  let receivedBytes = 0;
   ws.on('message', (data: Buffer) => {
+    receivedBytes += data.length;
     const parsed = parseServerFrame(data.toString('utf8'));
     if (!parsed.ok) throw new Error(`server sent an invalid frame: ${data.toString('utf8')}`);
     frames.push(parsed.frame);
@@ -45,6 +49,9 @@ export function openSocket(url: string, options: { cookie?: string; origin?: str
   const socket: TestSocket = {
     ws,
     frames,
+    get receivedBytes() {
+      return receivedBytes;
+    },
     closed,
     send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     close: () => ws.close(),
