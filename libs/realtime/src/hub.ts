@@ -109,14 +109,16 @@ export function createHub(options: HubOptions): Hub {
     }
   }
 
+  const ownPrefix = wrapPayload(hubId, '');
   /** A bus handler for what other hubs published; this hub's own publishes were delivered already. */
   const fromOthers = (topic: string, handle: (payload: string) => void) => (message: string) => {
+    if (message.startsWith(ownPrefix)) return;
     const envelope = unwrapPayload(message);
     if (envelope === undefined) {
       logger.warn({ topic, bytes: message.length }, 'dropped a bus message without an origin');
       return;
     }
-    if (envelope.origin !== hubId) handle(envelope.payload);
+    handle(envelope.payload);
   };
 
   const localSocketsOf = {
