@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { waitFor } from './wait-for.ts';
 
 const clusters: PostgresCluster[] = [];
 afterAll(() => Promise.all(clusters.map((c) => c.close())));
@@ -56,4 +59,26 @@ describe('startPostgresCluster (a fault-test helper)', () => {
   it('fails loudly when the binaries are missing', async () => {
     await expect(startPostgresCluster({ binDir: '/nonexistent/bin' })).rejects.toThrow(/Postgres binary missing: \/nonexistent\/bin/);
   });
+
+  it('leaves no server and no folder behind when the test process is killed, even with the server frozen', async () => {
+    const helper = fileURLToPath(new URL('./postgres-cluster.ts', import.meta.url));
+    const script = [
+      `import { startPostgresCluster } from ${JSON.stringify(helper)};`,
+      'const cluster = await startPostgresCluster();',
+      'cluster.pause();',
+      'process.stdout.write(JSON.stringify({ dataDir: cluster.dataDir, url: cluster.url }) + "\\n");',
+      'process.kill(process.pid, "SIGKILL");', // no exit handler, no afterAll: only the watchdog is left
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise((resolve) => child.once('exit', resolve));
+    const { dataDir, url } = JSON.parse(output) as { dataDir: string; url: string };
+
+    const refused = () => connect(url).then((c) => c.end().then(() => false), () => true);
+    await waitFor('the frozen server to be stopped and its folder deleted', async () => !existsSync(dataDir) && (await refused()), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
+  }, 30_000);
 });

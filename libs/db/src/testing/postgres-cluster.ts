@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from '../embedded/embedded-postgres.ts';
-import { onProcessExit } from './on-process-exit.ts';
+import { startReaper } from './reaper.ts';
 
 export type StopMode = 'fast' | 'immediate';
 
@@ -75,11 +75,8 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
   };
   let child: ChildProcess | undefined;
   let closed = false;
-  const forget = onProcessExit(() => {
-    if (child !== undefined) signalAll('SIGCONT'); // a paused server cannot act on SIGQUIT
-    child?.kill('SIGQUIT');
-    rmSync(root, { recursive: true, force: true });
-  });
+  // Stops the server and deletes the folder if this process ends without close().
+  const reaper = startReaper(root);
 
   const asOwner = owner === undefined ? {} : { uid: owner.uid, gid: owner.gid };
   const url = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
@@ -114,9 +111,12 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
         '-c', 'fsync=off',
         '-c', 'max_connections=200',
       ],
-      { ...asOwner, stdio: ['ignore', 'pipe', 'pipe'] },
+      // Detached: Ctrl-C on the test run does not reach it half-way; the reaper and close() stop it.
+      { ...asOwner, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     child = server;
+    if (server.pid !== undefined) reaper.watch('postgres', server.pid);
+    server.once('exit', () => reaper.forget('postgres'));
     server.stdout?.on('data', (c: Buffer) => log(c.toString()));
     const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     await new Promise<void>((resolve, reject) => {
@@ -160,15 +160,17 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
   }
 
   function signalAll(name: 'SIGSTOP' | 'SIGCONT'): void {
-    const server = child;
-    if (server?.pid === undefined) throw new Error(`postgres is not running (${name})`);
-    // Backends are children of the postmaster; stop them first so none runs on unsupervised.
-    const children = spawnSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' });
+    const pid = child?.pid;
+    if (pid === undefined) throw new Error(`postgres is not running (${name})`);
+    // Backends are the postmaster's children, each in a process group of its own (Postgres
+    // calls setsid in every child), so they are found by parent. Stopped first, resumed last,
+    // so none runs on unsupervised.
+    const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
     if (children.error !== undefined) throw new Error(`pgrep is needed to ${name} the backends: ${children.error.message}`);
     const pids = children.stdout.split('\n').filter(Boolean).map(Number);
-    for (const pid of name === 'SIGSTOP' ? pids : []) process.kill(pid, name);
-    server.kill(name);
-    for (const pid of name === 'SIGCONT' ? pids : []) process.kill(pid, name);
+    for (const backend of name === 'SIGSTOP' ? pids : []) process.kill(backend, name);
+    process.kill(pid, name);
+    for (const backend of name === 'SIGCONT' ? pids : []) process.kill(backend, name);
   }
 
   async function close(): Promise<void> {
@@ -183,7 +185,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
       child = undefined;
     }
     rmSync(root, { recursive: true, force: true });
-    forget();
+    reaper.stop();
   }
 
   try {

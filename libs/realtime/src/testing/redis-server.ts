@@ -6,6 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startReaper } from './reaper.ts';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`; stays the same across restart(). */
@@ -42,21 +43,19 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const port = await freePort();
   let child: ChildProcess | undefined;
   let closed = false;
-  // Nothing async runs on 'exit': a test process that dies mid-file still leaves no server behind.
-  const onExit = () => {
-    child?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', onExit);
+  // Kills the server and deletes the folder if this process ends without close().
+  const reaper = startReaper(dir);
 
   async function start(): Promise<void> {
     if (closed) throw new Error('redis server is closed');
     const server = spawn(
       binary,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'notice'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     child = server;
+    if (server.pid !== undefined) reaper.watch('redis', server.pid);
+    server.once('exit', () => reaper.forget('redis'));
     let output = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -106,7 +105,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   try {
     await start();
   } catch (error) {
-    process.removeListener('exit', onExit);
+    reaper.stop();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -127,7 +126,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       closed = true;
       await kill();
       rmSync(dir, { recursive: true, force: true });
-      process.removeListener('exit', onExit);
+      reaper.stop();
     },
   };
 }
