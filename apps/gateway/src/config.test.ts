@@ -33,5 +33,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TURN_URLS: 'turn:x:3478' })).toThrow(/TURN_SECRET/);
     expect(() => loadConfig({ TURN_URLS: 'turn:x:3478', TURN_SECRET: 'short' })).toThrow(/at least 16/);
     expect(() => loadConfig({ NODE_ID: 'has spaces' })).toThrow(/NODE_ID/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: 'ten' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '5' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+  });
+
+  it('sizes the Postgres pool and bounds the wait for a connection', () => {
+    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, databaseConnectTimeoutMs: 3000 });
+    expect(loadConfig({ DATABASE_POOL_SIZE: '25', DATABASE_CONNECT_TIMEOUT_MS: '1500' })).toMatchObject({
+      databasePoolSize: 25,
+      databaseConnectTimeoutMs: 1500,
+    });
   });
 });

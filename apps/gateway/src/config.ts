@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { IceConfig } from '@parley/api';
 import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX } from '@parley/db';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -16,6 +17,9 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   DATABASE_URL: z.string().optional(),
+  // Each node opens up to this many connections: nodes x size must stay under max_connections.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_POOL_MAX),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_CONNECT_TIMEOUT_MS),
   REDIS_URL: z.string().optional(),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(PRESENCE_GRACE_MS),
@@ -43,6 +47,13 @@ export interface Config {
   allowedOrigins: string[];
   /** External Postgres; when undefined the gateway starts an embedded one under dataDir. */
   databaseUrl: string | undefined;
+  /** Postgres connections this node may hold (Prisma and the message writer share them). */
+  databasePoolSize: number;
+  /**
+   * How long a request waits for a database connection before it fails with `unavailable`:
+   * the bound on how long a frame hangs while Postgres is down or saturated.
+   */
+  databaseConnectTimeoutMs: number;
   dataDir: string;
   /** Set for many nodes: fan-out and presence go through Redis. Unset: in-process, one node. */
   redisUrl: string | undefined;
@@ -87,6 +98,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL,
     allowedOrigins: explicit ?? (e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : []),
     databaseUrl: e.DATABASE_URL || undefined,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     dataDir: resolve(e.DATA_DIR),
     redisUrl: e.REDIS_URL || undefined,
     nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,

@@ -58,7 +58,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const { applied } = await migrate(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-    const db = createDb({ databaseUrl });
+    const db = createDb({
+      databaseUrl,
+      poolMax: config.databasePoolSize,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      // One line per connection that dies (a few per outage, never one per request).
+      onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
+    });
     cleanups.push(() => db.close());
     const writer = createMessageWriter(db);
     cleanups.push(() => writer.close());

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '@parley/protocol';
+import { isDatabaseUnavailable } from '@parley/db';
 import type { ApiContext } from './context.ts';
 
 const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
@@ -44,6 +45,8 @@ const appErrors = t.middleware(async ({ next }) => {
     // tRPC wraps thrown errors; re-map so the HTTP status follows the AppError's code.
     throw toTrpcError(result.error.cause);
   }
+  // A database outage is temporary and says nothing about the request: 503, retryable.
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) throw toTrpcError(new AppError('unavailable'));
   return result;
 });
 

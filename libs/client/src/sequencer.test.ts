@@ -160,4 +160,21 @@ describe('ConversationSequencer', () => {
     sequencer.resync([B, '00000000-0000-4000-8000-00000000ffff']);
     expect(syncs).toEqual([[B, 3]]);
   });
+
+  it('resync() syncs once more after a sync already in flight, whose answer may predate what was lost', () => {
+    const { sequencer, syncs, seqs } = setup();
+    sequencer.track(A, 4); // sync A from 4 in flight
+    sequencer.track(B, 7); // sync B from 7 in flight
+    sequencer.receiveSync(page(B, 7, [], 7));
+    syncs.length = 0;
+
+    sequencer.resync([A, B]);
+    expect(syncs).toEqual([[B, 7]]); // A's answer is awaited
+    sequencer.receiveSync(page(A, 4, [5], 5));
+    expect(syncs).toEqual([
+      [B, 7],
+      [A, 5],
+    ]);
+    expect(seqs()).toEqual([5]);
+  });
 });

@@ -27,6 +27,8 @@ interface ConversationState {
   syncing: boolean;
   /** A gap is open and its grace is running. */
   gapTimer?: TimerHandle;
+  /** A chat_resync came while that sync was in flight: its answer may predate what was lost. */
+  resyncAfter?: boolean;
 }
 
 /**
@@ -106,6 +108,11 @@ export class ConversationSequencer {
       this.sync(frame.conversationId);
       return;
     }
+    if (state.resyncAfter) {
+      state.resyncAfter = false;
+      this.sync(frame.conversationId);
+      return;
+    }
     // A gap can remain when a live copy was lost while this page was in flight. Ask again only
     // if this page made progress, so a misbehaving server cannot put us in a tight loop.
     if (state.pending.size > 0) {
@@ -116,7 +123,10 @@ export class ConversationSequencer {
 
   /** The socket is gone: in-flight syncs will never be answered. */
   disconnected(): void {
-    for (const state of this.conversations.values()) state.syncing = false;
+    for (const state of this.conversations.values()) {
+      state.syncing = false;
+      state.resyncAfter = false; // resume syncs every conversation anyway
+    }
   }
 
   /** A sync failed with an error frame; let the next gap or resume try again. */
@@ -124,14 +134,21 @@ export class ConversationSequencer {
     this.disconnected();
   }
 
+  /**
+   * The server says live events of these conversations may have been lost (chat_resync): sync
+   * each tracked one from lastSeq, or once more after the sync already in flight.
+   */
+  resync(conversationIds: readonly string[]): void {
+    for (const conversationId of conversationIds) {
+      const state = this.conversations.get(conversationId);
+      if (state?.syncing) state.resyncAfter = true;
+      else this.sync(conversationId);
+    }
+  }
+
   /** After hello_ok: fetch exactly what was missed, for every tracked conversation. */
   resume(): void {
     for (const conversationId of this.conversations.keys()) this.sync(conversationId);
-  }
-
-  /** chat_resync: live events of these conversations may have been lost; fetch them now. */
-  resync(conversationIds: readonly string[]): void {
-    for (const conversationId of conversationIds) this.sync(conversationId);
   }
 
   private advanceTo(state: ConversationState, seq: number): void {

@@ -1,4 +1,11 @@
-export { createDb, type Db, type CreateDbOptions } from './client/create-db.ts';
+export {
+  createDb,
+  DEFAULT_POOL_MAX,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type Db,
+  type CreateDbOptions,
+} from './client/create-db.ts';
+export { isDatabaseUnavailable } from './client/unavailable.ts';
 export { PrismaClient, Prisma, type ConversationKind, type MessageKind } from './generated/prisma/client.ts';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate/migrate.ts';
 export { MigrationError, isMigrationError, type MigrationErrorReason } from './migrate/migration-error.ts';

@@ -186,8 +186,8 @@ export const ChatSyncResultFrameSchema = z.object({
 });
 
 /**
- * Live events of these conversations may have been lost on the way to this socket (the
- * server's bus was down, for instance): `chat_sync` each from your lastSeq now.
+ * Live events of these conversations may have been lost (the server's bus to other nodes was
+ * down or resubscribing): `chat_sync` each one from your lastSeq now, as after a reconnect.
  */
 export const ChatResyncFrameSchema = z.object({
   type: z.literal('chat_resync'),

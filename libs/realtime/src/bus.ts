@@ -17,6 +17,19 @@ export interface Bus {
   subscribe(topic: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   /** Drops every subscription; later publishes are ignored, later subscribes reject. */
   close(): Promise<void>;
+  /**
+   * Implemented by buses that lose messages in an outage (Redis): called once the bus is whole
+   * again, every subscription live, with what the outage may have cost. Returns the unsubscribe.
+   */
+  onRecovered?(listener: (recovery: BusRecovery) => void): () => void;
+}
+
+/** What a bus outage may have lost, reported when it is over. */
+export interface BusRecovery {
+  /** Subscriptions were lost and are live again: anything published meanwhile never arrived here. */
+  lostSubscriptions: boolean;
+  /** Topics with publishes from this node that may not have reached the other nodes. */
+  droppedTopics: readonly string[];
 }
 
 export interface InProcessBusOptions {

@@ -2,6 +2,7 @@ import { CLOSE_CODES, encodeFrame } from '@parley/protocol';
 import type * as Protocol from '@parley/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInProcessBus } from './bus.ts';
+import { unwrapPayload } from './bus-envelope.ts';
 import { createHub } from './hub.ts';
 import { createFakeSocket } from './testing/fake-socket.ts';
 import { chatMessage, conversationChanged } from './testing/frames.ts';
@@ -45,9 +46,13 @@ describe('hub on one node', () => {
     expect(encodeFrame).toHaveBeenCalledTimes(1);
     const onTopic = bus.published.filter((p) => p.topic === topics.conversation('c1'));
     expect(onTopic).toHaveLength(1);
-    const payload = onTopic[0]?.payload;
+    const payload = unwrapPayload(onTopic[0]!.payload)?.payload;
     expect(payload).toBe(encodeFrame(chatMessage('c1', 1)));
     for (const s of [a, a2, b]) expect(s.sent).toEqual([payload]);
+    // Encoded to UTF-8 once too: the very same bytes go to each socket.
+    expect(a2.sentRaw[0]).toBeInstanceOf(Buffer);
+    expect(a2.sentRaw[0]).toBe(a.sentRaw[0]);
+    expect(b.sentRaw[0]).toBe(a.sentRaw[0]);
     expect(outsider.sent).toEqual([]);
     expect(hub.stats()).toMatchObject({ sockets: 4, users: 3, conversations: 2, published: 1, delivered: 3 });
   });

@@ -1,9 +1,18 @@
 import { CLOSE_CODES, encodeFrame, type ServerFrame } from '@parley/protocol';
-import type { Bus } from './bus.ts';
+import type { Bus, BusRecovery } from './bus.ts';
+import { newHubId, unwrapPayload, wrapPayload } from './bus-envelope.ts';
 import { createConsoleLogger, errorInfo, type HubLogger } from './logger.ts';
 import { SetIndex, type HubSocket, type SocketEntry } from './registry.ts';
 import { createTopicSubscriptions } from './topic-subscriptions.ts';
-import { CONTROL_VERSION, ControlMessageSchema, decodeControl, encodeControl, topics, type ControlMessage } from './topics.ts';
+import {
+  CONTROL_VERSION,
+  ControlMessageSchema,
+  conversationOfTopic,
+  decodeControl,
+  encodeControl,
+  topics,
+  type ControlMessage,
+} from './topics.ts';
 
 /** Past this many queued bytes a socket is closed rather than buffered further. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -12,6 +21,8 @@ export interface HubOptions {
   bus: Bus;
   maxBufferedBytes?: number;
   logger?: HubLogger;
+  /** Tags this hub's publishes on the bus; random (and unique per hub) when omitted. */
+  hubId?: string;
 }
 
 export interface HubStats {
@@ -24,6 +35,8 @@ export interface HubStats {
   /** Successful socket sends on this node. */
   delivered: number;
   slowConsumerCloses: number;
+  /** chat_resync frames sent to local sockets after the bus recovered from an outage. */
+  resyncs: number;
 }
 
 export interface Hub {
@@ -31,6 +44,10 @@ export interface Hub {
   attach(socket: HubSocket, conversationIds: readonly string[]): Promise<void>;
   /** Idempotent: unknown ids (already closed by the hub) are ignored. */
   detach(socketId: string): Promise<void>;
+  /**
+   * Local sockets get the frame at once, before this returns (in publish order, even while the
+   * bus is down); other nodes get it through the bus.
+   */
   publishToConversation(conversationId: string, frame: ServerFrame): void;
   publishToUser(userId: string, frame: ServerFrame): void;
   /** The same frame to many users (presence to contacts), encoded once for all of them. */
@@ -54,18 +71,25 @@ export interface Hub {
 export function createHub(options: HubOptions): Hub {
   const { bus, maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES } = options;
   const logger = options.logger ?? createConsoleLogger();
+  const hubId = options.hubId ?? newHubId();
   const subs = createTopicSubscriptions(bus, logger);
   const sockets = new Map<string, SocketEntry>();
   const byUser = new SetIndex<SocketEntry>();
   const bySession = new SetIndex<SocketEntry>();
   const byConversation = new SetIndex<SocketEntry>();
-  const counters = { published: 0, delivered: 0, slowConsumerCloses: 0 };
+  const counters = { published: 0, delivered: 0, slowConsumerCloses: 0, resyncs: 0 };
   let closed = false;
+  const stopRecoveries = bus.onRecovered?.(onBusRecovered);
 
   // ------------------------------------------------------------ delivery
 
-  /** The same string instance goes to every socket: no per-recipient encoding. */
+  /**
+   * The same bytes go to every socket: UTF-8 encoded once here, not once per recipient, and
+   * queued as bytes, so each socket's bufferedAmount counts what the wire will carry.
+   */
   function deliver(entries: readonly SocketEntry[], payload: string): void {
+    if (entries.length === 0) return;
+    const bytes = Buffer.from(payload, 'utf8');
     for (const entry of entries) {
       if (entry.removed) continue;
       const { socket } = entry;
@@ -76,7 +100,7 @@ export function createHub(options: HubOptions): Hub {
           closeAndRemove(entry, CLOSE_CODES.slow_consumer.code, 'slow_consumer');
           continue;
         }
-        socket.send(payload);
+        socket.send(bytes);
         counters.delivered += 1;
       } catch (error) {
         // One broken socket must not cost the others their copy; its close event detaches it.
@@ -85,17 +109,75 @@ export function createHub(options: HubOptions): Hub {
     }
   }
 
-  const onConversation = (conversationId: string) => (payload: string) =>
-    deliver(byConversation.list(conversationId), payload);
-  const onUser = (userId: string) => (payload: string) => deliver(byUser.list(userId), payload);
-  const onSocket = (socketId: string) => (payload: string) => {
-    const entry = sockets.get(socketId);
-    if (entry) deliver([entry], payload);
+  const ownPrefix = wrapPayload(hubId, '');
+  /** A bus handler for what other hubs published; this hub's own publishes were delivered already. */
+  const fromOthers = (topic: string, handle: (payload: string) => void) => (message: string) => {
+    if (message.startsWith(ownPrefix)) return;
+    const envelope = unwrapPayload(message);
+    if (envelope === undefined) {
+      logger.warn({ topic, bytes: message.length }, 'dropped a bus message without an origin');
+      return;
+    }
+    handle(envelope.payload);
   };
-  const onUserControl = (userId: string) => (payload: string) =>
-    onControl(payload, topics.userControl(userId), (m) => (m.op === 'join' || m.op === 'leave') && m.userId === userId);
-  const onSession = (sessionId: string) => (payload: string) =>
-    onControl(payload, topics.session(sessionId), (m) => m.op === 'close_session' && m.sessionId === sessionId);
+
+  const localSocketsOf = {
+    conversation: (conversationId: string) => byConversation.list(conversationId),
+    user: (userId: string) => byUser.list(userId),
+    socket: (socketId: string) => {
+      const entry = sockets.get(socketId);
+      return entry === undefined ? [] : [entry];
+    },
+  };
+
+  const onConversation = (conversationId: string) =>
+    fromOthers(topics.conversation(conversationId), (payload) => deliver(localSocketsOf.conversation(conversationId), payload));
+  const onUser = (userId: string) => fromOthers(topics.user(userId), (payload) => deliver(localSocketsOf.user(userId), payload));
+  const onSocket = (socketId: string) =>
+    fromOthers(topics.socket(socketId), (payload) => deliver(localSocketsOf.socket(socketId), payload));
+  const onUserControl = (userId: string) => {
+    const topic = topics.userControl(userId);
+    return fromOthers(topic, (payload) => onControl(payload, topic, (m) => (m.op === 'join' || m.op === 'leave') && m.userId === userId));
+  };
+  const onSession = (sessionId: string) => {
+    const topic = topics.session(sessionId);
+    return fromOthers(topic, (payload) => onControl(payload, topic, (m) => m.op === 'close_session' && m.sessionId === sessionId));
+  };
+
+  /** Here at once, then to the other nodes: encoded once, the same bytes to every socket. */
+  function publish(topic: string, local: readonly SocketEntry[], payload: string, wrapped = wrapPayload(hubId, payload)): void {
+    counters.published += 1;
+    deliver(local, payload);
+    bus.publish(topic, wrapped);
+  }
+
+  // ------------------------------------------------------------ bus recovery
+
+  /**
+   * The bus was down or resubscribing: live frames between nodes were lost both ways. Sockets
+   * here may have missed other nodes' conversation frames (lost subscriptions), and sockets
+   * elsewhere may have missed this node's (dropped publishes). Each is told which
+   * conversations to re-sync, now, rather than at the next message in them.
+   */
+  function onBusRecovered(recovery: BusRecovery): void {
+    if (closed) return;
+    let told = 0;
+    if (recovery.lostSubscriptions) {
+      for (const entry of sockets.values()) {
+        if (entry.conversations.size === 0) continue;
+        deliver([entry], encodeFrame({ type: 'chat_resync', conversationIds: [...entry.conversations] }));
+        told += 1;
+      }
+      counters.resyncs += told;
+    }
+    // Local sockets had these frames directly; only the other nodes' sockets need telling.
+    const dropped = recovery.droppedTopics.map(conversationOfTopic).filter((id): id is string => id !== undefined);
+    for (const conversationId of dropped) {
+      const payload = encodeFrame({ type: 'chat_resync', conversationIds: [conversationId] });
+      bus.publish(topics.conversation(conversationId), wrapPayload(hubId, payload));
+    }
+    logger.warn({ socketsTold: told, conversationsAnnounced: dropped.length }, 'bus recovered: told sockets to re-sync');
+  }
 
   // ------------------------------------------------------------ control messages
 
@@ -145,9 +227,12 @@ export function createHub(options: HubOptions): Hub {
     if (byConversation.remove(conversationId, entry)) void subs.drop(topics.conversation(conversationId));
   }
 
+  /** Applied here at once (also while the bus is down), then sent to the other nodes. */
   function publishControl(topic: string, message: ControlMessage): void {
     // Parse our own message too: a bad one is a programmer error here, not a silent drop on every node.
-    bus.publish(topic, encodeControl(ControlMessageSchema.parse(message)));
+    const payload = encodeControl(ControlMessageSchema.parse(message));
+    applyControl(message);
+    bus.publish(topic, wrapPayload(hubId, payload));
   }
 
   // ------------------------------------------------------------ registry
@@ -210,26 +295,28 @@ export function createHub(options: HubOptions): Hub {
     },
 
     publishToConversation(conversationId, frame) {
-      counters.published += 1;
-      bus.publish(topics.conversation(conversationId), encodeFrame(frame));
+      publish(topics.conversation(conversationId), localSocketsOf.conversation(conversationId), encodeFrame(frame));
     },
 
     publishToUser(userId, frame) {
-      counters.published += 1;
-      bus.publish(topics.user(userId), encodeFrame(frame));
+      publish(topics.user(userId), localSocketsOf.user(userId), encodeFrame(frame));
     },
 
     publishToUsers(userIds, frame) {
       const payload = encodeFrame(frame);
-      for (const userId of userIds) {
-        counters.published += 1;
-        bus.publish(topics.user(userId), payload);
-      }
+      const wrapped = wrapPayload(hubId, payload);
+      for (const userId of userIds) publish(topics.user(userId), localSocketsOf.user(userId), payload, wrapped);
     },
 
     publishToSocket(socketId, frame) {
-      counters.published += 1;
-      bus.publish(topics.socket(socketId), encodeFrame(frame));
+      const local = localSocketsOf.socket(socketId);
+      // A socket lives on one node: when it is here, no other node needs the frame.
+      if (local.length > 0) {
+        counters.published += 1;
+        deliver(local, encodeFrame(frame));
+        return;
+      }
+      publish(topics.socket(socketId), local, encodeFrame(frame));
     },
 
     joinConversation(userId, conversationId) {
@@ -259,6 +346,7 @@ export function createHub(options: HubOptions): Hub {
 
     async close() {
       closed = true;
+      stopRecoveries?.();
       for (const entry of sockets.values()) entry.removed = true;
       sockets.clear();
       byUser.clear();

@@ -1,5 +1,6 @@
 import { AppError, CLOSE_CODES, encodeFrame } from '@parley/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BusRecovery } from './bus.ts';
 import { createHub, type Hub } from './hub.ts';
 import { createRedisBus, type RedisBus, type RedisBusOptions } from './redis-bus.ts';
 import type { RedisBusHealth } from './redis-bus-health.ts';
@@ -173,6 +174,8 @@ describe.skipIf(skip)('redis bus against a real Redis', () => {
     const offGone = await a.subscribe(gone, () => undefined);
     const changes: RedisBusHealth[] = [];
     a.onHealthChange((h) => changes.push(h));
+    const recoveries: BusRecovery[] = [];
+    a.onRecovered((r) => recoveries.push(r));
 
     expect(await admin.killClients(`${name}:`)).toBe(2);
     await waitFor('both connections down', () => !a.health().publisherUp && !a.health().subscriberUp);
@@ -186,6 +189,8 @@ describe.skipIf(skip)('redis bus against a real Redis', () => {
 
     await a.waitUntilHealthy(3_000);
     expect(changes.map((h) => h.ok)).toEqual([false, true]);
+    // Reported once, when whole again: what this node may have missed, and what it dropped.
+    expect(recoveries).toEqual([{ lostSubscriptions: true, droppedTopics: [kept] }]);
     expect(await admin.numsub(kept)).toBe(1);
     expect(await admin.numsub(gone)).toBe(0);
     b.publish(kept, 'after outage');

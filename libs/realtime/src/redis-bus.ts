@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Bus } from './bus.ts';
 import { createConsoleLogger, errorInfo } from './logger.ts';
 import { createHealthTracker, type RedisBusHealth, type RedisBusLogger } from './redis-bus-health.ts';
+import { createRecoveryTracker } from './redis-bus-recovery.ts';
 import { createPublishBatcher } from './redis-publish-batcher.ts';
 
 export const DEFAULT_MAX_IN_FLIGHT_PUBLISHES = 10_000;
@@ -40,7 +41,7 @@ export interface RedisBusStats {
   topics: number;
 }
 
-export interface RedisBus extends Bus {
+export interface RedisBus extends Required<Bus> {
   health(): RedisBusHealth;
   /** Called on every change of `health().ok`; returns the unsubscribe function. */
   onHealthChange(listener: (health: RedisBusHealth) => void): () => void;
@@ -68,6 +69,8 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   const minDelayMs = options.minReconnectDelayMs ?? DEFAULT_MIN_RECONNECT_DELAY_MS;
   const maxDelayMs = options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS;
   const health = createHealthTracker(logger);
+  const recovery = createRecoveryTracker(logger);
+  health.onChange((h) => recovery.healthChanged(h.ok));
   const common: RedisOptions = {
     // Fail fast instead of queueing: a publish during an outage is dropped (at-most-once,
     // clients heal by seq) and a subscribe rejects, so nothing grows while Redis is away.
@@ -89,7 +92,10 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   const batcher = createPublishBatcher({
     redis: publisher,
     maxInFlight: options.maxInFlightPublishes ?? DEFAULT_MAX_IN_FLIGHT_PUBLISHES,
-    onDrop: (count, reason) => health.dropped(count, reason),
+    onDrop: (dropped, reason) => {
+      health.dropped(dropped.length, reason);
+      recovery.dropped(dropped);
+    },
   });
   let closed = false;
   /** Bumped per subscriber connection, so a restore finishing late cannot mark a newer one live. */
@@ -99,11 +105,16 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   publisher.on('close', () => health.update({ publisherUp: false }, { connection: 'publisher' }));
   publisher.on('error', (error: unknown) => health.connectionError('publisher', error));
   subscriber.on('ready', restore);
+  let subscriberWasLive = false;
   subscriber.on('close', () => {
     generation += 1;
+    // Whatever was published while this connection is away never reaches this node.
+    if (subscriberWasLive) recovery.subscriptionsLost();
+    subscriberWasLive = false;
     health.update({ subscriberUp: false }, { connection: 'subscriber' });
   });
   subscriber.on('error', (error: unknown) => health.connectionError('subscriber', error));
+  subscriber.on('ready', () => (subscriberWasLive = true));
   subscriber.on('message', deliver);
 
   const pingTimer = setInterval(() => {
@@ -236,12 +247,14 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       clearInterval(pingTimer);
       batcher.flush(); // this tick's publishes go out before QUIT
       topics.clear();
+      recovery.close();
       health.close();
       await Promise.all([quit(publisher), quit(subscriber)]);
     },
 
     health: () => health.snapshot(),
     onHealthChange: (listener) => health.onChange(listener),
+    onRecovered: (listener) => recovery.onRecovered(listener),
     waitUntilHealthy,
 
     stats() {

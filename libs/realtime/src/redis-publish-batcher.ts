@@ -7,7 +7,8 @@ export interface PublishBatcherOptions {
    * a stalled connection (half-open TCP) must not buffer frames without bound.
    */
   maxInFlight: number;
-  onDrop(count: number, reason: 'redis_down' | 'in_flight_cap' | 'publish_failed'): void;
+  /** The topics of the publishes given up on (one entry per publish). */
+  onDrop(topics: readonly string[], reason: 'redis_down' | 'in_flight_cap' | 'publish_failed'): void;
 }
 
 export interface PublishBatcher {
@@ -31,13 +32,17 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
   let publishes = 0;
   let batches = 0;
 
+  /** The topics of a flat [topic, payload, ...] batch, or of the entries at `indices`. */
+  const topicsOf = (batch: string[], indices?: readonly number[]) =>
+    (indices ?? Array.from({ length: batch.length / 2 }, (_, i) => i)).map((i) => batch[2 * i] as string);
+
   function flush(): void {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     const count = batch.length / 2;
     if (redis.status !== 'ready') {
-      onDrop(count, 'redis_down');
+      onDrop(topicsOf(batch), 'redis_down');
       return;
     }
     const pipeline = redis.pipeline();
@@ -49,12 +54,13 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
         inFlight -= count;
         // A reply error, or a command rejected when the connection dropped mid-flight: it
         // may or may not have reached Redis; either way nobody resends it (at-most-once).
-        const failed = results === null ? count : results.filter(([error]) => error !== null).length;
-        if (failed > 0) onDrop(failed, 'publish_failed');
+        const failed =
+          results === null ? undefined : results.flatMap(([error], index) => (error === null ? [] : [index]));
+        if (failed === undefined || failed.length > 0) onDrop(topicsOf(batch, failed), 'publish_failed');
       },
       () => {
         inFlight -= count;
-        onDrop(count, 'publish_failed');
+        onDrop(topicsOf(batch), 'publish_failed');
       },
     );
   }
@@ -63,11 +69,11 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
     publish(topic, payload) {
       publishes += 1;
       if (redis.status !== 'ready') {
-        onDrop(1, 'redis_down');
+        onDrop([topic], 'redis_down');
         return;
       }
       if (inFlight + pending.length / 2 >= maxInFlight) {
-        onDrop(1, 'in_flight_cap');
+        onDrop([topic], 'in_flight_cap');
         return;
       }
       pending.push(topic, payload);

@@ -1,12 +1,17 @@
 /**
  * What the gateway hands the hub for each WebSocket: the few `ws` members the hub uses, plus
- * who is on the other end. `bufferedAmount` is bytes queued in the socket but not yet sent.
+ * who is on the other end.
  */
 export interface HubSocket {
   readonly id: string;
   readonly userId: string;
   readonly sessionId: string;
-  send(data: string): void;
+  /** One text frame: a string, or its UTF-8 bytes (what the hub fans out: encoded once for all). */
+  send(data: string | Buffer): void;
+  /**
+   * Bytes queued in the socket but not yet sent, as they go on the wire (UTF-8): the
+   * slow-consumer limit is in bytes, and non-Latin text is up to 3 bytes per UTF-16 unit.
+   */
   readonly bufferedAmount: number;
   close(code: number, reason: string): void;
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Bus topics. Every id is appended verbatim; handlers are closures that already know
- * their id, so topics are never parsed back.
+ * their id. Only a bus recovery reads one back (conversationOfTopic): which conversations
+ * had publishes dropped.
  *
  * | topic                      | payload                                   | subscribed by a node while it holds |
  * |----------------------------|-------------------------------------------|-------------------------------------|
@@ -26,6 +27,13 @@ export const topics = {
   session: (sessionId: string) => `${TOPIC_PREFIX}session:${sessionId}`,
   socket: (socketId: string) => `${TOPIC_PREFIX}sock:${socketId}`,
 } as const;
+
+const CONVERSATION_TOPIC_PREFIX = topics.conversation('');
+
+/** The conversation a `parley:conv:<id>` topic is about; undefined for any other topic. */
+export function conversationOfTopic(topic: string): string | undefined {
+  return topic.startsWith(CONVERSATION_TOPIC_PREFIX) ? topic.slice(CONVERSATION_TOPIC_PREFIX.length) : undefined;
+}
 
 const MAX_CLOSE_REASON_BYTES = 123;
 const utf8 = new TextEncoder();

@@ -21,6 +21,7 @@ export function createMetrics(sources: { hub: Hub; writer: MessageWriter }): Met
   gauge('parley_hub_conversations', 'Conversations with at least one local subscriber', () => sources.hub.stats().conversations);
   gauge('parley_hub_delivered_frames', 'Frames written to local sockets by fan-out (monotonic)', () => sources.hub.stats().delivered);
   gauge('parley_slow_consumer_closes', 'Sockets closed for exceeding the send buffer (monotonic)', () => sources.hub.stats().slowConsumerCloses);
+  gauge('parley_hub_resyncs', 'chat_resync frames sent to local sockets after a bus outage (monotonic)', () => sources.hub.stats().resyncs);
   gauge('parley_writer_flushes', 'Message writer transactions committed (monotonic)', () => sources.writer.stats().flushes);
   gauge('parley_writer_rows', 'Messages inserted by the writer (monotonic)', () => sources.writer.stats().rows);
   gauge('parley_writer_queued', 'Sends waiting for their commit on this node', () => sources.writer.stats().queued);

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import { appRouter, resolveSession, type ApiContext, type ApiEvents, type AppRouter, type IceConfig } from '@parley/api';
+import { appRouter, resolveSession, toTrpcError, type ApiContext, type ApiEvents, type AppRouter, type IceConfig } from '@parley/api';
+import { isDatabaseUnavailable } from '@parley/db';
+import { AppError } from '@parley/protocol';
 import type { GatewayDeps } from '../deps.ts';
 import { csrfOk, sessionCookieFor, sessionTokenOf } from './session.ts';
 
@@ -25,7 +27,10 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
         db: deps.db,
         events: options.events,
         cookie: sessionCookieFor(res, options.secureCookies),
-        session: await resolveSession(deps.db, sessionTokenOf(req)),
+        session: await resolveSession(deps.db, sessionTokenOf(req)).catch((error: unknown) => {
+          // Every call looks its session up first: during a database outage that is where it fails.
+          throw isDatabaseUnavailable(error) ? toTrpcError(new AppError('unavailable')) : error;
+        }),
         csrfOk: csrfOk(req, options.allowedOrigins),
         userAgent: req.headers['user-agent'],
         sessionTtlMs: options.sessionTtlMs,

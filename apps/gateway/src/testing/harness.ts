@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createTestDatabase } from '@parley/db/testing';
 import { signUpUser, trpcCall, type TestUser, type TrpcCallOptions, type TrpcResponse } from './http-client.ts';
 import { loadConfig } from '../config.ts';
@@ -22,9 +22,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  helloTimeoutMs?: number;
+  env?: Record<string, string>;
+  /** A migrated database the caller owns (fault tests: on their own cluster); else a fresh one. */
+  databaseUrl?: string;
+  logger?: Logger;
+}
+
 /** A gateway on its own fresh database, without the web UI. One per test file. */
-export async function startHarness(options: { helloTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
-  const database = await createTestDatabase();
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database = options.databaseUrl === undefined ? await createTestDatabase() : { databaseUrl: options.databaseUrl, drop: async () => undefined };
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: database.databaseUrl,
@@ -32,7 +40,7 @@ export async function startHarness(options: { helloTimeoutMs?: number; env?: Rec
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const sockets: TestSocket[] = [];
   let server = await startServer(config, { logger, helloTimeoutMs: options.helloTimeoutMs });
 

@@ -15,6 +15,8 @@ export interface TestSocket {
   ws: WebSocket;
   /** Every parsed frame received so far, in order. */
   frames: ServerFrame[];
+  /** Payload bytes of every message received so far (UTF-8, as on the wire). */
+  readonly receivedBytes: number;
   send(frame: ClientFrame | string): void;
   /** Resolves with the first frame (already received or future) matching `predicate`. */
   next<T extends ServerFrame['type']>(
@@ -22,6 +24,8 @@ export interface TestSocket {
     predicate?: (frame: Extract<ServerFrame, { type: T }>) => boolean,
     timeoutMs?: number,
   ): Promise<Extract<ServerFrame, { type: T }>>;
+  /** Resolves with the first frame (already received or future) for which `predicate` holds. */
+  nextWhere(predicate: (frame: ServerFrame) => boolean, what: string, timeoutMs?: number): Promise<ServerFrame>;
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
 }
@@ -40,7 +44,9 @@ export function openSocket(url: string, options: { cookie?: string; origin?: str
   const ws = new WebSocket(url, { headers, origin: options.origin });
   const frames: ServerFrame[] = [];
   const waiters = new Set<() => void>();
+  let receivedBytes = 0;
   ws.on('message', (data: Buffer) => {
+    receivedBytes += data.length;
     const parsed = parseServerFrame(data.toString('utf8'));
     if (!parsed.ok) throw new Error(`server sent an invalid frame: ${data.toString('utf8')}`);
     frames.push(parsed.frame);
@@ -53,18 +59,24 @@ export function openSocket(url: string, options: { cookie?: string; origin?: str
   const socket: TestSocket = {
     ws,
     frames,
+    get receivedBytes() {
+      return receivedBytes;
+    },
     closed,
     send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     close: () => ws.close(),
     next(type, predicate, timeoutMs = 10_000) {
       type F = Extract<ServerFrame, { type: typeof type }>;
-      const find = () => frames.find((f): f is F => f.type === type && (!predicate || predicate(f as F)));
-      return new Promise<F>((resolve, reject) => {
+      return socket.nextWhere((f) => f.type === type && (!predicate || predicate(f as F)), type, timeoutMs) as Promise<F>;
+    },
+    nextWhere(predicate, what, timeoutMs = 10_000) {
+      const find = () => frames.find(predicate);
+      return new Promise<ServerFrame>((resolve, reject) => {
         const found = find();
         if (found) return resolve(found);
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting for ${type}; got ${frames.map((f) => f.type).join(',')}`));
+          reject(new Error(`timed out waiting for ${what}; got ${frames.map((f) => f.type).join(',')}`));
         }, timeoutMs);
         const check = () => {
           const hit = find();

@@ -6,7 +6,6 @@ import {
   encodeFrame,
   errorFrame,
   errorFrameFrom,
-  isAppError,
   parseClientFrame,
   type ClientFrame,
   type ServerFrame,
@@ -14,6 +13,7 @@ import {
 import type { ResolvedSession } from '@parley/api';
 import { createTokenBucket } from '@parley/realtime';
 import type { GatewayDeps } from '../deps.ts';
+import { expectedErrorOf } from './expected-error.ts';
 import { createCallHandlers } from './handlers/calls.ts';
 import { createChatHandlers } from './handlers/chat.ts';
 import { createHelloHandler } from './handlers/hello.ts';
@@ -102,9 +102,10 @@ export function handleConnection({ ws, deps, session: resolved, sessionStillActi
     void Promise.resolve()
       .then(() => dispatch(parsed.frame))
       .catch((error: unknown) => {
-        if (isAppError(error)) {
-          metrics.wsErrors.inc({ code: error.code });
-          return session.send(errorFrameFrom(error, parsed.ref));
+        const expected = expectedErrorOf(error);
+        if (expected !== undefined) {
+          metrics.wsErrors.inc({ code: expected.code });
+          return session.send(errorFrameFrom(expected, parsed.ref));
         }
         session.log.error({ err: error, frameType: parsed.frame.type }, 'frame handler failed');
         metrics.wsErrors.inc({ code: 'internal' });

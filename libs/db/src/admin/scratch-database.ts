@@ -11,6 +11,8 @@ export interface ScratchDatabase {
 /** One statement on its own connection: CREATE/DROP DATABASE cannot run inside a transaction. */
 async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // A dropped connection fails the query below; its 'error' event must not crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query(sql);

@@ -6,6 +6,17 @@ export interface CreateDbOptions {
   databaseUrl: string;
   /** Connections in this process' pool (pg's default is 10). */
   poolMax?: number;
+  /**
+   * How long a query may wait for a connection (a free pooled one, or a new one) before it
+   * fails. It bounds how long a request hangs while Postgres is unreachable or saturated.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Connection-level failures (server stopped or restarted, backend terminated). They are
+   * reported here and never thrown: the query that was running fails on its own, and the
+   * dead connection is dropped from the pool.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface Db {
@@ -18,18 +29,25 @@ export interface Db {
   close(): Promise<void>;
 }
 
-/** How long a query may wait for a free pooled connection before it fails. */
-const CONNECTION_WAIT_MS = 10_000;
+export const DEFAULT_POOL_MAX = 10;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 
 /** One pg pool, shared by Prisma (driver adapter: no native query engine) and the writer. */
 export function createDb(options: CreateDbOptions): Db {
+  const report = options.onConnectionError ?? (() => undefined);
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
-    connectionTimeoutMillis: CONNECTION_WAIT_MS,
-    ...(options.poolMax === undefined ? {} : { max: options.poolMax }),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    max: options.poolMax ?? DEFAULT_POOL_MAX,
   });
-  // An idle connection that dies (Postgres restarted) must not crash the process: pg emits
-  // 'error' on the pool, and the next checkout simply opens a new connection.
+  // pg's Pool listens for 'error' only on idle clients. A checked-out client (the writer's
+  // transaction, Prisma's) whose connection dies emits 'error' with no listener, which is an
+  // uncaught exception that ends the process. Every client gets a listener for its whole life.
+  pool.on('connect', (client) => {
+    client.on('error', report);
+  });
+  // The pool re-emits an idle client's error (already reported above) after dropping that
+  // client; the next checkout simply opens a new connection.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {

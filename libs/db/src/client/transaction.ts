@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Db } from './create-db.ts';
 
 /** One statement on the transaction's connection; rows as pg returns them. */
@@ -14,6 +15,16 @@ export interface TransactionOptions {
 }
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 20_000;
+/**
+ * statement_timeout is enforced by the server: a server that froze (or a network that dropped
+ * packets without a reset) never answers. Past the statement timeout plus this, the client
+ * gives up on its own and throws away the connection.
+ */
+const READ_TIMEOUT_GRACE_MS = 5_000;
+/** How long a ROLLBACK may take before the connection is presumed broken. */
+const ROLLBACK_TIMEOUT_MS = 2_000;
+/** The message pg gives a query that outran its `query_timeout`. */
+export const QUERY_READ_TIMEOUT_MESSAGE = 'Query read timeout';
 
 /**
  * BEGIN (with the statement timeout, in the same round trip), `fn`, COMMIT; ROLLBACK on any
@@ -22,19 +33,29 @@ const DEFAULT_STATEMENT_TIMEOUT_MS = 20_000;
 export async function inTransaction<T>(db: Db, fn: (query: Query) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const timeoutMs = Math.floor(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   const mode = options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ READ ONLY' : '';
+  const readTimeoutMs = timeoutMs + READ_TIMEOUT_GRACE_MS;
   const client = await db.pool.connect();
+  const run = (text: string, values: unknown[] = [], queryTimeout = readTimeoutMs) => {
+    // pg honours a per-query read timeout; its type definitions do not list the field.
+    const config: pg.QueryConfig & { query_timeout: number } = { text, values, query_timeout: queryTimeout };
+    return client.query(config);
+  };
   try {
-    await client.query(`BEGIN${mode}; SET LOCAL statement_timeout = ${timeoutMs}`);
-    const result = await fn(async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[]);
-    await client.query('COMMIT');
+    await run(`BEGIN${mode}; SET LOCAL statement_timeout = ${timeoutMs}`);
+    const result = await fn(async <R>(sql: string, params: unknown[] = []) => (await run(sql, params)).rows as R[]);
+    await run('COMMIT');
     client.release();
     return result;
   } catch (error) {
-    // A connection whose rollback fails is broken: destroy it rather than pool it.
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
+    // A connection that timed out on our side, or whose rollback fails, is broken: destroy it
+    // rather than pool it (and do not wait on a rollback it would never answer).
+    const timedOut = error instanceof Error && error.message === QUERY_READ_TIMEOUT_MESSAGE;
+    const broken =
+      timedOut ||
+      (await run('ROLLBACK', [], ROLLBACK_TIMEOUT_MS).then(
+        () => false,
+        () => true,
+      ));
     client.release(broken);
     throw error;
   }

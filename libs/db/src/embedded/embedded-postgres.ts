@@ -120,6 +120,8 @@ export function assertPostgresUserCanReach(dataDir: string): void {
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  // A dropped connection fails the query below; its 'error' event must not crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -19,6 +19,12 @@ export interface MigrateResult {
  */
 const MIGRATION_LOCK_KEY = 72707369;
 
+/** Shows in pg_stat_activity, so an operator (or a fault test) can tell the migration session apart. */
+export const MIGRATE_APPLICATION_NAME = 'parley-migrate';
+
+/** Migrations run at start-up: waiting a little for a Postgres that is still starting is fine. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** Same columns and types as the table the Prisma schema engine creates. */
 const CREATE_MIGRATIONS_TABLE_SQL = `
 CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -46,7 +52,14 @@ interface AppliedRow {
  */
 export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<MigrateResult> {
   const files = readMigrationFiles(options.migrationsDir ?? defaultMigrationsDir());
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: MIGRATE_APPLICATION_NAME,
+  });
+  // A connection that dies (Postgres stopped, backend terminated) makes the running query fail,
+  // and then emits 'error' too; unheard, that event would be an uncaught exception.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -85,10 +98,12 @@ export async function migrate(databaseUrl: string, options: MigrateOptions = {})
       }
       return { applied: done };
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      // If this fails the connection is gone, and its session lock with it; the error that
+      // brought us here (if any) is the one worth reporting.
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     }
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '../client/unavailable.ts';
+import { QUERY_READ_TIMEOUT_MESSAGE } from '../client/transaction.ts';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Postgres would reject a malformed uuid with a query error; callers map this to not_found etc. */
@@ -20,19 +22,21 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * SQLSTATE classes that say "try again later", not "this input is bad": connection exceptions
- * (08), insufficient resources (53), operator intervention (57: shutdown, statement timeout),
- * serialization failures and deadlocks (40).
+ * SQLSTATEs that ask for a retry although the database is reachable: serialization failures
+ * and deadlocks (class 40), insufficient resources (53), a statement timeout (57014).
  */
-const TRANSIENT_SQLSTATE = /^(08|53|57|40)/;
+const RETRY_SQLSTATE = /^(40|53)[0-9A-Z]{3}$|^57014$/;
 
 /**
- * Whether a database failure is worth retrying. Failures without a SQLSTATE are the driver's
- * own (connection refused or reset, pool checkout timeout, "Connection terminated"): transient.
- * A SQLSTATE outside the transient classes (bad data, a violated constraint) will fail again.
+ * Whether a failed write is worth retrying: the database was unreachable or dropped the
+ * connection (`isDatabaseUnavailable`), a query outran its client-side read timeout, or
+ * Postgres asked for a retry. Anything else (bad data, a violated constraint, a bug) will fail
+ * the same way again: its caller must not call it retryable.
  */
-export function isTransientDbError(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return TRANSIENT_SQLSTATE.test(code);
+export function isRetryableDbError(error: unknown): boolean {
+  if (isDatabaseUnavailable(error)) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && RETRY_SQLSTATE.test(code)) return true;
+  return typeof message === 'string' && message === QUERY_READ_TIMEOUT_MESSAGE;
 }

@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '@parley/protocol';
 import type { KnownEvent } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
-import { isTransientDbError, isUniqueViolation, isUuid } from '../repos/db-errors.ts';
+import { isRetryableDbError, isUniqueViolation, isUuid } from '../repos/db-errors.ts';
 import { createdEventOf } from '../repos/mappers.ts';
 import { commitAction, type ActionOutcome, type MessageAction } from './commit-action.ts';
 import { commitBatch, type BatchResult, type SendInput, type SendOutcome } from './commit-batch.ts';
@@ -156,7 +156,7 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
         throw error;
       });
     } catch (error) {
-      if (isTransientDbError(error)) {
+      if (isRetryableDbError(error)) {
         const unavailable = new AppError('unavailable', 'Message could not be stored, retry');
         return { outcomes: inputs.map(() => ({ ok: false, error: unavailable })), deferred: [], rows: 0 };
       }
@@ -201,7 +201,7 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
       if (closed) return Promise.reject(new AppError('unavailable', 'Message writer is closed'));
       const running = commitAction(db, action).catch((error: unknown) => {
         if (isAppError(error)) throw error;
-        if (isTransientDbError(error)) throw new AppError('unavailable', 'Change could not be stored, retry');
+        if (isRetryableDbError(error)) throw new AppError('unavailable', 'Change could not be stored, retry');
         onRefused?.(error);
         throw new AppError('invalid_input', 'The server cannot store this change');
       });

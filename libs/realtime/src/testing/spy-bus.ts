@@ -1,4 +1,4 @@
-import type { Bus } from '../bus.ts';
+import type { Bus, BusRecovery } from '../bus.ts';
 
 /**
  * Wraps a real Bus and records what crosses it: every published payload and how many live
@@ -18,6 +18,10 @@ export interface SpyBus extends Bus {
    */
   holdUnsubscribes: boolean;
   releaseUnsubscribes(): Promise<void>;
+  /** While true, publishes are recorded but never delivered: a bus that is down. */
+  dropPublishes: boolean;
+  /** Reports a recovery to onRecovered listeners, as a bus coming back from an outage does. */
+  simulateRecovery(recovery: BusRecovery): void;
 }
 
 export function createSpyBus(inner: Bus): SpyBus {
@@ -28,17 +32,30 @@ export function createSpyBus(inner: Bus): SpyBus {
     else counts.set(topic, next);
   };
   const held: Array<() => void> = [];
+  const recoveryListeners = new Set<(recovery: BusRecovery) => void>();
   const spy: SpyBus = {
     published: [],
     failSubscribe: false,
     holdUnsubscribes: false,
+    dropPublishes: false,
+    simulateRecovery(recovery) {
+      for (const listener of [...recoveryListeners]) listener(recovery);
+    },
+    onRecovered(listener) {
+      recoveryListeners.add(listener);
+      const off = inner.onRecovered?.(listener);
+      return () => {
+        recoveryListeners.delete(listener);
+        off?.();
+      };
+    },
     async releaseUnsubscribes() {
       for (const release of held.splice(0)) release();
       await Promise.resolve();
     },
     publish(topic, payload) {
       spy.published.push({ topic, payload });
-      inner.publish(topic, payload);
+      if (!spy.dropPublishes) inner.publish(topic, payload);
     },
     async subscribe(topic, handler) {
       if (spy.failSubscribe) throw new Error('broker unavailable');
