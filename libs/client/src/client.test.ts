@@ -243,6 +243,24 @@ describe('outbox', () => {
   });
 });
 
+describe('forward compatibility', () => {
+  it('applies a sync page with an event it cannot read at all, and moves past it by throughSeq', () => {
+    const { client, fake, messages } = setup();
+    client.connect();
+    const socket = fake.accept();
+    client.track(A, 0);
+    const good = (seq: number) => makeCreated(A, seq);
+    socket.deliver(JSON.stringify({
+      type: 'chat_sync_result', conversationId: A, afterSeq: 0, hasMore: false, throughSeq: 3,
+      events: [good(1), { kind: 'message_created', seq: 'two' }, good(3)],
+    }));
+    expect(messages.map((m) => m.seq)).toEqual([1, 3]);
+    expect(client.lastSeq(A)).toBe(3);
+    socket.deliver({ type: 'chat_event', event: good(4) });
+    expect(messages.map((m) => m.seq)).toEqual([1, 3, 4]);
+  });
+});
+
 describe('read marks', () => {
   it('coalesces marks into one chat_read, never backwards, and skips what the server has', () => {
     const { client, clock, fake } = setup();
