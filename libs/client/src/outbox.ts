@@ -65,6 +65,11 @@ interface Slot {
 
 /** Longest wait for an ack before a resend, however many timeouts came before. */
 const MAX_ACK_TIMEOUT_FACTOR = 8;
+/**
+ * Acked or cancelled clientIds remembered, so that a store read that was already under way
+ * cannot bring them back. Such a read finishes within seconds; this is far more than needed.
+ */
+const FORGOTTEN_KEPT = 1_000;
 
 /**
  * Actions not yet acknowledged, and the rules that get each one committed exactly once and in
@@ -359,6 +364,10 @@ export class Outbox {
     this.clearTimer(slot);
     this.slots.delete(slot.clientId);
     this.forgotten.add(slot.clientId);
+    if (this.forgotten.size > FORGOTTEN_KEPT) {
+      const oldest = this.forgotten.values().next();
+      if (!oldest.done) this.forgotten.delete(oldest.value);
+    }
   }
 
   private wakeAt(at: number): void {
