@@ -2,9 +2,10 @@ import type { ChatAckFrame, ChatActionFrame } from '@parley/protocol';
 import type { Clock, TimerHandle } from './clock.ts';
 import { ParleyClientError } from './errors.ts';
 import { frameOf, validateAction } from './outbox-action.ts';
-import type { FailureReason, OutboxAction, OutboxEntry, OutboxReason, SendState, WaitingReason } from './outbox-entry.ts';
+import type { FailureReason, OutboxAction, OutboxEntry, WaitingReason } from './outbox-entry.ts';
 import { verdictOf } from './outbox-errors.ts';
 import type { OutboxRecord } from './outbox-record.ts';
+import { recordOf, snapshot, type Slot } from './outbox-slot.ts';
 import { SendPacer, type PacingOptions } from './send-pacer.ts';
 
 /** The parts of an `error` frame the outbox needs; the code may be one this SDK does not know. */
@@ -41,26 +42,6 @@ export interface OutboxDeps {
   /** An action got no answer for `ackDoubtMs`: the socket may have died silently. */
   doubt(): void;
   journal?: OutboxJournal;
-}
-
-interface Slot {
-  readonly clientId: string;
-  readonly conversationId: string;
-  readonly action: OutboxAction;
-  readonly createdAt: number;
-  /** Position in the send order; later actions have larger numbers. */
-  order: number;
-  state: 'sending' | 'waiting' | 'failed';
-  reason?: OutboxReason;
-  error?: ParleyClientError;
-  attempts: number;
-  inFlight: boolean;
-  /** Not before this time (a retry's backoff or `retryAfterMs`). */
-  retryAt: number;
-  retries: number;
-  internalErrors: number;
-  ackTimeouts: number;
-  timer?: TimerHandle;
 }
 
 /** Longest wait for an ack before a resend, however many timeouts came before. */
@@ -392,29 +373,4 @@ export class Outbox {
     if (slot.timer !== undefined) this.deps.clock.clearTimeout(slot.timer);
     slot.timer = undefined;
   }
-}
-
-function recordOf(slot: Slot, failure?: OutboxRecord['failure']): OutboxRecord {
-  return {
-    clientId: slot.clientId,
-    conversationId: slot.conversationId,
-    action: slot.action,
-    order: slot.order,
-    createdAt: slot.createdAt,
-    ...(failure ? { failure } : {}),
-  };
-}
-
-function snapshot(slot: Slot): OutboxEntry & { state: SendState } {
-  return {
-    clientId: slot.clientId,
-    conversationId: slot.conversationId,
-    action: slot.action,
-    state: slot.state,
-    ...(slot.reason ? { reason: slot.reason } : {}),
-    createdAt: slot.createdAt,
-    attempts: slot.attempts,
-    inFlight: slot.inFlight,
-    ...(slot.error ? { error: slot.error } : {}),
-  };
 }
