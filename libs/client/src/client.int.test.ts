@@ -5,7 +5,7 @@ import { createParleyClient, type ParleyClient, type ParleyClientOptions } from 
 import { ConversationTimeline } from './timeline.ts';
 import type { ClientStatus, ClosedInfo } from './connection.ts';
 import type { ParleyClientError } from './errors.ts';
-import type { OutboxEntry } from './outbox.ts';
+import type { OutboxEntry } from './outbox-entry.ts';
 import { startFakeGateway, type FakeGateway, type FakeGatewayOptions } from './testing/fake-server.ts';
 import { CONVERSATION_A as A, CONVERSATION_B as B } from './testing/messages.ts';
 import { sleep, waitFor } from './testing/wait-for.ts';
@@ -94,7 +94,7 @@ describe('ParleyClient against a real socket', () => {
   it('sends queued while offline after connecting', async () => {
     const t = await setup();
     const entry = t.client.send(A, 'written offline');
-    expect(entry.state).toBe('sending');
+    expect(entry).toMatchObject({ state: 'waiting', reason: 'offline' });
     t.client.connect();
     await waitFor(() => t.messages.length === 1, 'delivery');
     expect(t.messages[0]).toMatchObject({ clientId: entry.clientId, body: 'written offline', seq: 1 });
@@ -192,7 +192,7 @@ describe('ParleyClient against a real socket', () => {
   });
 
   it('reconnects when the server goes silent (heartbeat timeout)', async () => {
-    const t = await setup({ heartbeatIntervalMs: 40 });
+    const t = await setup({ heartbeatIntervalMs: 40, livenessTimeoutMs: 100 });
     t.client.connect();
     await waitFor(() => t.client.status === 'open', 'open');
     t.gateway.respondToPings = false;

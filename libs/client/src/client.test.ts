@@ -3,10 +3,10 @@ import { PROTOCOL_VERSION, errorFrame, type Message } from '@parley/protocol';
 import { createParleyClient, type ParleyClientOptions } from './client.ts';
 import type { ClientStatus, ClosedInfo } from './connection.ts';
 import type { ParleyClientError } from './errors.ts';
-import type { OutboxEntry } from './outbox.ts';
+import type { OutboxEntry } from './outbox-entry.ts';
 import { FakeClock } from './testing/fake-clock.ts';
 import { fakeSockets } from './testing/fake-socket.ts';
-import { CONVERSATION_A as A, makeCreated } from './testing/messages.ts';
+import { CONVERSATION_A as A, CONVERSATION_B as B, makeCreated } from './testing/messages.ts';
 
 function setup(overrides: Partial<ParleyClientOptions> = {}) {
   const clock = new FakeClock();
@@ -99,16 +99,20 @@ describe('connection lifecycle', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  it('pings every interval and declares a silent socket dead after two intervals', () => {
-    const { client, clock, fake } = setup({ heartbeatIntervalMs: 1_000 });
+  it('pings every interval and declares the socket dead when a ping goes unanswered for livenessTimeoutMs', () => {
+    const { client, clock, fake } = setup({ heartbeatIntervalMs: 1_000, livenessTimeoutMs: 300 });
     client.connect();
     const socket = fake.accept();
     clock.advance(1_000);
-    expect(socket.sentOfType('ping')).toHaveLength(1);
-    socket.deliver({ type: 'pong', nonce: '1' }); // any frame keeps it alive
-    clock.advance(1_500);
+    expect(socket.sentOfType('ping')).toEqual([{ type: 'ping', nonce: '1' }]);
+    clock.advance(299);
+    socket.deliver({ type: 'pong', nonce: '1' });
+    clock.advance(701); // the second ping, at 2 s
+    expect(socket.sentOfType('ping')).toHaveLength(2);
+    socket.deliver({ type: 'chat_resync', conversationIds: [] }); // other frames are not an answer
+    clock.advance(299);
     expect(client.status).toBe('open');
-    clock.advance(500); // 2 s since the pong
+    clock.advance(1); // 300 ms without its pong
     expect(socket.closedWith?.code).toBe(4004);
     expect(client.status).toBe('reconnecting');
     clock.advance(100);
@@ -140,7 +144,7 @@ describe('outbox', () => {
     const { client, fake } = setup();
     client.send(A, 'first');
     client.on('status', (s) => {
-      if (s === 'open') client.send(A, 'second');
+      if (s === 'open') client.send(B, 'second');
     });
     client.connect();
     const socket = fake.accept();
@@ -160,32 +164,65 @@ describe('outbox', () => {
     expect(client.outbox()).toEqual([]);
   });
 
-  it('resends once on ack timeout with the same clientId, then fails', () => {
-    const { client, clock, fake, states } = setup({ ackTimeoutMs: 1_000, heartbeatIntervalMs: 60_000 });
+  it('resends on ack timeout with the same clientId, waiting longer each time, and never fails for it', () => {
+    const { client, clock, fake, states } = setup({ ackTimeoutMs: 1_000, heartbeatIntervalMs: 600_000 });
     client.connect();
     const socket = fake.accept();
     const entry = client.send(A, 'hello?');
+    const pong = () => socket.deliver({ type: 'pong', nonce: socket.sentOfType('ping').at(-1)?.nonce ?? '' });
     clock.advance(1_000);
+    pong(); // the doubt probe is answered: the socket lives, the action was lost
     expect(socket.sentOfType('chat_send').map((f) => f.clientId)).toEqual([entry.clientId, entry.clientId]);
-    clock.advance(1_000);
-    expect(states.at(-1)).toMatchObject({ state: 'failed', attempts: 2 });
-    expect(states.at(-1)?.error?.reason).toBe('ack_timeout');
+    expect(states.at(-1)).toMatchObject({ state: 'sending', inFlight: true, attempts: 2 });
+    clock.advance(1_999);
+    pong();
+    expect(socket.sentOfType('chat_send')).toHaveLength(2);
+    clock.advance(1); // 2 s after the resend
+    pong();
+    expect(socket.sentOfType('chat_send')).toHaveLength(3);
+    for (let i = 0; i < 320; i += 1) {
+      clock.advance(500);
+      pong();
+    }
+    // 160 s more: resent every 4 s, then every 8 s (the cap)
+    expect(socket.sentOfType('chat_send')).toHaveLength(3 + 1 + 19);
+    expect(client.outbox()).toMatchObject([{ clientId: entry.clientId, state: 'sending' }]);
+    expect(states.some((s) => s.state === 'failed')).toBe(false);
+    expect(states.some((s) => s.reason === 'no_ack' && s.error?.reason === 'ack_timeout')).toBe(true);
   });
 
-  it('retries retryable errors no sooner than retryAfterMs and fails after maxSendAttempts', () => {
-    const { client, clock, fake, states } = setup({ maxSendAttempts: 2, random: () => 0 });
+  it('retries retryable errors no sooner than retryAfterMs, for as long as they last', () => {
+    const { client, clock, fake, states } = setup({ random: () => 0 });
     client.connect();
     const socket = fake.accept();
     const { clientId } = client.send(A, 'x');
     socket.deliver(errorFrame('rate_limited', { ref: clientId, retryAfterMs: 300 }));
-    expect(states.at(-1)).toMatchObject({ state: 'sending' });
+    expect(states.at(-1)).toMatchObject({ state: 'sending', reason: 'rate_limited', inFlight: false });
     clock.advance(299);
     expect(socket.sentOfType('chat_send')).toHaveLength(1);
     clock.advance(1);
     expect(socket.sentOfType('chat_send')).toHaveLength(2);
-    socket.deliver(errorFrame('unavailable', { ref: clientId }));
-    expect(states.at(-1)).toMatchObject({ state: 'failed', attempts: 2 });
-    expect(states.at(-1)?.error?.code).toBe('unavailable');
+    // rate_limited emptied the pacer: from here it lets one action out per 100 ms.
+    for (let i = 0; i < 30; i += 1) {
+      socket.deliver(errorFrame('unavailable', { ref: clientId, retryAfterMs: 100 }));
+      clock.advance(100);
+    }
+    expect(socket.sentOfType('chat_send')).toHaveLength(32);
+    expect(states.at(-1)).toMatchObject({ state: 'sending', attempts: 32, inFlight: true });
+    expect(states.some((s) => s.state === 'failed')).toBe(false);
+  });
+
+  it('fails after maxInternalErrors internal errors in a row (a bug that fails every time)', () => {
+    const { client, clock, fake, states } = setup({ random: () => 0, maxInternalErrors: 3 });
+    client.connect();
+    const socket = fake.accept();
+    const { clientId } = client.send(A, 'x');
+    for (let i = 0; i < 3; i += 1) {
+      socket.deliver(errorFrame('internal', { ref: clientId, retryAfterMs: 10 }));
+      clock.advance(10);
+    }
+    expect(socket.sentOfType('chat_send')).toHaveLength(3);
+    expect(states.at(-1)).toMatchObject({ state: 'failed', reason: 'server_error', attempts: 3 });
   });
 
   it('fails non-retryable errors at once; retry() sends again with the same clientId', () => {
@@ -203,6 +240,24 @@ describe('outbox', () => {
   it('rejects an empty body', () => {
     const { client } = setup();
     expect(() => client.send(A, '   ')).toThrow(expect.objectContaining({ reason: 'invalid_input' }));
+  });
+});
+
+describe('forward compatibility', () => {
+  it('applies a sync page with an event it cannot read at all, and moves past it by throughSeq', () => {
+    const { client, fake, messages } = setup();
+    client.connect();
+    const socket = fake.accept();
+    client.track(A, 0);
+    const good = (seq: number) => makeCreated(A, seq);
+    socket.deliver(JSON.stringify({
+      type: 'chat_sync_result', conversationId: A, afterSeq: 0, hasMore: false, throughSeq: 3,
+      events: [good(1), { kind: 'message_created', seq: 'two' }, good(3)],
+    }));
+    expect(messages.map((m) => m.seq)).toEqual([1, 3]);
+    expect(client.lastSeq(A)).toBe(3);
+    socket.deliver({ type: 'chat_event', event: good(4) });
+    expect(messages.map((m) => m.seq)).toEqual([1, 3, 4]);
   });
 });
 

@@ -3,10 +3,15 @@ import { systemClock, type Clock } from './clock.ts';
 import { createCallApi, type CallApi } from './call-api.ts';
 import { randomClientId, randomUuid } from './client-id.ts';
 import { Connection, type ClientStatus } from './connection.ts';
+import type { Connectivity } from './connectivity.ts';
 import { Emitter } from './emitter.ts';
 import { ParleyClientError } from './errors.ts';
 import type { ParleyClientEvents } from './events.ts';
-import { Outbox, type OutboxAction, type OutboxEntry } from './outbox.ts';
+import { Outbox } from './outbox.ts';
+import type { OutboxAction, OutboxEntry, WaitingReason } from './outbox-entry.ts';
+import { OutboxPersistence } from './outbox-persistence.ts';
+import type { OutboxStore } from './outbox-store.ts';
+import { DEFAULT_PACING, type PacingOptions } from './send-pacer.ts';
 import { PresenceStore } from './presence-store.ts';
 import { ReadReceipts } from './read-receipts.ts';
 import { READ_FLUSH_DELAY_MS, ReadMarker } from './read-marker.ts';
@@ -16,8 +21,15 @@ import type { WebSocketConstructorLike } from './socket.ts';
 import { TypingSender } from './typing-sender.ts';
 import { TypingTracker } from './typing-tracker.ts';
 
+/** No ack this long on a live socket: resend with the same clientId (then 2x, 4x, 8x longer). */
 export const ACK_TIMEOUT_MS = 10_000;
-export const MAX_SEND_ATTEMPTS = 5;
+/**
+ * No ack this long: check the socket with a ping. A commit takes tens of milliseconds, so an
+ * action waiting this long is the first sign of a connection that died without a close event.
+ */
+export const ACK_DOUBT_MS = 1_500;
+/** `internal` errors in a row before an entry fails (a bug that fails every time must end). */
+export const MAX_INTERNAL_ERRORS = 5;
 
 export interface ParleyClientOptions {
   /** `ws(s)://host/ws` */
@@ -34,8 +46,24 @@ export interface ParleyClientOptions {
   heartbeatIntervalMs?: number;
   /** From socket creation to hello_ok; default HELLO_TIMEOUT_MS. */
   connectTimeoutMs?: number;
+  /** An unanswered ping (heartbeat or probe) drops the socket after this; default LIVENESS_TIMEOUT_MS. */
+  livenessTimeoutMs?: number;
+  /** The device's network state at start: `navigator.onLine` in browsers. Default true. */
+  networkOnline?: boolean;
   ackTimeoutMs?: number;
-  maxSendAttempts?: number;
+  ackDoubtMs?: number;
+  maxInternalErrors?: number;
+  /** Client-side pacing of actions under the server's rate limit (PROTOCOL.md §13). */
+  pacing?: Partial<PacingOptions>;
+  /**
+   * Where unsent actions survive reloads; default: memory only. In browsers use
+   * `createIndexedDbOutboxStore` from `@parley/client/indexeddb`, one per signed-in user.
+   */
+  outboxStore?: OutboxStore;
+  /** This tab's id for the store's leases; stable across reloads of a tab. Default: random. */
+  outboxOwner?: string;
+  /** How long a gap in a conversation's log may stay open before a chat_sync; default GAP_GRACE_MS. */
+  gapGraceMs?: number;
   /** Delay before coalesced chat_read frames go out. */
   readFlushDelayMs?: number;
   random?: () => number;
@@ -57,8 +85,17 @@ export interface ParleyClient extends CallApi {
   connect(): void;
   /** Closes for good (no reconnect) until `connect()` is called again. Keeps the outbox. */
   close(): void;
-  /** Skip the remaining reconnect backoff, e.g. on the browser's `online` event. */
+  /** Skip the remaining reconnect backoff. */
   reconnectNow(): void;
+  /** What to show about the connection; changes arrive as `connectivity` events. */
+  readonly connectivity: Connectivity;
+  /**
+   * Feed the browser's `online` / `offline` events (and network changes) here: offline shows
+   * at once and the socket is checked; online reconnects now or checks the socket.
+   */
+  reportNetworkChange(online: boolean): void;
+  /** Checks the socket with a short ping (e.g. when the page becomes visible again). */
+  checkConnection(): void;
   on<E extends keyof ParleyClientEvents>(event: E, listener: ParleyClientEvents[E]): () => void;
   /** Queues a message; throws ParleyClientError('invalid_input') for an empty or too long body. */
   send(conversationId: string, body: string, options?: { replyTo?: string }): OutboxEntry;
@@ -68,9 +105,16 @@ export interface ParleyClient extends CallApi {
   delete(conversationId: string, messageId: string): OutboxEntry;
   /** Queues adding or removing your reaction; throws `invalid_input` unless `emoji` is one emoji. */
   react(conversationId: string, messageId: string, emoji: string, action: 'add' | 'remove'): OutboxEntry;
+  /** Puts a failed entry back in line (behind what is pending now). False if it is not failed. */
   retry(clientId: string): boolean;
+  /**
+   * Removes a pending or failed entry for good. False while it is on the wire (`inFlight`): the
+   * server may be committing it. See the README for what "cancelled" can and cannot promise.
+   */
+  cancel(clientId: string): boolean;
+  /** @deprecated Same as `cancel`. */
   discard(clientId: string): boolean;
-  /** Entries still sending or failed (acked ones leave the outbox). */
+  /** Entries not yet acked (sending, waiting or failed), oldest first. */
   outbox(conversationId?: string): OutboxEntry[];
   track(conversationId: string, lastSeq: number): void;
   untrack(conversationId: string): void;
@@ -103,6 +147,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
 
   const sequencer = new ConversationSequencer({
     clock,
+    gapGraceMs: options.gapGraceMs,
     deliver: (event: ConversationEvent) => {
       // Their message ends their typing indicator there.
       if (event.kind === 'message_created') typingIn.remove(event.conversationId, event.message.senderId);
@@ -112,16 +157,28 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       isReady() && connection.send({ type: 'chat_sync', conversationId, afterSeq }),
   });
 
+  const persistence = options.outboxStore
+    ? new OutboxPersistence({
+        store: options.outboxStore,
+        owner: options.outboxOwner ?? randomUuid(),
+        clock,
+        failed: (error) => events.emit('error', error),
+      })
+    : undefined;
   const outbox = new Outbox({
     clock,
-    isReady,
-    transmit: (frame) => connection.send(frame),
+    transmit: (frame) => isReady() && connection.send(frame),
     changed: (entry) => events.emit('send_state', entry),
     newClientId: options.newClientId ?? randomClientId,
     ackTimeoutMs: options.ackTimeoutMs ?? ACK_TIMEOUT_MS,
-    maxSendAttempts: options.maxSendAttempts ?? MAX_SEND_ATTEMPTS,
-    retryDelayMs: (failures) => sendBackoff.nextDelayMs(failures - 1) ?? 0,
+    ackDoubtMs: options.ackDoubtMs ?? ACK_DOUBT_MS,
+    maxInternalErrors: options.maxInternalErrors ?? MAX_INTERNAL_ERRORS,
+    retryDelayMs: (retries) => sendBackoff.nextDelayMs(retries - 1) ?? 0,
+    pacing: { ...DEFAULT_PACING, ...options.pacing },
+    doubt: () => connection.probe(),
+    journal: persistence,
   });
+  persistence?.attach(outbox);
 
   const reads = new ReadMarker({
     clock,
@@ -158,13 +215,18 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       reconnect: options.reconnect ?? exponentialBackoff({ random }),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       connectTimeoutMs: options.connectTimeoutMs,
+      livenessTimeoutMs: options.livenessTimeoutMs,
+      networkOnline: options.networkOnline,
       clock,
     },
     {
       status: (status, info) => events.emit('status', status, info),
+      connectivity: (change) => events.emit('connectivity', change),
+      expectingBulk: () => sequencer.syncing(),
       ready: (frame) => {
         connectionId = frame.connectionId;
         outbox.ready();
+        persistence?.reconnected();
         sequencer.resume();
         reads.ready();
         if (activity === 'idle') connection.send({ type: 'presence_set', state: activity });
@@ -219,7 +281,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             events.emit('call_signal', frame);
             return;
           case 'error':
-            if (outbox.handleError(frame)) return;
+            if (frame.ref !== undefined && outbox.handleError({ ...frame, ref: frame.ref, error: ParleyClientError.fromFrame(frame) })) return;
             if (frame.ref === 'chat_sync') sequencer.syncFailed();
             events.emit('error', ParleyClientError.fromFrame(frame));
             return;
@@ -233,7 +295,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         typingOut.disconnected();
         typingIn.clear();
       },
-      closed: (info) => events.emit('closed', info),
+      closed: (info) => {
+        // Stopped for good: say what the unsent actions now wait for.
+        const waiting = waitingReasonOf(info.error?.reason);
+        if (!info.willReconnect && waiting) outbox.disconnected(waiting);
+        events.emit('closed', info);
+      },
     },
   );
 
@@ -248,15 +315,24 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       return connectionId;
     },
     ...calls,
-    connect: () => connection.connect(),
+    get connectivity() {
+      return connection.connectivity;
+    },
+    connect: () => {
+      persistence?.start();
+      connection.connect();
+    },
     close: () => {
       connection.close();
       // No timers may outlive a closed client (a Node process would otherwise linger).
+      persistence?.stop();
       outbox.dispose();
       reads.dispose();
       sequencer.dispose();
     },
     reconnectNow: () => connection.reconnectNow(),
+    reportNetworkChange: (online) => connection.networkChanged(online),
+    checkConnection: () => connection.probe(),
     on: (event, listener) => events.on(event, listener),
     send: (conversationId, body, sendOptions = {}) => {
       // Stop first so the others' indicator goes before the message lands. If the body is then
@@ -269,7 +345,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     delete: (conversationId, messageId) => outbox.add(conversationId, { type: 'delete', messageId }),
     react: (conversationId, messageId, emoji, action) => outbox.add(conversationId, { type: 'react', messageId, emoji, action }),
     retry: (clientId) => outbox.retry(clientId),
-    discard: (clientId) => outbox.discard(clientId),
+    cancel: (clientId) => outbox.cancel(clientId),
+    discard: (clientId) => outbox.cancel(clientId),
     outbox: (conversationId) => outbox.list(conversationId),
     track: (conversationId, lastSeq) => sequencer.track(conversationId, lastSeq),
     untrack: (conversationId) => sequencer.untrack(conversationId),
@@ -291,4 +368,10 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       for (const [userId, seq] of Object.entries(states)) receipts.update(conversationId, userId, seq);
     },
   };
+}
+
+function waitingReasonOf(reason: ParleyClientError['reason'] | undefined): WaitingReason | undefined {
+  if (reason === 'unauthorized') return 'signed_out';
+  if (reason === 'version_unsupported') return 'update_required';
+  return undefined;
 }

@@ -7,11 +7,13 @@ import {
   parseServerFrame,
   shouldReconnect,
 } from '@parley/protocol';
-import type { ClientFrame, HelloOkFrame, PublicUser, ServerFrame } from '@parley/protocol';
+import type { ClientFrame, ErrorFrame, HelloOkFrame, PublicUser, ServerFrame } from '@parley/protocol';
 import type { Clock, TimerHandle } from './clock.ts';
-import { ParleyClientError } from './errors.ts';
-import { DEAD_AFTER_INTERVALS, Heartbeat } from './heartbeat.ts';
+import { connectivityOf, type Connectivity, type ConnectivityChange } from './connectivity.ts';
+import { ParleyClientError, type LooseErrorFrame } from './errors.ts';
+import { Heartbeat, LIVENESS_TIMEOUT_MS } from './heartbeat.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
+import { salvageFrame } from './salvage.ts';
 import { SOCKET_OPEN, type WebSocketConstructorLike, type WebSocketLike } from './socket.ts';
 
 export type ClientStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -39,14 +41,24 @@ export interface ConnectionOptions {
   heartbeatIntervalMs?: number;
   /** From socket creation to hello_ok. */
   connectTimeoutMs?: number;
+  /** An unanswered ping declares the socket dead after this long. */
+  livenessTimeoutMs?: number;
+  /** What the device says about its network at start (`navigator.onLine`). */
+  networkOnline?: boolean;
   clock: Clock;
 }
+
+/** Every server frame the connection passes on; an `error` may carry a code this SDK does not know. */
+export type InboundFrame = Exclude<ServerFrame, { type: 'hello_ok' | 'pong' } | ErrorFrame> | LooseErrorFrame;
 
 export interface ConnectionHandlers {
   status(status: ClientStatus, info: StatusInfo): void;
   ready(frame: HelloOkFrame): void;
   /** Every parsed server frame except hello_ok and pong, which the connection consumes. */
-  frame(frame: Exclude<ServerFrame, { type: 'hello_ok' | 'pong' }>): void;
+  frame(frame: InboundFrame): void;
+  connectivity(change: ConnectivityChange): void;
+  /** True while a large answer may delay a pong (see Heartbeat). */
+  expectingBulk(): boolean;
   error(error: ParleyClientError): void;
   /** The socket is gone (before `closed`): in-flight requests will not be answered. */
   disconnected(): void;
@@ -64,20 +76,28 @@ export class Connection {
   private currentUser: PublicUser | null = null;
   private reconnectTimer?: TimerHandle;
   private readonly heartbeat: Heartbeat;
+  private networkOnline: boolean;
+  private shown: Connectivity = 'stopped';
 
   constructor(
     private readonly options: ConnectionOptions,
     private readonly handlers: ConnectionHandlers,
   ) {
-    this.heartbeat = new Heartbeat(
-      options.clock,
-      (nonce) => this.send({ type: 'ping', nonce }),
-      () => {
+    this.networkOnline = options.networkOnline ?? true;
+    this.heartbeat = new Heartbeat({
+      clock: options.clock,
+      ping: (nonce) => this.send({ type: 'ping', nonce }),
+      onDead: () => {
         const { code } = CLOSE_CODES.heartbeat_timeout;
         this.dropSocket(code, 'heartbeat_timeout');
         this.lost(code, 'heartbeat_timeout');
       },
-    );
+      expectingBulk: () => handlers.expectingBulk(),
+    });
+  }
+
+  get connectivity(): Connectivity {
+    return this.shown;
   }
 
   get status(): ClientStatus {
@@ -105,6 +125,28 @@ export class Connection {
     this.options.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.openSocket('reconnecting');
+  }
+
+  /**
+   * Something suggests the socket may have died without a close event (the network changed, an
+   * action got no answer, the page woke up): ping it now; no pong within the liveness timeout
+   * drops it and reconnects.
+   */
+  probe(): void {
+    if (this.current === 'open') this.heartbeat.probe();
+  }
+
+  /** The device's view of its network (the browser's online/offline events). */
+  networkChanged(online: boolean): void {
+    this.networkOnline = online;
+    this.updateConnectivity();
+    if (this.current === 'open') {
+      // Offline: prove it (the socket may still work, e.g. on localhost). Online: the route may
+      // have changed under the socket (Wi-Fi to cellular), which kills it silently.
+      this.heartbeat.probe();
+    } else if (online) {
+      this.reconnectNow();
+    }
   }
 
   close(): void {
@@ -167,29 +209,46 @@ export class Connection {
     }
     const parsed = parseServerFrame(data);
     if (!parsed.ok) {
-      this.handlers.error(
-        new ParleyClientError('protocol', `Unparseable server frame: ${parsed.error.message}`, {
-          code: parsed.error.code,
-        }),
-      );
+      // A newer server's frame: keep what settles an action or a sync, report the rest (§14).
+      const salvaged = salvageFrame(data);
+      if (salvaged) this.handlers.frame(salvaged);
+      else {
+        this.handlers.error(
+          new ParleyClientError('protocol', `Unparseable server frame: ${parsed.error.message}`, {
+            code: parsed.error.code,
+          }),
+        );
+      }
       return;
     }
     const frame = parsed.frame;
     if (frame.type === 'hello_ok') this.helloOk(frame);
-    else if (frame.type !== 'pong') this.handlers.frame(frame); // pong only had to arrive
+    else if (frame.type === 'pong') this.pong(frame.nonce);
+    else this.handlers.frame(frame);
+  }
+
+  private pong(nonce: string | undefined): void {
+    if (!this.heartbeat.pong(nonce) || this.networkOnline) return;
+    // The device said offline, but this socket just made a round trip: it is wrong.
+    this.networkOnline = true;
+    this.updateConnectivity();
   }
 
   private helloOk(frame: HelloOkFrame): void {
     this.attempt = 0;
     this.currentUser = frame.user;
     const intervalMs = this.options.heartbeatIntervalMs ?? frame.heartbeatIntervalMs;
-    this.heartbeat.watch(intervalMs * DEAD_AFTER_INTERVALS);
-    this.heartbeat.startPings(intervalMs);
+    this.heartbeat.start(intervalMs, this.options.livenessTimeoutMs ?? LIVENESS_TIMEOUT_MS);
+    // A working connection proves the network, whatever the device said.
+    this.networkOnline = true;
     // Flip the state first but announce 'open' last: queued sends and resume syncs go out in
     // `ready`, before any status listener can add a send that would overtake them.
     this.current = 'open';
     this.handlers.ready(frame);
-    if (this.current === 'open') this.handlers.status('open', {});
+    if (this.current === 'open') {
+      this.handlers.status('open', {});
+      this.updateConnectivity();
+    }
   }
 
   private lost(code: number, reason: string): void {
@@ -245,6 +304,15 @@ export class Connection {
     if (status === this.current) return;
     this.current = status;
     this.handlers.status(status, info);
+    this.updateConnectivity();
+  }
+
+  private updateConnectivity(): void {
+    const state = connectivityOf(this.current, this.networkOnline);
+    if (state === this.shown) return;
+    const previous = this.shown;
+    this.shown = state;
+    this.handlers.connectivity({ state, previous });
   }
 }
 

@@ -6,11 +6,13 @@ import type { ErrorCode, ErrorFrame } from '@parley/protocol';
  * - `version_unsupported`: this build speaks an old protocol; reload the app (no reconnect).
  * - `protocol`: a frame could not be parsed, or the server closed with protocol_error.
  * - `server`: the server answered with an `error` frame; see `code`.
- * - `ack_timeout`: a send got no ack in time, twice.
+ * - `ack_timeout`: an action got no answer in time (it is resent; see the outbox entry's reason).
  * - `gave_up`: the reconnect policy stopped retrying.
  * - `invalid_input`: `send` was called with a body the server would reject.
  * - `offline`: an operation that cannot wait for a reconnect (starting a call) was called while
  *   the connection was not open.
+ * - `storage`: the outbox store (IndexedDB) failed; sending goes on, but unsent actions may not
+ *   survive a reload.
  */
 export type ParleyClientErrorReason =
   | 'unauthorized'
@@ -20,22 +22,29 @@ export type ParleyClientErrorReason =
   | 'ack_timeout'
   | 'gave_up'
   | 'invalid_input'
-  | 'offline';
+  | 'offline'
+  | 'storage';
+
+/** An `error` frame whose code may be one this SDK does not know (PROTOCOL.md §11, §14). */
+export type LooseErrorFrame = Omit<ErrorFrame, 'code'> & { code: ErrorCode | (string & {}) };
 
 export class ParleyClientError extends Error {
   override readonly name = 'ParleyClientError';
   readonly reason: ParleyClientErrorReason;
-  /** The server's error code when the error came from an `error` frame. */
-  readonly code?: ErrorCode;
+  /**
+   * The server's error code when the error came from an `error` frame: one of `ErrorCode`, or a
+   * code of a newer server that this SDK does not know (then `retryable` says what to do).
+   */
+  readonly code?: ErrorCode | (string & {});
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
   /** The `error` frame itself, when there was one. */
-  readonly frame?: ErrorFrame;
+  readonly frame?: LooseErrorFrame;
 
   constructor(
     reason: ParleyClientErrorReason,
     message: string,
-    extra: { code?: ErrorCode; retryable?: boolean; retryAfterMs?: number; frame?: ErrorFrame } = {},
+    extra: { code?: ErrorCode | (string & {}); retryable?: boolean; retryAfterMs?: number; frame?: LooseErrorFrame } = {},
   ) {
     super(message);
     this.reason = reason;
@@ -45,7 +54,7 @@ export class ParleyClientError extends Error {
     this.frame = extra.frame;
   }
 
-  static fromFrame(frame: ErrorFrame): ParleyClientError {
+  static fromFrame(frame: LooseErrorFrame): ParleyClientError {
     return new ParleyClientError(reasonOfCode(frame.code), frame.message, {
       code: frame.code,
       retryable: frame.retryable,
@@ -55,7 +64,7 @@ export class ParleyClientError extends Error {
   }
 }
 
-function reasonOfCode(code: ErrorCode): ParleyClientErrorReason {
+function reasonOfCode(code: string): ParleyClientErrorReason {
   return code === 'unauthorized' || code === 'version_unsupported' ? code : 'server';
 }
 

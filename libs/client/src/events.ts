@@ -9,12 +9,15 @@ import type {
   UserPresence,
 } from '@parley/protocol';
 import type { ClientStatus, ClosedInfo, StatusInfo } from './connection.ts';
+import type { ConnectivityChange } from './connectivity.ts';
 import type { ParleyClientError } from './errors.ts';
-import type { OutboxEntry } from './outbox.ts';
+import type { OutboxEntry } from './outbox-entry.ts';
 import type { TypingChange } from './typing-tracker.ts';
 
 export interface ParleyClientEvents {
   status: (status: ClientStatus, info: StatusInfo) => void;
+  /** What to show about the connection changed ("Waiting for connection…", "Back online"). */
+  connectivity: (change: ConnectivityChange) => void;
   /** hello_ok received; queued sends and resume syncs have already been sent. */
   ready: (frame: HelloOkFrame) => void;
   /**
@@ -23,6 +26,7 @@ export interface ParleyClientEvents {
    * (a newer server) arrive with kind `unknown` and change nothing.
    */
   event: (event: ConversationEvent) => void;
+  /** Every change of an outbox entry; `sent` and `cancelled` are its last. */
   send_state: (entry: OutboxEntry) => void;
   /** Any member's read position moved (read receipts), including ours from other tabs. */
   read_state: (frame: ReadStateFrame) => void;
@@ -37,7 +41,7 @@ export interface ParleyClientEvents {
   call_update: (frame: CallUpdateFrame) => void;
   /** SDP or ICE relayed from another participant's device. */
   call_signal: (frame: CallSignalInFrame) => void;
-  /** Server error frames not tied to a send, and unparseable frames. Never thrown. */
+  /** Server error frames not tied to an action, unparseable frames, outbox store failures. Never thrown. */
   error: (error: ParleyClientError) => void;
   closed: (info: ClosedInfo) => void;
 }

@@ -1,15 +1,46 @@
 export {
   createParleyClient,
   ACK_TIMEOUT_MS,
-  MAX_SEND_ATTEMPTS,
+  ACK_DOUBT_MS,
+  MAX_INTERNAL_ERRORS,
   type ParleyClient,
   type ParleyClientOptions,
 } from './client.ts';
 export type { ParleyClientEvents, ParleyClientEventName } from './events.ts';
 export type { CallApi } from './call-api.ts';
 export type { ClientStatus, StatusInfo, ClosedInfo } from './connection.ts';
-export { ParleyClientError, isParleyClientError, type ParleyClientErrorReason } from './errors.ts';
-export type { OutboxAction, OutboxEntry, SendState } from './outbox.ts';
+export type { Connectivity, ConnectivityChange } from './connectivity.ts';
+export { LIVENESS_TIMEOUT_MS } from './heartbeat.ts';
+export { ParleyClientError, isParleyClientError, type ParleyClientErrorReason, type LooseErrorFrame } from './errors.ts';
+export type {
+  OutboxAction,
+  OutboxEntry,
+  SendState,
+  OutboxReason,
+  WaitingReason,
+  RetryReason,
+  FailureReason,
+  CancelReason,
+} from './outbox-entry.ts';
+export type { OutboxRecord } from './outbox-record.ts';
+export {
+  createMemoryOutboxStore,
+  decideClaim,
+  mayPut,
+  type OutboxStore,
+  type StoredOutboxEntry,
+  type ClaimRequest,
+  type ClaimResult,
+} from './outbox-store.ts';
+export { OUTBOX_LEASE_MS, OUTBOX_RENEW_MS, OUTBOX_LOAD_TIMEOUT_MS } from './outbox-persistence.ts';
+export {
+  DEFAULT_PACING,
+  SERVER_ACTION_BURST,
+  SERVER_ACTIONS_PER_SECOND,
+  SERVER_MAX_ACTIONS_IN_FLIGHT,
+  type PacingOptions,
+} from './send-pacer.ts';
+export { describeSendState, describeConnectivity } from './human-text.ts';
 export { GAP_GRACE_MS } from './sequencer.ts';
 export { ConversationTimeline, RECENT_EVENTS_KEPT } from './timeline.ts';
 /** The fold rules of PROTOCOL.md §7.2, re-exported for UIs that overlay optimistic state. */

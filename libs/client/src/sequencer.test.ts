@@ -70,6 +70,19 @@ describe('ConversationSequencer', () => {
     expect(syncs).toHaveLength(1);
   });
 
+  it('gives what a sync page leaves buffered the same grace: its live copies are on their way', () => {
+    const { sequencer, syncs, seqs, clock } = setup();
+    sequencer.track(A, 0);
+    sequencer.receive(makeCreated(A, 5)); // our ack for 5, committed after the page below was read
+    sequencer.receiveSync(page(A, 0, [1, 2, 3], 3));
+    expect(syncs).toEqual([[A, 0]]);
+    clock.advance(GAP_GRACE_MS - 1);
+    sequencer.receive(makeCreated(A, 4)); // the live copy of 4
+    expect(seqs()).toEqual([1, 2, 3, 4, 5]);
+    clock.advance(GAP_GRACE_MS * 4);
+    expect(syncs).toEqual([[A, 0]]);
+  });
+
   it('pages through hasMore from throughSeq', () => {
     const { sequencer, syncs, seqs } = setup();
     sequencer.track(A, 0);

@@ -113,12 +113,16 @@ export class ConversationSequencer {
       this.sync(frame.conversationId);
       return;
     }
-    // A gap can remain when a live copy was lost while this page was in flight. Ask again only
-    // if this page made progress, so a misbehaving server cannot put us in a tight loop.
-    if (state.pending.size > 0) {
-      if (state.lastSeq > before) this.sync(frame.conversationId);
-      else this.gapSeen(frame.conversationId, state);
-    }
+    // What is still buffered lies past throughSeq: committed after this page was read, so the
+    // live copies of the seqs before it are most likely on their way. Give them the same grace
+    // as any gap; a copy that was really lost is fetched when it runs out.
+    if (state.pending.size > 0) this.gapSeen(frame.conversationId, state);
+  }
+
+  /** A chat_sync is in flight: its answer may be large (and delay a pong behind it). */
+  syncing(): boolean {
+    for (const state of this.conversations.values()) if (state.syncing) return true;
+    return false;
   }
 
   /** The socket is gone: in-flight syncs will never be answered. */

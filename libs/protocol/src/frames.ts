@@ -232,7 +232,8 @@ export const TypingUpdateFrameSchema = z.object({
 
 export const ErrorFrameSchema = z.object({
   type: z.literal('error'),
-  code: z.enum(ERROR_CODE_LIST),
+  /** One of ERROR_CODES; a code this version does not know (a newer server) still parses: use `retryable`. */
+  code: z.union([z.enum(ERROR_CODE_LIST), z.string()]),
   message: z.string(),
   /** What this error answers, when known: a send's `clientId`, a call's `callId`, else the frame type. */
   ref: z.string().optional(),

@@ -11,7 +11,7 @@ describe('buildLogItems', () => {
       [message(1)],
       [
         { clientId: 'pending-1', body: 'on its way', state: 'sending', since },
-        { clientId: 'failed-01', body: 'lost', state: 'failed', since, error: { message: 'Too many requests' } },
+        { clientId: 'failed-01', body: 'lost', state: 'failed', since, text: "You can't send to this conversation any more" },
       ],
       ME,
       nameOf,
@@ -21,7 +21,7 @@ describe('buildLogItems', () => {
       ['p:pending-1', 'sending'],
       ['p:failed-01', 'failed'],
     ]);
-    expect(items[2]).toMatchObject({ own: true, clientId: 'failed-01', error: 'Too many requests' });
+    expect(items[2]).toMatchObject({ own: true, clientId: 'failed-01', error: "You can't send to this conversation any more" });
   });
 
   it('drops a pending send whose message already arrived', () => {

@@ -30,9 +30,10 @@ export interface LogItem extends GroupableItem {
 export interface PendingLike {
   clientId: string;
   body: string;
-  state: 'sending' | 'sent' | 'failed';
+  state: 'sending' | 'waiting' | 'sent' | 'failed' | 'cancelled';
   since: string;
-  error?: { message: string } | undefined;
+  /** Human text for the state (`describeSendState`), shown under a waiting, retrying or failed bubble. */
+  text?: string;
 }
 
 /**
@@ -68,7 +69,7 @@ export function buildLogItems(messages: readonly Message[], pending: readonly Pe
     items.push({ ...base, kind: 'unknown', senderId: m.senderId, body: '' });
   }
   for (const p of pending) {
-    if (p.state === 'sent' || committedClientIds.has(p.clientId)) continue;
+    if (p.state === 'sent' || p.state === 'cancelled' || committedClientIds.has(p.clientId)) continue;
     items.push({
       key: `p:${p.clientId}`,
       kind: 'text',
@@ -76,9 +77,9 @@ export function buildLogItems(messages: readonly Message[], pending: readonly Pe
       createdAt: p.since,
       body: p.body,
       own: true,
-      state: p.state,
+      state: p.state === 'failed' ? 'failed' : 'sending',
       clientId: p.clientId,
-      error: p.error?.message,
+      error: p.text,
     });
   }
   return items;

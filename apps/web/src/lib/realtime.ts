@@ -3,6 +3,8 @@
 import {
   createActivityMonitor,
   createParleyClient,
+  describeConnectivity,
+  describeSendState,
   seenBy,
   type ActivityMonitor,
   type ClientStatus,
@@ -11,9 +13,10 @@ import {
   type ParleyClient,
   type TypingChange,
 } from '@parley/client';
+import { createIndexedDbOutboxStore, sessionOwnerId } from '@parley/client/indexeddb';
 import { CLOSE_CODES } from '@parley/protocol';
 
-export { seenBy };
+export { seenBy, describeSendState, describeConnectivity };
 
 export type RealtimeClient = ParleyClient;
 export type ConnectionStatus = ClientStatus;
@@ -27,12 +30,18 @@ export function realtimeUrl(location: Pick<Location, 'protocol' | 'host'>): stri
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-/** Browser only: call from an effect, never at import or render time. */
-export function createRealtimeClient(): RealtimeClient {
+/**
+ * Browser only: call from an effect, never at import or render time. Unsent messages are kept
+ * in IndexedDB for `userId`, owned by this tab (the id survives reloads of the tab).
+ */
+export function createRealtimeClient(userId: string): RealtimeClient {
   return createParleyClient({
     url: realtimeUrl(window.location),
     WebSocket: globalThis.WebSocket,
     clientName: CLIENT_NAME,
+    networkOnline: navigator.onLine,
+    outboxStore: createIndexedDbOutboxStore({ userId }),
+    outboxOwner: sessionOwnerId(window.sessionStorage),
   });
 }
 

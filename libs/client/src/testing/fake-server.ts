@@ -32,8 +32,26 @@ import type {
  */
 export type SendDecision = 'commit' | 'commit_silently' | 'drop' | ErrorFrame;
 
+/** The gateway's admission control for actions, per socket (PROTOCOL.md §13). */
+export interface FakeRateLimit {
+  capacity: number;
+  refillPerSecond: number;
+  maxInFlight: number;
+}
+
+export const REAL_RATE_LIMIT: FakeRateLimit = { capacity: 30, refillPerSecond: 10, maxInFlight: 64 };
+
 export interface FakeGatewayOptions {
   user?: PublicUser;
+  /** Refuse actions over the bucket with rate_limited, as the gateway does. Default: no limit. */
+  rateLimit?: FakeRateLimit;
+  /** Delay between receiving an action and committing it (the database), in ms. Default 0. */
+  commitDelayMs?: number;
+  /**
+   * Delay of the live `chat_event` copies, in ms, while acks go at once: an ack then arrives
+   * before the live copies of earlier seqs, as it can through a busy gateway. Default 0.
+   */
+  liveDelayMs?: number;
   /** Decides from the upgrade's Cookie header; false sends error unauthorized and closes 4001. */
   authorize?: (cookie: string | undefined) => boolean;
   heartbeatIntervalMs?: number;
@@ -60,12 +78,19 @@ export interface FakeGateway {
   readonly received: ClientFrame[];
   /** Sockets accepted so far (including the ones refused while not accepting). */
   readonly connectionCount: number;
+  /** Actions refused with rate_limited so far. */
+  readonly rateLimited: number;
   /** Per chat_send; `attempt` counts frames seen for that clientId, from 1. */
   onSend: (frame: ChatSendFrame, attempt: number) => SendDecision;
   /** While false, new sockets are terminated at once (an unreachable server). */
   accepting: boolean;
   /** While false, pings get no pong (and nothing else is sent): a half-dead connection. */
   respondToPings: boolean;
+  /**
+   * While true, every socket behaves as if the network vanished: frames from clients are
+   * ignored and nothing is sent to them, and no close reaches anyone (until `terminateAll`).
+   */
+  blackhole: boolean;
   /** Sent as `presence_snapshot` right after each hello_ok. */
   presence: UserPresence[];
   /** Commits a message from another user; `fanOut: false` simulates a lost bus publish. */
@@ -109,9 +134,43 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
   const connectionIds = new Map<WebSocket, string>();
   const received: ClientFrame[] = [];
   let connectionCount = 0;
+  let rateLimited = 0;
+  const admission = new Map<WebSocket, { tokens: number; last: number; inFlight: number }>();
 
   const write = (socket: WebSocket, frame: ServerFrame | string): void => {
+    if (gateway.blackhole) return;
     if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : encodeFrame(frame));
+  };
+  const later = (delayMs: number | undefined, run: () => void): void => {
+    if (delayMs) setTimeout(run, delayMs);
+    else run();
+  };
+  const broadcastEvent = (event: KnownEvent): void => later(options.liveDelayMs, () => gateway.broadcast({ type: 'chat_event', event }));
+
+  /** The gateway's token bucket and in-flight cap, lazily refilled from the wall clock. */
+  const admit = (socket: WebSocket, clientId: string): boolean => {
+    const limit = options.rateLimit;
+    if (!limit) return true;
+    let state = admission.get(socket);
+    if (!state) admission.set(socket, (state = { tokens: limit.capacity, last: Date.now(), inFlight: 0 }));
+    const now = Date.now();
+    state.tokens = Math.min(limit.capacity, state.tokens + ((now - state.last) * limit.refillPerSecond) / 1000);
+    state.last = now;
+    const refuse = (retryAfterMs: number): false => {
+      rateLimited += 1;
+      write(socket, errorFrame('rate_limited', { ref: clientId, retryAfterMs }));
+      return false;
+    };
+    if (state.tokens + 1e-9 < 1) return refuse(Math.ceil(((1 - state.tokens) * 1000) / limit.refillPerSecond));
+    // As the gateway: the token is spent before the in-flight check.
+    state.tokens = Math.max(0, state.tokens - 1);
+    if (state.inFlight >= limit.maxInFlight) return refuse(250);
+    state.inFlight += 1;
+    return true;
+  };
+  const committed = (socket: WebSocket): void => {
+    const state = admission.get(socket);
+    if (state) state.inFlight -= 1;
   };
 
   const logOf = (conversationId: string) => {
@@ -177,13 +236,17 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     get connectionCount() {
       return connectionCount;
     },
+    get rateLimited() {
+      return rateLimited;
+    },
     onSend: () => 'commit',
     accepting: true,
     respondToPings: true,
+    blackhole: false,
     presence: [],
     commit(conversationId, body, commitOptions = {}) {
       const event = store1(conversationId, body, OTHER_USER_ID, randomUUID());
-      if (commitOptions.fanOut !== false) gateway.broadcast({ type: 'chat_event', event });
+      if (commitOptions.fanOut !== false) broadcastEvent(event);
       if (event.kind !== 'message_created') throw new Error('unreachable');
       return event.message;
     },
@@ -221,25 +284,33 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
       write(socket, decision);
       return;
     }
-    const existing = byClientId.get(frame.clientId);
-    if (existing) {
-      write(socket, { type: 'chat_ack', clientId: frame.clientId, event: existing, duplicate: true });
-      return;
-    }
-    const event = store1(frame.conversationId, frame.body, user.id, frame.clientId, frame.replyTo);
-    byClientId.set(frame.clientId, event);
-    if (decision === 'commit_silently') return;
-    // As the gateway does: the live copy first, then the ack.
-    gateway.broadcast({ type: 'chat_event', event });
-    write(socket, { type: 'chat_ack', clientId: frame.clientId, event, duplicate: false });
+    if (!admit(socket, frame.clientId)) return;
+    later(options.commitDelayMs, () => {
+      committed(socket);
+      const existing = byClientId.get(frame.clientId);
+      if (existing) {
+        write(socket, { type: 'chat_ack', clientId: frame.clientId, event: existing, duplicate: true });
+        return;
+      }
+      const event = store1(frame.conversationId, frame.body, user.id, frame.clientId, frame.replyTo);
+      byClientId.set(frame.clientId, event);
+      if (decision === 'commit_silently') return;
+      // As the gateway does: the live copy first, then the ack.
+      broadcastEvent(event);
+      write(socket, { type: 'chat_ack', clientId: frame.clientId, event, duplicate: false });
+    });
   };
 
   const handleChange = (socket: WebSocket, frame: Exclude<ChatActionFrame, ChatSendFrame>): void => {
-    const event = byClientId.get(frame.clientId) ?? storeChange(frame);
-    const duplicate = byClientId.has(frame.clientId);
-    byClientId.set(frame.clientId, event);
-    gateway.broadcast({ type: 'chat_event', event });
-    write(socket, { type: 'chat_ack', clientId: frame.clientId, event, duplicate });
+    if (!admit(socket, frame.clientId)) return;
+    later(options.commitDelayMs, () => {
+      committed(socket);
+      const event = byClientId.get(frame.clientId) ?? storeChange(frame);
+      const duplicate = byClientId.has(frame.clientId);
+      byClientId.set(frame.clientId, event);
+      broadcastEvent(event);
+      write(socket, { type: 'chat_ack', clientId: frame.clientId, event, duplicate });
+    });
   };
 
   const handle = (socket: WebSocket, frame: ClientFrame): void => {
@@ -356,9 +427,10 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     socket.on('close', () => {
       sockets.delete(socket);
       connectionIds.delete(socket);
+      admission.delete(socket);
     });
     socket.on('message', (data, isBinary) => {
-      if (isBinary) return;
+      if (isBinary || gateway.blackhole) return;
       const parsed = parseClientFrame(data.toString());
       if (!parsed.ok) {
         write(socket, errorFrame(parsed.error.code, { message: parsed.error.message, ref: parsed.ref }));

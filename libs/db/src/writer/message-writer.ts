@@ -37,7 +37,7 @@ export interface MessageWriterStats {
   /** Committed transactions of sends, and rows inserted, so far. */
   flushes: number;
   rows: number;
-  /** Sends waiting now (all lanes). */
+  /** Sends submitted and not yet answered (queued or in a flush), all lanes. */
   queued: number;
   /** Conversations whose sends wait for a lock someone else holds. */
   contended: number;
@@ -103,8 +103,11 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
   );
   const slow = createWriteLane<Pending>({ maxBatch, flushIntervalMs: 0, flush: (batch) => flushContended(batch) });
   const queued = () => lanes.reduce((sum, lane) => sum + lane.size, slow.size);
+  /** Submitted and not yet settled: what the queue bound counts (a flush in flight included). */
+  let outstanding = 0;
 
   function settle(pending: Pending, outcome: SendOutcome): void {
+    outstanding -= 1;
     if (!outcome.ok) pending.reject(outcome.error);
     else if ('message' in outcome) pending.resolve({ event: createdEventOf(outcome.message), duplicate: outcome.duplicate });
     else pending.resolve({ event: outcome.event, duplicate: true });
@@ -184,13 +187,14 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
       if (!isUuid(input.conversationId) || !isUuid(input.senderId)) return Promise.reject(new AppError('not_member'));
       if (input.replyTo !== undefined && !isUuid(input.replyTo)) return Promise.reject(new AppError('not_found'));
       // Bounded: a database slower than the load must not grow memory without end.
-      if (queued() >= maxQueued) {
+      if (outstanding >= maxQueued) {
         return Promise.reject(
           new AppError('overloaded', 'Too many messages are waiting to be stored', { retryAfterMs: OVERLOADED_RETRY_AFTER_MS }),
         );
       }
       return new Promise((resolve, reject) => {
         const pending: Pending = { input, resolve, reject };
+        outstanding += 1;
         const cid = conversationOf(pending);
         // Behind its conversation's earlier sends, wherever they wait.
         if (contended.has(cid)) toContended([pending]);
@@ -224,6 +228,6 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
       await Promise.all(lanes.map((lane) => lane.idle()));
       await slow.idle();
     },
-    stats: () => ({ flushes, rows, queued: queued(), contended: contended.size }),
+    stats: () => ({ flushes, rows, queued: outstanding, contended: contended.size }),
   };
 }

@@ -45,7 +45,7 @@ export function MessageGroupView({ group, sender, onRetry, receipt }: Props) {
                 {item.edited ? <span className="message-edited"> (edited)</span> : null}
               </p>
             )}
-            {item.state === 'sending' ? <span className="message-state">Sending…</span> : null}
+            {item.state === 'sending' ? <span className="message-state">{item.error ?? 'Sending…'}</span> : null}
             {item.state === 'failed' ? (
               <span className="message-state is-failed">
                 <span role="alert">Not sent{item.error ? `: ${item.error}` : ''}.</span>{' '}

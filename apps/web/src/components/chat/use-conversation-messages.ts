@@ -2,14 +2,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConversationTimeline } from '@parley/client';
 import type { Message } from '@parley/protocol';
-import type { PendingSend } from '../../lib/realtime.ts';
+import { describeSendState, type PendingSend } from '../../lib/realtime.ts';
 import { useRealtime } from '../shell/realtime-provider.tsx';
 import { useApi } from '../providers.tsx';
 
 export interface PendingItem extends PendingSend {
-  /** When this tab first saw the send: pending items have no server time yet. */
+  /** When it was written: pending items have no server time yet. */
   since: string;
   body: string;
+  /** What to show under the bubble ("Waiting for connection…"), unless it is plainly sending. */
+  text: string | undefined;
 }
 
 interface PageState {
@@ -24,8 +26,11 @@ const INITIAL: PageState = { hasMore: false, status: 'loading', loadingOlder: fa
 function upsertPending(list: PendingItem[], entry: PendingSend): PendingItem[] {
   const index = list.findIndex((p) => p.clientId === entry.clientId);
   const body = entry.action.type === 'send' ? entry.action.body : '';
-  if (index === -1) return [...list, { ...entry, body, since: new Date().toISOString() }];
-  return list.map((p, i) => (i === index ? { ...entry, body, since: p.since } : p));
+  // Plain "Sending…" needs no extra line; waiting, retrying and failed ones say why.
+  const text = entry.state === 'sending' && entry.reason === undefined ? undefined : describeSendState(entry);
+  const item = { ...entry, body, since: new Date(entry.createdAt).toISOString(), text };
+  if (index === -1) return [...list, item];
+  return list.map((p, i) => (i === index ? item : p));
 }
 
 /**
@@ -61,13 +66,13 @@ export function useConversationMessages(conversationId: string) {
     });
     const offSend = client.on('send_state', (entry) => {
       if (entry.conversationId !== conversationId || entry.action.type !== 'send') return;
-      if (entry.state === 'sent') setPending((list) => list.filter((p) => p.clientId !== entry.clientId));
+      if (entry.state === 'sent' || entry.state === 'cancelled') setPending((list) => list.filter((p) => p.clientId !== entry.clientId));
       else setPending((list) => upsertPending(list, entry));
     });
     setPending(
       client
         .outbox(conversationId)
-        .filter((e) => e.state !== 'sent' && e.action.type === 'send')
+        .filter((e) => e.action.type === 'send')
         .reduce(upsertPending, []),
     );
     api.messages.history
@@ -118,10 +123,11 @@ export function useConversationMessages(conversationId: string) {
   );
 
   const retry = useCallback((clientId: string) => client?.retry(clientId), [client]);
+  const cancel = useCallback((clientId: string) => client?.cancel(clientId), [client]);
   const reload = useCallback(() => {
     setPage(INITIAL);
     setAttempt((n) => n + 1);
   }, []);
 
-  return { ...page, messages, pending, loadOlder, send, retry, reload };
+  return { ...page, messages, pending, loadOlder, send, retry, cancel, reload };
 }

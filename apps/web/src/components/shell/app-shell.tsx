@@ -44,7 +44,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     return <main className="splash" aria-busy="true"><span className="spinner" aria-hidden="true" /><span className="sr-only">Loading</span></main>;
   }
   return (
-    <RealtimeProvider onUnauthorized={onUnauthorized}>
+    <RealtimeProvider userId={user.id} onUnauthorized={onUnauthorized}>
       <SignedInShell me={user}>{children}</SignedInShell>
     </RealtimeProvider>
   );

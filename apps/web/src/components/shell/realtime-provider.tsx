@@ -12,20 +12,25 @@ interface RealtimeValue {
 const RealtimeContext = createContext<RealtimeValue>({ client: null, status: 'idle', hasBeenOpen: false });
 
 /** Owns the one socket of this tab; mounted only for a signed-in user. */
-export function RealtimeProvider({ children, onUnauthorized }: { children: ReactNode; onUnauthorized: () => void }) {
+export function RealtimeProvider({ userId, children, onUnauthorized }: { userId: string; children: ReactNode; onUnauthorized: () => void }) {
   const [value, setValue] = useState<RealtimeValue>({ client: null, status: 'idle', hasBeenOpen: false });
 
   useEffect(() => {
-    const client = createRealtimeClient();
+    const client = createRealtimeClient(userId);
     const offStatus = client.on('status', (status) => {
       setValue((v) => ({ client, status, hasBeenOpen: v.hasBeenOpen || status === 'open' }));
     });
     const offClosed = client.on('closed', (info) => {
       if (isUnauthorizedClose(info)) onUnauthorized();
     });
-    // Back online: skip the rest of the backoff instead of waiting it out.
-    const onOnline = () => client.reconnectNow();
+    // The browser's view of the network: offline shows at once and checks the socket; online
+    // skips the rest of the backoff. A page shown again checks its socket too.
+    const onOnline = () => client.reportNetworkChange(true);
+    const onOffline = () => client.reportNetworkChange(false);
+    const onVisible = () => document.visibilityState === 'visible' && client.checkConnection();
     window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    document.addEventListener('visibilitychange', onVisible);
     // Before connect, so an already hidden tab says 'idle' right after hello_ok.
     const activity = startActivityMonitor(client);
     setValue({ client, status: client.status, hasBeenOpen: false });
@@ -33,11 +38,13 @@ export function RealtimeProvider({ children, onUnauthorized }: { children: React
     return () => {
       activity.dispose();
       window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      document.removeEventListener('visibilitychange', onVisible);
       offStatus();
       offClosed();
       client.close();
     };
-  }, [onUnauthorized]);
+  }, [onUnauthorized, userId]);
 
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
