@@ -1,23 +1,29 @@
 // The one file that touches @parley/client: the rest of the app imports these names, so an
 // SDK change is fixed here.
 import {
+  ConversationTimeline,
   createActivityMonitor,
   createParleyClient,
+  replyExcerpt,
   seenBy,
+  withoutReaction,
+  withReaction,
   type ActivityMonitor,
   type ClientStatus,
   type ClosedInfo,
+  type OutboxAction,
   type OutboxEntry,
   type ParleyClient,
   type TypingChange,
 } from '@parley/client';
 import { CLOSE_CODES } from '@parley/protocol';
 
-export { seenBy };
+export { ConversationTimeline, replyExcerpt, seenBy, withReaction, withoutReaction };
 
 export type RealtimeClient = ParleyClient;
 export type ConnectionStatus = ClientStatus;
 export type PendingSend = OutboxEntry;
+export type PendingActionKind = OutboxAction;
 export type TypingUsersChange = TypingChange;
 
 export const CLIENT_NAME = 'parley-web/0.1.0';
