@@ -29,7 +29,9 @@ export function noteMentionEvent(index: MentionIndex, event: ConversationEvent, 
       return withSeq(index, event.conversationId, event.messageSeq, event.actorId !== meId && event.mentions.includes(meId));
     case 'message_deleted':
       return withSeq(index, event.conversationId, event.messageSeq, false);
-    default:
+    case 'reaction_added':
+    case 'reaction_removed':
+    case 'unknown':
       return index;
   }
 }
