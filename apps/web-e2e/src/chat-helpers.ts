@@ -30,11 +30,14 @@ export const article = (page: Page, text: string | RegExp): Locator => messages(
 export const conversationLink = (page: Page, name: string | RegExp): Locator =>
   page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name });
 
-/** Sends from the composer and waits until the server committed it (it has a seq). */
-export async function send(page: Page, text: string): Promise<void> {
+/**
+ * Sends from the composer and waits until the server committed it (it has a seq). `shown` is
+ * what to look for when the log renders it differently (mentions show display names).
+ */
+export async function send(page: Page, text: string, shown: string = text.split('\n')[0] ?? text): Promise<void> {
   await composer(page).fill(text);
   await composer(page).press('Enter');
-  await messages(page).locator('article[data-seq]').filter({ hasText: text.split('\n')[0]! }).last().waitFor();
+  await messages(page).locator('article[data-seq]').filter({ hasText: shown }).last().waitFor();
 }
 
 /** Opens (or creates) the direct conversation with `displayName` through the New conversation dialog. */
@@ -42,6 +45,7 @@ export async function openDirect(page: Page, handle: string, displayName: string
   await page.getByRole('button', { name: 'New conversation' }).click();
   await page.getByRole('searchbox', { name: 'Search people' }).fill(handle);
   await page.getByRole('button', { name: `Message ${displayName}` }).click();
+  await page.getByRole('heading', { level: 1, name: displayName }).waitFor();
   await composer(page).waitFor();
 }
 

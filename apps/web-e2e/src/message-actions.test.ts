@@ -227,4 +227,57 @@ describe('message actions in the browser', () => {
     await cat.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
     await article(dan.page, 'Sure, what is it?').getByRole('button', { name: /^Reply to Cat Parent: Deleted message/ }).waitFor({ timeout: LIVE_MS });
   });
+
+  it('looks right at desktop and phone width: reactions, a reply, an edited and a deleted message (screenshots)', async () => {
+    const nia = await signUp(browser, stack.url, 'nia', 'Nia Okafor', contexts);
+    const oli = await signUp(browser, stack.url, 'oli', 'Oli Berg', contexts);
+    await openDirect(nia.page, 'oli', 'Oli Berg');
+    await send(nia.page, 'Morning! Standup moved to 10:30 today');
+    await conversationLink(oli.page, /Nia Okafor/).click();
+    await send(oli.page, 'Thanks @nia, agenda is at https://example.org/agenda', 'agenda is at');
+    await send(oli.page, 'Wrong chat, ignore this');
+    await send(nia.page, 'I will bring the notes from Thursday');
+
+    await (await toolbarButton(oli.page, 'Morning! Standup', 'Add reaction')).click();
+    await oli.page.getByRole('dialog', { name: 'Choose a reaction' }).getByRole('button', { name: '👍', exact: true }).first().click();
+    await (await toolbarButton(nia.page, 'Morning! Standup', 'Add reaction')).click();
+    await nia.page.getByRole('dialog', { name: 'Choose a reaction' }).getByRole('button', { name: '🎉', exact: true }).first().click();
+    await nia.page.getByRole('button', { name: '👍 1', pressed: false }).click();
+    await menuAction(oli.page, 'Wrong chat', 'Delete');
+    await oli.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
+    await (await toolbarButton(nia.page, 'agenda is at', 'Reply')).click();
+    await send(nia.page, 'Perfect, see you there');
+    await menuAction(nia.page, 'I will bring the notes', 'Edit');
+    const editor = nia.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.fill('I will bring the notes from Friday');
+    await editor.press('Enter');
+    for (const page of [nia.page, oli.page]) {
+      await article(page, 'from Friday').filter({ hasText: '(edited)' }).waitFor({ timeout: LIVE_MS });
+      await article(page, 'This message was deleted').waitFor({ timeout: LIVE_MS });
+      await page.getByRole('button', { name: '👍 2' }).waitFor({ timeout: LIVE_MS });
+    }
+    await composer(nia.page).fill('Draft: @ol');
+    await nia.page.getByRole('listbox', { name: 'Mention suggestions' }).waitFor();
+    await nia.page.mouse.move(0, 0);
+    await nia.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-desktop.png') });
+    await article(nia.page, 'Perfect, see you there').hover();
+    await nia.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-desktop-toolbar.png') });
+    await (await toolbarButton(nia.page, 'Morning! Standup', 'More actions')).click();
+    await nia.page.getByRole('menu', { name: 'Message actions' }).waitFor();
+    await nia.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-desktop-menu.png') });
+    await nia.page.keyboard.press('Escape');
+    await (await toolbarButton(oli.page, 'Perfect, see you', 'Add reaction')).click();
+    await oli.page.getByRole('dialog', { name: 'Choose a reaction' }).waitFor();
+    await oli.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-desktop-picker.png') });
+    await oli.page.keyboard.press('Escape');
+
+    await oli.page.setViewportSize(PHONE);
+    await article(oli.page, 'Perfect, see you there').waitFor();
+    await oli.page.mouse.move(0, 0);
+    await oli.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-phone.png') });
+    await (await toolbarButton(oli.page, 'Morning! Standup', 'More actions')).click();
+    await oli.page.getByRole('menu', { name: 'Message actions' }).waitFor();
+    await oli.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-phone-menu.png') });
+    await oli.page.keyboard.press('Escape');
+  });
 });

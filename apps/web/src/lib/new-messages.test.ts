@@ -24,8 +24,9 @@ describe('new messages pill', () => {
     expect(newMessagesLabel(0, false)).toBeNull();
   });
 
-  it('is far from the bottom past one and a half screens', () => {
+  it('is far from the bottom past a screen', () => {
     expect(isFarFromBottom({ scrollTop: 0, scrollHeight: 2000, clientHeight: 500 })).toBe(true);
     expect(isFarFromBottom({ scrollTop: 1000, scrollHeight: 2000, clientHeight: 500 })).toBe(false);
+    expect(isFarFromBottom({ scrollTop: 900, scrollHeight: 2000, clientHeight: 500 })).toBe(true);
   });
 });

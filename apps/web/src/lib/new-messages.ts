@@ -1,5 +1,5 @@
-/** Scrolled up further than this many screens, the pill offers "Jump to latest" even without news. */
-export const FAR_FROM_BOTTOM_SCREENS = 1.5;
+/** Scrolled up more than this many screens, the pill offers "Jump to latest" even without news. */
+export const FAR_FROM_BOTTOM_SCREENS = 1;
 
 export interface KeyedItem {
   key: string;

@@ -20,6 +20,7 @@ export function MentionSuggestions({ id, options, activeIndex, optionId, onPick 
           id={optionId(i)}
           role="option"
           aria-selected={i === activeIndex}
+          aria-label={`${user.displayName} @${user.handle}`}
           className={`mention-option${i === activeIndex ? ' is-active' : ''}`}
           // Keep focus (and the caret) in the composer.
           onMouseDown={(e) => e.preventDefault()}
