@@ -213,7 +213,13 @@ describe('message actions in the browser', () => {
     await dan.page.getByText('Replying to').filter({ hasText: 'Cat Parent' }).waitFor();
     await composer(dan.page).press('Escape');
     await dan.page.getByText('Replying to').waitFor({ state: 'detached' });
-    await (await toolbarButton(dan.page, 'One more thing', 'Reply')).click();
+    // The same by keyboard: the message's one tab stop opens the menu, arrows pick Reply.
+    await article(dan.page, /^One more thing/).getByRole('button', { name: 'More actions' }).focus();
+    await dan.page.keyboard.press('Enter');
+    await expect.poll(() => dan.page.evaluate(() => document.activeElement?.textContent)).toBe('Add reaction…');
+    await dan.page.keyboard.press('ArrowDown');
+    await dan.page.keyboard.press('Enter');
+    await dan.page.getByText('Replying to').filter({ hasText: 'Cat Parent' }).waitFor();
     await expect.poll(() => dan.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
     await send(dan.page, 'Sure, what is it?');
     for (const page of [dan.page, cat.page]) {

@@ -216,7 +216,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
               interactions.notify(e instanceof Error ? e.message : 'Couldn’t delete the message');
             }
           }}
-          onClose={() => interactions.setDeletingId(null)}
+          onClose={() => {
+            interactions.setDeletingId(null);
+            // The menu item that opened the dialog is gone; the composer is where people go next.
+            composerInput.current?.focus();
+          }}
         />
       ) : null}
     </ChatActionsContext.Provider>

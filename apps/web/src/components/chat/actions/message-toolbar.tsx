@@ -27,7 +27,7 @@ export function MessageToolbar({ item, messageId }: { item: LogItem; messageId: 
       ) : null}
       <button
         type="button"
-        className="toolbar-button"
+        className="toolbar-button toolbar-more"
         aria-label="More actions"
         title="More actions"
         aria-haspopup="menu"
