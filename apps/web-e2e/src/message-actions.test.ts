@@ -281,9 +281,16 @@ describe('message actions in the browser', () => {
     await article(oli.page, 'Perfect, see you there').waitFor();
     await oli.page.mouse.move(0, 0);
     await oli.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-phone.png') });
-    await (await toolbarButton(oli.page, 'Morning! Standup', 'More actions')).click();
-    await oli.page.getByRole('menu', { name: 'Message actions' }).waitFor();
+    // On a phone a long press opens the actions as a sheet; a tap outside closes it.
+    const touch = { pointerType: 'touch', isPrimary: true, pointerId: 7, clientX: 120, clientY: 380, bubbles: true };
+    const target = article(oli.page, 'Morning! Standup');
+    await target.dispatchEvent('pointerdown', touch);
+    const sheet = oli.page.getByRole('menu', { name: 'Message actions' });
+    await sheet.waitFor();
+    await target.dispatchEvent('pointerup', touch);
+    await sheet.getByRole('menuitem', { name: 'React with 👍' }).waitFor();
     await oli.page.screenshot({ path: join(SCREENSHOT_DIR, 'actions-phone-menu.png') });
-    await oli.page.keyboard.press('Escape');
+    await oli.page.mouse.click(200, 150);
+    await sheet.waitFor({ state: 'detached' });
   });
 });
