@@ -41,7 +41,7 @@ export function RenameDialog({ conversationId, title, onClose }: { conversationI
         {error ? <p className="form-error" role="alert">{error}</p> : null}
         <div className="field">
           <label htmlFor={inputId}>Group name</label>
-          <input id={inputId} className="input" value={value} maxLength={100} data-autofocus onChange={(e) => setValue(e.target.value)} />
+          <input id={inputId} className="input" value={value} maxLength={100} data-autofocus onFocus={(e) => e.currentTarget.select()} onChange={(e) => setValue(e.target.value)} />
         </div>
         <div className="modal-actions">
           <button type="button" className="button button-quiet" onClick={onClose}>Cancel</button>
