@@ -5,6 +5,9 @@ import './styles/base.css';
 import './styles/auth.css';
 import './styles/shell.css';
 import './styles/chat.css';
+import './styles/message-actions.css';
+import './styles/composer.css';
+import './styles/popover.css';
 import './styles/presence.css';
 import './styles/calls.css';
 

@@ -27,6 +27,13 @@ describe('applyLiveMessage', () => {
     expect(list[0]).toBe(older);
   });
 
+  it('takes the new title from a live rename, before any refetch', () => {
+    const group = conversation('c1', { kind: 'group', title: 'Old', lastSeq: 3 });
+    const renamed = message(4, { conversationId: 'c1', kind: 'system', body: '', system: { action: 'renamed', title: 'Trip 2027' } });
+    expect(applyLiveMessage([group], renamed, { meId: ME }).list[0]?.title).toBe('Trip 2027');
+    expect(applyLiveMessage([group], message(5, { conversationId: 'c1' }), { meId: ME }).list[0]?.title).toBe('Old');
+  });
+
   it('flags a conversation it does not know', () => {
     expect(applyLiveMessage([older], message(1, { conversationId: 'c9' }), { meId: ME }).unknownConversation).toBe(true);
   });

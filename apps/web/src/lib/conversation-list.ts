@@ -94,6 +94,7 @@ export function applyLiveMessage(
   const sender: PublicUser | undefined = current.members.find((m) => m.id === message.senderId);
   const updated: ConversationSummary = {
     ...current,
+    title: renamedTo(message) ?? current.title,
     lastSeq: message.seq,
     lastReadSeq: own || reading ? message.seq : current.lastReadSeq,
     unreadCount: own || reading ? 0 : current.unreadCount + (unread ? 1 : 0),
@@ -125,4 +126,12 @@ export function applyReadPosition(
 
 export function totalUnread(list: readonly ConversationSummary[]): number {
   return list.reduce((sum, c) => sum + c.unreadCount, 0);
+}
+
+/**
+ * The new title a live `renamed` system message carries. The list follows it at once instead of
+ * waiting for `conversation_changed` (a live frame that can be lost) to refetch.
+ */
+export function renamedTo(message: Pick<Message, 'kind' | 'system'>): string | undefined {
+  return message.kind === 'system' && message.system?.action === 'renamed' ? message.system.title : undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANA, ME, message } from '../testing/fixtures.ts';
-import { buildLogItems } from './log-items.ts';
+import { buildLogItems, lastEditable } from './log-items.ts';
 
 const since = '2026-01-01T12:00:00.000Z';
 const nameOf = () => 'Ana Lima';
@@ -53,5 +53,49 @@ describe('buildLogItems', () => {
     expect(items[0]).toMatchObject({ systemText: 'Ana Lima renamed the group to “Trip”', senderId: 'system:1' });
     expect(items[1]).toMatchObject({ deleted: true, edited: false });
     expect(items[2]).toMatchObject({ deleted: false, edited: true, body: 'fixed' });
+  });
+});
+
+describe('buildLogItems: reactions, replies, mentions', () => {
+  it('carries reactions, the reply quote from the loaded parent, and whether I am mentioned', () => {
+    const parent = message(1, { body: 'Lunch?\nat noon' });
+    const reply = message(2, {
+      senderId: ME,
+      body: 'yes @ana',
+      mentions: [ANA],
+      replyTo: { messageId: parent.id, seq: 1, senderId: ANA, kind: 'text', excerpt: 'stale excerpt' },
+    });
+    const ping = message(3, { mentions: [ME], reactions: [{ emoji: '👍', userIds: [ME] }] });
+    const items = buildLogItems([parent, reply, ping], [], ME, nameOf, new Set([reply.id]));
+    expect(items[1]).toMatchObject({ reply: { author: 'Ana Lima', text: 'Lunch?', seq: 1 }, mentionsMe: false, saving: true });
+    expect(items[2]).toMatchObject({ mentionsMe: true, reactions: [{ emoji: '👍', userIds: [ME] }], saving: false });
+  });
+
+  it('quotes the parent of a pending reply from the composer’s draft', () => {
+    const items = buildLogItems(
+      [],
+      [{ clientId: 'p-123456', body: 'sure', state: 'sending', since, replyTo: { messageId: 'gone', seq: 9, senderId: ANA, excerpt: 'Old question' } }],
+      ME,
+      nameOf,
+    );
+    expect(items[0]!.reply).toEqual({ messageId: 'gone', seq: 9, author: 'Ana Lima', text: 'Old question' });
+    expect(items[0]!.mentions).toBeUndefined();
+  });
+});
+
+describe('lastEditable', () => {
+  it('finds my newest committed, undeleted text message', () => {
+    const items = buildLogItems(
+      [
+        message(1, { senderId: ME, body: 'first' }),
+        message(2, { senderId: ME, body: '', deletedAt: since }),
+        message(3, { body: 'theirs' }),
+      ],
+      [{ clientId: 'p-123456', body: 'pending', state: 'sending', since }],
+      ME,
+      nameOf,
+    );
+    expect(lastEditable(items)?.body).toBe('first');
+    expect(lastEditable([])).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
-import type { CallEvent, Message } from '@parley/protocol';
+import type { CallEvent, Message, Reaction } from '@parley/protocol';
+import type { ReplyDraft } from './draft-store.ts';
 import type { GroupableItem } from './message-groups.ts';
+import { replyQuote, type ReplyQuote } from './reply-quote.ts';
 import { systemEventText, type NameOf } from './system-text.ts';
 
 export type DeliveryState = 'sending' | 'failed' | 'delivered';
@@ -25,6 +27,15 @@ export interface LogItem extends GroupableItem {
   deleted?: boolean;
   /** Edited since it was sent: "(edited)". */
   edited?: boolean;
+  reactions?: readonly Reaction[];
+  /** The quote of the message this one answers. */
+  reply?: ReplyQuote | undefined;
+  /** Ids the server resolved from `@handle`s; undefined while sending (every member's handle counts). */
+  mentions?: readonly string[] | undefined;
+  /** Mentions the reader: highlighted like in Slack. */
+  mentionsMe?: boolean;
+  /** An edit or deletion of ours is on its way. */
+  saving?: boolean;
 }
 
 export interface PendingLike {
@@ -33,16 +44,24 @@ export interface PendingLike {
   state: 'sending' | 'waiting' | 'sent' | 'failed' | 'cancelled';
   since: string;
   /** Human text for the state (`describeSendState`), shown under a waiting, retrying or failed bubble. */
-  text?: string;
+  text?: string | undefined;
+  replyTo?: ReplyDraft | undefined;
 }
 
 /**
  * Committed messages in seq order, then this tab's unacknowledged sends in send order. A
  * pending send whose message already arrived (the live event can beat the ack) is dropped.
  */
-export function buildLogItems(messages: readonly Message[], pending: readonly PendingLike[], meId: string, nameOf: NameOf): LogItem[] {
+export function buildLogItems(
+  messages: readonly Message[],
+  pending: readonly PendingLike[],
+  meId: string,
+  nameOf: NameOf,
+  saving: ReadonlySet<string> = new Set(),
+): LogItem[] {
   const items: LogItem[] = [];
   const committedClientIds = new Set<string>();
+  const byId = new Map(messages.map((m) => [m.id, m] as const));
   for (const m of messages) {
     const own = m.senderId === meId;
     if (own) committedClientIds.add(m.clientId);
@@ -62,6 +81,11 @@ export function buildLogItems(messages: readonly Message[], pending: readonly Pe
         call: m.kind === 'call' ? m.call : undefined,
         deleted: m.deletedAt !== null,
         edited: m.editedAt !== null,
+        reactions: m.reactions,
+        reply: m.replyTo === null ? undefined : replyQuote(m.replyTo, byId.get(m.replyTo.messageId), nameOf, meId),
+        mentions: m.mentions,
+        mentionsMe: !own && m.deletedAt === null && m.mentions.includes(meId),
+        saving: saving.has(m.id),
       });
       continue;
     }
@@ -80,7 +104,17 @@ export function buildLogItems(messages: readonly Message[], pending: readonly Pe
       state: p.state === 'failed' ? 'failed' : 'sending',
       clientId: p.clientId,
       error: p.text,
+      reply: p.replyTo === undefined ? undefined : replyQuote({ ...p.replyTo, kind: 'text' }, byId.get(p.replyTo.messageId), nameOf, meId),
     });
   }
   return items;
+}
+
+/** The message Up-arrow edits: the reader's newest text message that is committed and not deleted. */
+export function lastEditable(items: readonly LogItem[]): LogItem | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item?.own && item.kind === 'text' && item.state === 'delivered' && !item.deleted && item.messageId !== undefined) return item;
+  }
+  return undefined;
 }

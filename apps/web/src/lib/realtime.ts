@@ -1,14 +1,19 @@
 // The one file that touches @parley/client: the rest of the app imports these names, so an
 // SDK change is fixed here.
 import {
+  ConversationTimeline,
   createActivityMonitor,
   createParleyClient,
   describeConnectivity,
   describeSendState,
+  replyExcerpt,
   seenBy,
+  withoutReaction,
+  withReaction,
   type ActivityMonitor,
   type ClientStatus,
   type ClosedInfo,
+  type OutboxAction,
   type OutboxEntry,
   type ParleyClient,
   type TypingChange,
@@ -16,11 +21,12 @@ import {
 import { createIndexedDbOutboxStore, sessionOwnerId } from '@parley/client/indexeddb';
 import { CLOSE_CODES } from '@parley/protocol';
 
-export { seenBy, describeSendState, describeConnectivity };
+export { ConversationTimeline, describeConnectivity, describeSendState, replyExcerpt, seenBy, withReaction, withoutReaction };
 
 export type RealtimeClient = ParleyClient;
 export type ConnectionStatus = ClientStatus;
 export type PendingSend = OutboxEntry;
+export type PendingActionKind = OutboxAction;
 export type TypingUsersChange = TypingChange;
 
 export const CLIENT_NAME = 'parley-web/0.1.0';

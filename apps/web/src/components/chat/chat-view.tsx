@@ -2,24 +2,36 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { PublicUser } from '@parley/protocol';
+import type { Message, PublicUser } from '@parley/protocol';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { applyReadPosition, conversationTitle } from '../../lib/conversation-list.ts';
-import { buildLogItems } from '../../lib/log-items.ts';
+import { buildLogItems, lastEditable } from '../../lib/log-items.ts';
+import { applyPendingActions } from '../../lib/pending-actions.ts';
 import { latestReceipt } from '../../lib/read-receipt.ts';
+import { replyDraftOf, replyQuote } from '../../lib/reply-quote.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useAttention } from '../../lib/use-attention.ts';
 import { useApi } from '../providers.tsx';
-import { PresenceStatus } from '../presence-status.tsx';
 import { useRealtime } from '../shell/realtime-provider.tsx';
 import { useReadStates } from '../shell/use-presence.ts';
-import { CallButtons } from '../calls/call-buttons.tsx';
-import { Composer } from './composer.tsx';
+import { ChatActionsContext } from './actions/chat-actions.tsx';
+import { DeleteDialog } from './actions/delete-dialog.tsx';
+import { MessagePopover } from './actions/message-popover.tsx';
+import { ChatHeader } from './chat-header.tsx';
+import { ChatNotices } from './chat-notices.tsx';
+import { Composer } from './composer/composer.tsx';
 import { MembersPanel } from './members-panel.tsx';
 import { MessageLog } from './message-log.tsx';
 import { ReadReceipt } from './read-receipt.tsx';
 import { TypingIndicator } from './typing-indicator.tsx';
 import { useConversationMessages } from './use-conversation-messages.ts';
+import { useDraft } from './use-draft.ts';
+import { useEmojiUsage } from './use-emoji-usage.ts';
+import { useJumpToMessage } from './use-jump-to-message.ts';
+import { useMessageInteractions } from './use-message-interactions.ts';
+import { usePendingActions } from './use-pending-actions.ts';
+
+const NO_MEMBERS: readonly PublicUser[] = [];
 
 export function ChatView({ conversationId }: { conversationId: string }) {
   const api = useApi();
@@ -33,22 +45,50 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     initialData: () => queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations)?.find((c) => c.id === conversationId),
   });
   const history = useConversationMessages(conversationId);
+  const pendingActions = usePendingActions(conversationId, history.foldedSeq);
+  const draft = useDraft(meId, conversationId);
+  const emoji = useEmojiUsage(meId);
+  const jump = useJumpToMessage(history.loadUntil);
+  const composerInput = useRef<HTMLTextAreaElement>(null);
   const [membersOpen, setMembersOpen] = useState(false);
   const attention = useAttention();
 
-  const members = useMemo(() => new Map((conversation.data?.members ?? []).map((m) => [m.id, m] as const)), [conversation.data]);
+  const memberList = conversation.data?.members ?? NO_MEMBERS;
+  const members = useMemo(() => new Map(memberList.map((m) => [m.id, m] as const)), [memberList]);
+  const nameOf = useCallback((id: string) => members.get(id)?.displayName ?? 'Former member', [members]);
+  // What the reader sees: the folded log with our in-flight edits, deletions and reactions on top.
+  const overlay = useMemo(
+    () => applyPendingActions(history.messages, pendingActions.actions, meId, history.foldedSeq),
+    [history.messages, pendingActions.actions, meId, history.foldedSeq],
+  );
+  const messagesById = useMemo(() => new Map(overlay.messages.map((m) => [m.id, m] as const)), [overlay.messages]);
   const items = useMemo(
-    () => buildLogItems(history.messages, history.pending, meId, (id) => members.get(id)?.displayName ?? 'Former member'),
-    [history.messages, history.pending, meId, members],
+    () => buildLogItems(overlay.messages, history.pending, meId, nameOf, overlay.saving),
+    [overlay, history.pending, meId, nameOf],
   );
   const kind = conversation.data?.kind ?? 'direct';
   const readStates = useReadStates(conversationId, conversation.data?.readStates);
   const receipt = useMemo(() => {
     const found = latestReceipt(history.messages, meId, readStates);
     if (found === null) return null;
-    const names = found.readerIds.map((id) => members.get(id)?.displayName ?? 'Former member');
-    return { seq: found.seq, content: <ReadReceipt kind={kind} readerNames={names} /> };
-  }, [history.messages, meId, readStates, members, kind]);
+    return { seq: found.seq, content: <ReadReceipt kind={kind} readerNames={found.readerIds.map(nameOf)} /> };
+  }, [history.messages, meId, readStates, nameOf, kind]);
+
+  const { setReplyTo } = draft;
+  const startReply = useCallback((message: Message) => setReplyTo(replyDraftOf(message)), [setReplyTo]);
+  const interactions = useMessageInteractions({
+    meId,
+    nameOf,
+    members: memberList,
+    messagesById,
+    composerInput,
+    highlightedSeq: jump.target?.seq ?? null,
+    jumpTo: (seq) => void jump.jumpTo(seq),
+    startReply,
+    edit: pendingActions.edit,
+    react: pendingActions.react,
+    recordEmoji: emoji.record,
+  });
 
   // Our typing indicator: on while the composer has text, off when cleared, blurred, sent
   // (the SDK stops it on send) or when we leave the conversation.
@@ -78,58 +118,111 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   }
 
   const title = conversation.data ? conversationTitle(conversation.data, meId) : '';
-  const isGroup = kind === 'group';
-  const other = isGroup ? undefined : conversation.data?.members.find((m) => m.id !== meId);
+  const replyTo = draft.draft.replyTo;
+  const reply = replyTo === null ? null : replyQuote({ ...replyTo, kind: 'text' }, messagesById.get(replyTo.messageId), nameOf, meId);
+  const popoverMessage = interactions.popover === null ? undefined : messagesById.get(interactions.popover.messageId);
+  const deleting = interactions.deletingId === null ? undefined : messagesById.get(interactions.deletingId);
+  const notices = [
+    ...pendingActions.failures.map((f) => ({ id: f.clientId, text: f.text })),
+    ...interactions.notices,
+    ...(jump.notice === null ? [] : [{ id: 'jump', text: jump.notice }]),
+  ];
+  const dismiss = (id: string) => {
+    if (id === 'jump') return jump.clearNotice();
+    pendingActions.dismiss(id);
+    interactions.dismiss(id);
+  };
+
   return (
-    <div className="chat">
-      <header className="chat-header">
-        <Link href="/" className="icon-button chat-back" aria-label="Back to conversations">
-          <span aria-hidden="true">‹</span>
-        </Link>
-        <div className="chat-title">
-          <h1>{title || '\u00a0'}</h1>
-          {isGroup ? <p className="muted">{conversation.data?.members.length ?? 0} members</p> : null}
-          {other !== undefined ? (
-            <p className="chat-presence">
-              <PresenceStatus userId={other.id} />
-            </p>
+    <ChatActionsContext.Provider value={interactions.actions}>
+      <div className="chat">
+        <ChatHeader
+          conversationId={conversationId}
+          conversation={conversation.data}
+          title={title}
+          meId={meId}
+          membersOpen={membersOpen}
+          onToggleMembers={() => setMembersOpen((o) => !o)}
+        />
+        <div className="chat-body">
+          <div className="chat-main">
+            {history.status === 'error' ? (
+              <div className="empty-state" role="alert">
+                <p>Couldn’t load messages.</p>
+                <button type="button" className="button" onClick={history.reload}>Try again</button>
+              </div>
+            ) : history.status === 'loading' ? (
+              <div className="empty-state" aria-busy="true"><span className="spinner" aria-hidden="true" /><span className="sr-only">Loading messages</span></div>
+            ) : (
+              <MessageLog
+                items={items}
+                members={members}
+                hasMore={history.hasMore}
+                loadingOlder={history.loadingOlder}
+                olderFailed={history.olderFailed}
+                onLoadOlder={() => void history.loadOlder()}
+                onRetry={history.retry}
+                receipt={receipt}
+                jumpTarget={jump.target}
+              />
+            )}
+            <TypingIndicator conversationId={conversationId} members={members} />
+            <ChatNotices notices={notices} status={interactions.status} onDismiss={dismiss} />
+            <Composer
+              body={draft.draft.body}
+              onBodyChange={draft.setBody}
+              reply={reply}
+              onCancelReply={() => draft.setReplyTo(null)}
+              onSend={(body) => {
+                history.send(body, replyTo ?? undefined);
+                draft.clear();
+              }}
+              onEditLast={() => interactions.editLast(lastEditable(items)?.messageId)}
+              members={memberList}
+              meId={meId}
+              inputRef={composerInput}
+              onTypingChange={setTyping}
+              disabled={client === null}
+              placeholder={title ? `Message ${title}` : 'Write a message'}
+            />
+          </div>
+          {kind === 'group' && membersOpen && conversation.data && me ? (
+            <MembersPanel conversation={conversation.data} me={me} onClose={() => setMembersOpen(false)} />
           ) : null}
         </div>
-        <CallButtons conversationId={conversationId} isGroup={isGroup} />
-        {isGroup ? (
-          <button type="button" className="button button-quiet" aria-expanded={membersOpen} onClick={() => setMembersOpen((o) => !o)}>
-            Members
-          </button>
-        ) : null}
-      </header>
-      <div className="chat-body">
-        <div className="chat-main">
-          {history.status === 'error' ? (
-            <div className="empty-state" role="alert">
-              <p>Couldn’t load messages.</p>
-              <button type="button" className="button" onClick={history.reload}>Try again</button>
-            </div>
-          ) : history.status === 'loading' ? (
-            <div className="empty-state" aria-busy="true"><span className="spinner" aria-hidden="true" /><span className="sr-only">Loading messages</span></div>
-          ) : (
-            <MessageLog
-              items={items}
-              members={members}
-              hasMore={history.hasMore}
-              loadingOlder={history.loadingOlder}
-              olderFailed={history.olderFailed}
-              onLoadOlder={() => void history.loadOlder()}
-              onRetry={history.retry}
-              receipt={receipt}
-            />
-          )}
-          <TypingIndicator conversationId={conversationId} members={members} />
-          <Composer onSend={history.send} onTypingChange={setTyping} disabled={client === null} placeholder={title ? `Message ${title}` : 'Write a message'} />
-        </div>
-        {isGroup && membersOpen && conversation.data && me ? (
-          <MembersPanel conversation={conversation.data} me={me} onClose={() => setMembersOpen(false)} />
-        ) : null}
       </div>
-    </div>
+      {interactions.popover !== null && popoverMessage !== undefined ? (
+        <MessagePopover
+          open={interactions.popover}
+          message={popoverMessage}
+          meId={meId}
+          frequent={emoji.frequent}
+          onClose={interactions.closePopover}
+          onOpenPicker={interactions.openPicker}
+          onReact={(e) => interactions.actions.toggleReaction(popoverMessage.id, e)}
+          onReply={() => interactions.actions.reply(popoverMessage.id)}
+          onEdit={() => interactions.actions.startEdit(popoverMessage.id)}
+          onCopy={() => interactions.copyText(popoverMessage.id)}
+          onDelete={() => interactions.setDeletingId(popoverMessage.id)}
+        />
+      ) : null}
+      {deleting !== undefined ? (
+        <DeleteDialog
+          preview={deleting.body}
+          onConfirm={() => {
+            try {
+              pendingActions.remove(deleting.id);
+            } catch (e) {
+              interactions.notify(e instanceof Error ? e.message : 'Couldn’t delete the message');
+            }
+          }}
+          onClose={() => {
+            interactions.setDeletingId(null);
+            // The menu item that opened the dialog is gone; the composer is where people go next.
+            composerInput.current?.focus();
+          }}
+        />
+      ) : null}
+    </ChatActionsContext.Provider>
   );
 }

@@ -1,11 +1,13 @@
 'use client';
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import type { LogItem } from '../../lib/log-items.ts';
 import { groupMessages } from '../../lib/message-groups.ts';
+import { countAppended, isFarFromBottom, newMessagesLabel } from '../../lib/new-messages.ts';
 import { anchoredScrollTop, isAtBottom, shouldLoadOlder } from '../../lib/scroll-anchor.ts';
 import { MessageGroupView } from './message-group.tsx';
 import { SystemEntry } from './system-entry.tsx';
+import type { JumpTarget } from './use-jump-to-message.ts';
 
 interface Props {
   items: LogItem[];
@@ -16,6 +18,8 @@ interface Props {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   receipt?: { seq: number; content: ReactNode } | null;
+  /** Scroll this message to the middle of the view (it is loaded by then). */
+  jumpTarget?: JumpTarget | null;
 }
 
 interface Snapshot {
@@ -24,15 +28,22 @@ interface Snapshot {
   scrollHeight: number;
 }
 
+function prefersReducedMotion(): boolean {
+  return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
 /**
  * The scrolling message log. Older pages are prepended without moving what the reader sees;
- * new messages keep the view at the bottom only if it was already there (or you just sent).
+ * new messages keep the view at the bottom only if it was already there (or you just sent);
+ * otherwise a pill says how many arrived and brings the reader down.
  */
-export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, receipt }: Props) {
+export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, receipt, jumpTarget }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<Snapshot | null>(null);
   const loadOlderRef = useRef(onLoadOlder);
+  const [unseen, setUnseen] = useState(0);
+  const [farFromBottom, setFarFromBottom] = useState(false);
   useEffect(() => {
     loadOlderRef.current = onLoadOlder;
   }, [onLoadOlder]);
@@ -50,12 +61,28 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
       const appended = last?.key !== prev.lastKey;
       const justSent = appended && last?.state === 'sending';
       if (appended && (atBottom.current || justSent)) el.scrollTop = el.scrollHeight;
+      else if (appended) setUnseen((n) => n + countAppended(items, prev.lastKey));
     }
     atBottom.current = isAtBottom(el);
+    if (atBottom.current) setUnseen(0);
     previous.current = { firstKey: first?.key, lastKey: last?.key, scrollHeight: el.scrollHeight };
     // A short first page may not fill the view: keep loading until it scrolls.
     if (hasMore && shouldLoadOlder(el)) loadOlderRef.current();
   }, [items, hasMore]);
+
+  // After the items effect (same commit when a jump loaded pages): centre the target and focus it.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el === null || jumpTarget == null) return;
+    const target = el.querySelector<HTMLElement>(`[data-seq="${jumpTarget.seq}"]`);
+    if (target === null) return;
+    const box = el.getBoundingClientRect();
+    const rect = target.getBoundingClientRect();
+    el.scrollTop += rect.top - box.top - (el.clientHeight - rect.height) / 2;
+    atBottom.current = isAtBottom(el);
+    setFarFromBottom(isFarFromBottom(el));
+    target.focus({ preventScroll: true });
+  }, [jumpTarget]);
 
   // A receipt appearing under the last message grows the log: keep it in view if we were at the bottom.
   const receiptSeq = receipt?.seq;
@@ -79,33 +106,51 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
     const el = scroller.current;
     if (el === null) return;
     atBottom.current = isAtBottom(el);
+    if (atBottom.current) setUnseen(0);
+    setFarFromBottom(isFarFromBottom(el));
     if (hasMore && shouldLoadOlder(el)) loadOlderRef.current();
   }
 
+  function toLatest(): void {
+    const el = scroller.current;
+    if (el === null) return;
+    el.scrollTo({ top: el.scrollHeight, behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+    setUnseen(0);
+    el.focus({ preventScroll: true });
+  }
+
   const groups = groupMessages(items);
+  const pill = newMessagesLabel(unseen, farFromBottom);
   return (
-    <div ref={scroller} className="message-log" role="log" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
-      {hasMore ? (
-        // Fixed height whether loading or not, so showing the spinner never shifts the view.
-        <div className="log-top">
-          {olderFailed ? (
-            <button type="button" className="link-button" onClick={onLoadOlder}>Couldn’t load older messages. Try again</button>
-          ) : loadingOlder ? (
-            <span className="muted">Loading older messages…</span>
-          ) : null}
-        </div>
-      ) : (
-        <div className="log-top muted">
-          {items.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
-        </div>
-      )}
-      {groups.map((group) =>
-        group.items[0]?.kind === 'system' ? (
-          <SystemEntry key={group.key} item={group.items[0]} />
+    <div className="message-log-frame">
+      <div ref={scroller} className="message-log" role="log" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
+        {hasMore ? (
+          // Fixed height whether loading or not, so showing the spinner never shifts the view.
+          <div className="log-top">
+            {olderFailed ? (
+              <button type="button" className="link-button" onClick={onLoadOlder}>Couldn’t load older messages. Try again</button>
+            ) : loadingOlder ? (
+              <span className="muted">Loading older messages…</span>
+            ) : null}
+          </div>
         ) : (
-          <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} receipt={receipt} />
-        ),
-      )}
+          <div className="log-top muted">
+            {items.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
+          </div>
+        )}
+        {groups.map((group) =>
+          group.items[0]?.kind === 'system' ? (
+            <SystemEntry key={group.key} item={group.items[0]} />
+          ) : (
+            <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} receipt={receipt} />
+          ),
+        )}
+      </div>
+      {pill !== null ? (
+        <button type="button" className={`new-messages-pill${unseen > 0 ? ' has-news' : ''}`} onClick={toLatest}>
+          {pill} <span aria-hidden="true">↓</span>
+        </button>
+      ) : null}
     </div>
   );
 }

@@ -1,17 +1,21 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ConversationTimeline } from '@parley/client';
 import type { Message } from '@parley/protocol';
-import { describeSendState, type PendingSend } from '../../lib/realtime.ts';
+import type { ReplyDraft } from '../../lib/draft-store.ts';
+import { ConversationTimeline, describeSendState, type PendingSend } from '../../lib/realtime.ts';
 import { useRealtime } from '../shell/realtime-provider.tsx';
 import { useApi } from '../providers.tsx';
 
-export interface PendingItem extends PendingSend {
+export interface PendingItem {
+  clientId: string;
+  state: PendingSend['state'];
   /** When it was written: pending items have no server time yet. */
   since: string;
   body: string;
   /** What to show under the bubble ("Waiting for connection…"), unless it is plainly sending. */
   text: string | undefined;
+  /** The message it answers, as the composer showed it (unknown for sends restored from the outbox). */
+  replyTo?: ReplyDraft | undefined;
 }
 
 interface PageState {
@@ -23,20 +27,21 @@ interface PageState {
 
 const INITIAL: PageState = { hasMore: false, status: 'loading', loadingOlder: false, olderFailed: false };
 
-function upsertPending(list: PendingItem[], entry: PendingSend): PendingItem[] {
+function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyDraft): PendingItem[] {
+  if (entry.action.type !== 'send') return list;
   const index = list.findIndex((p) => p.clientId === entry.clientId);
-  const body = entry.action.type === 'send' ? entry.action.body : '';
   // Plain "Sending…" needs no extra line; waiting, retrying and failed ones say why.
   const text = entry.state === 'sending' && entry.reason === undefined ? undefined : describeSendState(entry);
-  const item = { ...entry, body, since: new Date(entry.createdAt).toISOString(), text };
-  if (index === -1) return [...list, item];
-  return list.map((p, i) => (i === index ? item : p));
+  const next = { clientId: entry.clientId, state: entry.state, text, body: entry.action.body, since: new Date(entry.createdAt).toISOString() };
+  if (index === -1) return [...list, { ...next, replyTo }];
+  return list.map((p, i) => (i === index ? { ...p, ...next } : p));
 }
 
 /**
  * One conversation's messages in their current state: the newest history page folded with the
  * conversation's events from the socket (the SDK resumes from the page's log position), older
- * pages on demand, and this tab's unacknowledged sends.
+ * pages on demand, and this tab's unacknowledged sends. `foldedSeq` is how far the log is
+ * folded, so optimistic actions know when their event has landed.
  */
 export function useConversationMessages(conversationId: string) {
   const api = useApi();
@@ -45,24 +50,27 @@ export function useConversationMessages(conversationId: string) {
   const [pending, setPending] = useState<PendingItem[]>([]);
   const [attempt, setAttempt] = useState(0);
   const [messages, setMessages] = useState<readonly Message[]>([]);
+  const [foldedSeq, setFoldedSeq] = useState(0);
   // One fold per conversation (and per reload); events and pages change it in place.
   const timeline = useRef<ConversationTimeline | null>(null);
-  // Guards against overlapping page loads; state updates are too late for that.
-  const loadingOlder = useRef(false);
-  const pageRef = useRef(page);
-  useEffect(() => {
-    pageRef.current = page;
-  }, [page]);
+  // Refs, not state: a jump loads page after page in one async loop and must see each result.
+  const hasMore = useRef(false);
+  const ready = useRef(false);
+  const olderLoad = useRef<Promise<boolean> | null>(null);
 
   useEffect(() => {
     if (client === null) return;
     let cancelled = false;
     const fold = new ConversationTimeline(conversationId);
     timeline.current = fold;
+    ready.current = false;
     setMessages(fold.messages);
+    setFoldedSeq(0);
     const show = () => setMessages(fold.messages);
     const offEvent = client.on('event', (event) => {
+      if (event.conversationId !== conversationId) return;
       if (fold.apply(event)) show();
+      setFoldedSeq((s) => Math.max(s, event.seq));
     });
     const offSend = client.on('send_state', (entry) => {
       if (entry.conversationId !== conversationId || entry.action.type !== 'send') return;
@@ -72,8 +80,8 @@ export function useConversationMessages(conversationId: string) {
     setPending(
       client
         .outbox(conversationId)
-        .filter((e) => e.action.type === 'send')
-        .reduce(upsertPending, []),
+        .filter((e) => e.state !== 'sent' && e.state !== 'cancelled')
+        .reduce<PendingItem[]>((list, e) => upsertPending(list, e), []),
     );
     api.messages.history
       .query({ conversationId })
@@ -81,6 +89,9 @@ export function useConversationMessages(conversationId: string) {
         if (cancelled) return;
         fold.mergeHistory(first);
         show();
+        hasMore.current = first.hasMore;
+        ready.current = true;
+        setFoldedSeq((s) => Math.max(s, first.throughSeq));
         setPage((s) => ({ ...s, status: 'ready', hasMore: first.hasMore }));
         client.track(conversationId, first.throughSeq);
       })
@@ -94,30 +105,52 @@ export function useConversationMessages(conversationId: string) {
     };
   }, [api, client, conversationId, attempt]);
 
-  const loadOlder = useCallback(async () => {
-    const s = pageRef.current;
+  /** Loads the page before the oldest message held; resolves false on failure. Never overlaps. */
+  const loadOlder = useCallback((): Promise<boolean> => {
     const fold = timeline.current;
     const first = fold?.messages[0];
-    if (loadingOlder.current || !s.hasMore || s.status !== 'ready' || fold == null || first === undefined) return;
-    loadingOlder.current = true;
+    if (olderLoad.current !== null) return olderLoad.current;
+    if (!hasMore.current || !ready.current || fold == null || first === undefined) return Promise.resolve(false);
     setPage((x) => ({ ...x, loadingOlder: true, olderFailed: false }));
-    try {
-      const older = await api.messages.history.query({ conversationId, beforeSeq: first.seq });
-      fold.mergeHistory(older);
-      if (timeline.current === fold) setMessages(fold.messages);
-      setPage((x) => ({ ...x, loadingOlder: false, hasMore: older.hasMore }));
-    } catch {
-      setPage((x) => ({ ...x, loadingOlder: false, olderFailed: true }));
-    } finally {
-      loadingOlder.current = false;
-    }
+    const load = api.messages.history
+      .query({ conversationId, beforeSeq: first.seq })
+      .then((older) => {
+        fold.mergeHistory(older);
+        hasMore.current = older.hasMore;
+        if (timeline.current === fold) setMessages(fold.messages);
+        setPage((x) => ({ ...x, loadingOlder: false, hasMore: older.hasMore }));
+        return true;
+      })
+      .catch(() => {
+        setPage((x) => ({ ...x, loadingOlder: false, olderFailed: true }));
+        return false;
+      })
+      .finally(() => {
+        olderLoad.current = null;
+      });
+    olderLoad.current = load;
+    return load;
   }, [api, conversationId]);
 
+  /** Loads older pages until the message at `seq` is held (a reply's parent); false if it never comes. */
+  const loadUntil = useCallback(
+    async (seq: number): Promise<boolean> => {
+      for (;;) {
+        const fold = timeline.current;
+        if (fold === null) return false;
+        if (fold.get(seq) !== undefined) return true;
+        if (!hasMore.current) return false;
+        if (!(await loadOlder())) return false;
+      }
+    },
+    [loadOlder],
+  );
+
   const send = useCallback(
-    (body: string): void => {
+    (body: string, replyTo?: ReplyDraft): void => {
       if (client === null) throw new Error('Not connected yet');
-      const entry = client.send(conversationId, body);
-      setPending((list) => upsertPending(list, entry));
+      const entry = client.send(conversationId, body, replyTo ? { replyTo: replyTo.messageId } : {});
+      setPending((list) => upsertPending(list, entry, replyTo));
     },
     [client, conversationId],
   );
@@ -129,5 +162,5 @@ export function useConversationMessages(conversationId: string) {
     setAttempt((n) => n + 1);
   }, []);
 
-  return { ...page, messages, pending, loadOlder, send, retry, cancel, reload };
+  return { ...page, messages, foldedSeq, pending, loadOlder, loadUntil, send, retry, cancel, reload };
 }

@@ -3,7 +3,9 @@ import Link from 'next/link';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { conversationTitle, previewText } from '../../lib/conversation-list.ts';
 import { formatFullTime, formatRelativeTime } from '../../lib/format-time.ts';
+import { hasUnreadMention } from '../../lib/unread-mentions.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { useUnreadMentionIndex } from '../shell/use-unread-mentions.ts';
 import { Avatar } from '../avatar.tsx';
 import { PresenceStatus } from '../presence-status.tsx';
 
@@ -18,6 +20,7 @@ interface Props {
 
 export function ConversationList({ conversations, meId, activeId }: Props) {
   const now = useNow(CLOCK_TICK_MS);
+  const mentions = useUnreadMentionIndex();
   return (
     <ul className="conversation-list" aria-label="Conversations">
       {conversations.map((c) => {
@@ -49,6 +52,11 @@ export function ConversationList({ conversations, meId, activeId }: Props) {
                 </span>
                 <span className="conversation-row" id={descId}>
                   <span className="conversation-preview">{previewText(c, meId)}</span>
+                  {hasUnreadMention(mentions, c, meId) ? (
+                    <span className="mention-badge" role="img" aria-label="Mentions you" title="You were mentioned">
+                      @
+                    </span>
+                  ) : null}
                   {c.unreadCount > 0 ? (
                     <span className="badge">
                       {c.unreadCount > 99 ? '99+' : c.unreadCount}

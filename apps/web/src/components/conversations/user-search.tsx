@@ -23,6 +23,7 @@ interface Props {
   /** Users already chosen or already members: hidden from results. */
   exclude?: ReadonlySet<string>;
   action: (user: PublicUser) => ReactNode;
+  /** Takes the focus when its dialog opens (see Modal). */
   autoFocus?: boolean;
 }
 
@@ -47,7 +48,7 @@ export function UserSearch({ exclude, action, autoFocus }: Props) {
         aria-label="Search people"
         placeholder="Search by handle or name"
         value={query}
-        autoFocus={autoFocus}
+        data-autofocus={autoFocus || undefined}
         autoComplete="off"
         spellCheck={false}
         onChange={(e) => setQuery(e.target.value)}

@@ -14,6 +14,7 @@ import { useApi } from '../providers.tsx';
 import { AppHeader } from './app-header.tsx';
 import { ConnectionBanner, RealtimeProvider } from './realtime-provider.tsx';
 import { useLiveConversations } from './use-live-conversations.ts';
+import { UnreadMentionsContext, useUnreadMentions } from './use-unread-mentions.ts';
 
 /** Signed-in frame: header, conversation list, and the open conversation (children). */
 export function AppShell({ children }: { children: ReactNode }) {
@@ -55,19 +56,22 @@ function SignedInShell({ me, children }: { me: PublicUser; children: ReactNode }
   const activeId = params.conversationId;
   const attention = useAttention();
   useLiveConversations(me.id, activeId, attention);
+  const mentions = useUnreadMentions(me.id);
   return (
-    <CallProvider selfUserId={me.id}>
-      <div className="shell" data-view={activeId === undefined ? 'list' : 'chat'}>
-        <AppHeader me={me} />
-        <ConnectionBanner />
-        <div className="shell-body">
-          <ConversationSidebar me={me} activeId={activeId} />
-          <main className="shell-main">{children}</main>
-          <CallView me={me} />
+    <UnreadMentionsContext.Provider value={mentions}>
+      <CallProvider selfUserId={me.id}>
+        <div className="shell" data-view={activeId === undefined ? 'list' : 'chat'}>
+          <AppHeader me={me} />
+          <ConnectionBanner />
+          <div className="shell-body">
+            <ConversationSidebar me={me} activeId={activeId} />
+            <main className="shell-main">{children}</main>
+            <CallView me={me} />
+          </div>
+          <IncomingCall />
+          <CallToast />
         </div>
-        <IncomingCall />
-        <CallToast />
-      </div>
-    </CallProvider>
+      </CallProvider>
+    </UnreadMentionsContext.Provider>
   );
 }

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import type { ConversationSummary } from '../../lib/api-types.ts';
-import { applyLiveEvent, applyReadPosition } from '../../lib/conversation-list.ts';
+import { applyLiveEvent, applyReadPosition, renamedTo } from '../../lib/conversation-list.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useRealtime } from './realtime-provider.tsx';
 
@@ -28,6 +28,10 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
     const refetchList = () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
     const offs = [
       client.on('event', (event) => {
+        const title = event.kind === 'message_created' ? renamedTo(event.message) : undefined;
+        if (title !== undefined) {
+          queryClient.setQueryData<ConversationSummary>(queryKeys.conversation(event.conversationId), (c) => (c === undefined ? c : { ...c, title }));
+        }
         const list = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
         if (list === undefined) return;
         const result = applyLiveEvent(list, event, { meId, readingConversationId: reading.current });
