@@ -19,10 +19,14 @@ type ChatFrame = Extract<ClientFrame, { type: `chat_${string}` }>;
  * published to every member socket, this one included, before the ack), catch-up reads, and
  * read positions.
  */
-export function createChatHandlers(session: SocketSession, typing: SocketTyping): FrameHandlers<ChatFrame> {
+export function createChatHandlers(
+  session: SocketSession,
+  typing: SocketTyping,
+  options: { now?: () => number } = {},
+): FrameHandlers<ChatFrame> {
   const { writer, hub, db, metrics } = session.deps;
   const user = session.user;
-  const bucket = createTokenBucket(ACTION_RATE);
+  const bucket = createTokenBucket({ ...ACTION_RATE, ...(options.now ? { now: options.now } : {}) });
   let inFlight = 0;
 
   /**
