@@ -37,6 +37,7 @@ export function conversation(id: string, over: Partial<ConversationSummary> = {}
     lastReadSeq: 0,
     readStates: {},
     unreadCount: 0,
+    unreadMentionCount: 0,
     lastMessage: null,
     lastActivityAt: '2026-01-01T10:00:00.000Z',
     ...over,

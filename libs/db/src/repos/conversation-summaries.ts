@@ -23,6 +23,8 @@ export interface ConversationSummary {
    * MAX_UNREAD_COUNT. Edits, reactions and system messages never count.
    */
   unreadCount: number;
+  /** Of those, the ones that mention you (`@handle`): a list can mark the conversation. */
+  unreadMentionCount: number;
   lastMessage: (Message & { senderDisplayName: string }) | null;
   /** ISO 8601: lastMessageAt, else createdAt. The list is ordered by it, newest first. */
   lastActivityAt: string;
@@ -53,17 +55,18 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
           WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS l`,
       [ids],
     ),
-    db.pool.query<{ id: string; unread: number }>(
-      `SELECT c.id::text AS id, (SELECT count(*)::int FROM (
-           SELECT 1 FROM messages m
-            WHERE m.conversation_id = c.id AND m.seq > c.read AND m.sender_id <> $3
-              AND m.kind IN ('text', 'call') AND m.deleted_at IS NULL
-            LIMIT ${MAX_UNREAD_COUNT}) AS x) AS unread
-         FROM unnest($1::uuid[], $2::bigint[]) AS c(id, read)`,
+    db.pool.query<{ id: string; unread: number; mentions: number }>(
+      `SELECT c.id::text AS id, x.unread, x.mentions FROM unnest($1::uuid[], $2::bigint[]) AS c(id, read)
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS unread, count(*) FILTER (WHERE $3 = ANY(u.mentions))::int AS mentions FROM (
+             SELECT m.mentions FROM messages m
+              WHERE m.conversation_id = c.id AND m.seq > c.read AND m.sender_id <> $3
+                AND m.kind IN ('text', 'call') AND m.deleted_at IS NULL
+              LIMIT ${MAX_UNREAD_COUNT}) AS u) AS x`,
       [ids, mine.map((m) => m.lastReadSeq.toString()), userId],
     ),
   ]);
-  const unreadByConversation = new Map(unread.rows.map((row) => [row.id, row.unread]));
+  const unreadByConversation = new Map(unread.rows.map((row) => [row.id, row]));
 
   const membersByConversation = new Map<string, PublicUser[]>();
   const readStatesByConversation = new Map<string, Record<string, number>>();
@@ -90,7 +93,8 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
         lastSeq,
         lastReadSeq: readSeq,
         readStates: readStatesByConversation.get(conversation.id) ?? {},
-        unreadCount: unreadByConversation.get(conversation.id) ?? 0,
+        unreadCount: unreadByConversation.get(conversation.id)?.unread ?? 0,
+        unreadMentionCount: unreadByConversation.get(conversation.id)?.mentions ?? 0,
         lastMessage: last ? { ...messageFromRow(last), senderDisplayName: last.sender_display_name } : null,
         lastActivityAt: (conversation.lastMessageAt ?? conversation.createdAt).toISOString(),
       } satisfies ConversationSummary;

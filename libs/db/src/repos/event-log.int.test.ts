@@ -325,9 +325,12 @@ describe('unread counts', () => {
     await act(alice, { kind: 'react', messageId: a.id, emoji: '👍', action: 'add' });
     await act(alice, { kind: 'delete', messageId: three.id });
     await renameConversation(db, { conversationId, actorId: alice.id, title: 'renamed' });
-    const summary = await getConversation(db, conversationId, bob.id);
-    expect(summary.unreadCount).toBe(2);
-    expect(summary.lastMessage).toMatchObject({ kind: 'system', system: { action: 'renamed', title: 'renamed' } });
+    const renamed = await getConversation(db, conversationId, bob.id);
+    expect(renamed).toMatchObject({ unreadCount: 2, unreadMentionCount: 0 });
+    expect(renamed.lastMessage).toMatchObject({ kind: 'system', system: { action: 'renamed', title: 'renamed' } });
+    // A mention of Bob counts as unread, and as an unread mention.
+    await say(alice, `ping @${bob.handle}`);
+    expect(await getConversation(db, conversationId, bob.id)).toMatchObject({ unreadCount: 3, unreadMentionCount: 1 });
   });
 });
 
