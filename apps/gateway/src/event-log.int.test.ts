@@ -144,6 +144,11 @@ describe('the conversation event log over the socket', () => {
   it('puts renames and membership changes in the log, live to every member', async () => {
     const a = await h.connect(alice);
     const b = await h.connect(bob);
+    // A member may not rename; once the owner makes Bob an admin, he may.
+    const refused = await h.trpc('conversations.rename', { conversationId, title: 'Renamed' }, { cookie: bob.cookie });
+    expect(refused).toMatchObject({ status: 403, error: { data: { appCode: 'forbidden' } } });
+    expect((await h.trpc('conversations.setRole', { conversationId, userId: bob.user.id, role: 'admin' }, { cookie: alice.cookie })).status).toBe(200);
+    await nextMessage(b, (m) => m.system?.action === 'role_changed');
     const renamed = await h.trpc('conversations.rename', { conversationId, title: 'Renamed' }, { cookie: bob.cookie });
     expect(renamed.status).toBe(200);
     const event = await nextMessage(a, (m) => m.kind === 'system' && m.system?.action === 'renamed');

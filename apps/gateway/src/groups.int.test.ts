@@ -26,7 +26,10 @@ describe('group conversations', () => {
     o.send({ type: 'chat_send', clientId: 'client-group-1', conversationId, body: 'before late joins' });
     await nextMessage(f, (m) => m.body === 'before late joins');
 
-    const added = await h.trpc('conversations.addMembers', { conversationId, userIds: [late.user.id, friend.user.id] }, { cookie: friend.cookie });
+    // Only owners and admins add people: the friend is refused, the owner (creator) is not.
+    const refused = await h.trpc('conversations.addMembers', { conversationId, userIds: [late.user.id] }, { cookie: friend.cookie });
+    expect(refused).toMatchObject({ status: 403, error: { data: { appCode: 'forbidden' } } });
+    const added = await h.trpc('conversations.addMembers', { conversationId, userIds: [late.user.id, friend.user.id] }, { cookie: owner.cookie });
     expect(added.status).toBe(200);
     await l.next('conversation_changed', (e) => e.conversationId === conversationId && e.change === 'added');
     // The friend was already a member: an update, not a second "added".

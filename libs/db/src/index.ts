@@ -40,6 +40,7 @@ export {
   addMembers,
   removeMember,
   renameConversation,
+  setMemberRole,
   type ConversationChange,
   isMember,
   memberIds,
@@ -51,6 +52,7 @@ export {
   listConversations,
   getConversation,
   MAX_UNREAD_COUNT,
+  type ConversationMember,
   type ConversationSummary,
 } from './repos/conversation-summaries.ts';
 export { markRead } from './repos/messages.ts';

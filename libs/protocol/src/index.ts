@@ -179,3 +179,4 @@ export {
   withoutReaction,
   type FoldTarget,
 } from './fold.ts';
+export { MemberRoleSchema, groupPermissions, type MemberRole, type Permission } from './roles.ts';

@@ -5,6 +5,12 @@ export interface NameOf {
   (userId: string): string;
 }
 
+const ROLE_NOUN: Record<Extract<SystemEvent, { action: 'role_changed' }>['role'], string> = {
+  owner: 'an owner',
+  admin: 'an admin',
+  member: 'a member',
+};
+
 function list(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? 'nobody';
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -28,5 +34,9 @@ export function systemEventText(system: SystemEvent, actorId: string, meId: stri
       return `${actor} left`;
     case 'renamed':
       return `${actor} renamed the group to “${system.title}”`;
+    case 'role_changed': {
+      const whom = system.user.id === actorId ? (actorId === meId ? 'yourself' : 'themselves') : named(system.user);
+      return `${actor} made ${whom} ${ROLE_NOUN[system.role]}`;
+    }
   }
 }

@@ -30,8 +30,8 @@ export function conversation(id: string, over: Partial<ConversationSummary> = {}
     kind: 'direct',
     title: null,
     members: [
-      { id: ME, handle: 'me', displayName: 'Me Myself' },
-      { id: ANA, handle: 'ana', displayName: 'Ana Lima' },
+      { id: ME, handle: 'me', displayName: 'Me Myself', role: 'member' },
+      { id: ANA, handle: 'ana', displayName: 'Ana Lima', role: 'member' },
     ],
     lastSeq: 0,
     lastReadSeq: 0,

@@ -8,8 +8,9 @@ import {
   openDirectConversation,
   removeMember,
   renameConversation,
+  setMemberRole,
 } from '@parley/db';
-import { IdSchema, type KnownEvent } from '@parley/protocol';
+import { IdSchema, MemberRoleSchema, type KnownEvent } from '@parley/protocol';
 import type { ApiContext } from '../context.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
@@ -78,6 +79,19 @@ export const conversationsRouter = router({
         userId: input.userId,
       });
       await announce(ctx, input.conversationId, { removedUserIds: [input.userId], events });
+      return { ok: true as const };
+    }),
+
+  setRole: protectedProcedure
+    .input(ConversationInput.extend({ userId: IdSchema, role: MemberRoleSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const { events } = await setMemberRole(ctx.db, {
+        conversationId: input.conversationId,
+        actorId: ctx.session.user.id,
+        userId: input.userId,
+        role: input.role,
+      });
+      if (events.length > 0) await announce(ctx, input.conversationId, { events });
       return { ok: true as const };
     }),
 

@@ -1,5 +1,5 @@
 import { AppError } from '@parley/protocol';
-import type { Message, PublicUser } from '@parley/protocol';
+import type { MemberRole, Message, PublicUser } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { isUuid } from './db-errors.ts';
 import { MESSAGE_FROM, messageColumns, messageFromRow, toPublicUser, type MessageRow } from './mappers.ts';
@@ -9,11 +9,14 @@ export const MAX_UNREAD_COUNT = 999;
 
 export type ConversationKind = 'direct' | 'group';
 
+export type ConversationMember = PublicUser & { role: MemberRole };
+
 export interface ConversationSummary {
   id: string;
   kind: ConversationKind;
   title: string | null;
-  members: PublicUser[];
+  /** Every member with their role (in a direct conversation both are `member`). */
+  members: ConversationMember[];
   lastSeq: number;
   lastReadSeq: number;
   /** Every member's read position (userId -> lastReadSeq): read receipts survive a reload. */
@@ -68,11 +71,11 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
   ]);
   const unreadByConversation = new Map(unread.rows.map((row) => [row.id, row]));
 
-  const membersByConversation = new Map<string, PublicUser[]>();
+  const membersByConversation = new Map<string, ConversationMember[]>();
   const readStatesByConversation = new Map<string, Record<string, number>>();
   for (const member of members) {
     const list = membersByConversation.get(member.conversationId) ?? [];
-    list.push(toPublicUser(member.user));
+    list.push({ ...toPublicUser(member.user), role: member.role });
     membersByConversation.set(member.conversationId, list);
     const reads = readStatesByConversation.get(member.conversationId) ?? {};
     reads[member.userId] = Number(member.lastReadSeq);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type MessageCreatedEvent } from '@parley/protocol';
+import { AppError, groupPermissions, type MemberRole, type MessageCreatedEvent, type Permission } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { inTransaction, type Query } from '../client/transaction.ts';
 import { isUniqueViolation, isUuid } from './db-errors.ts';
@@ -65,7 +65,12 @@ export async function createGroupConversation(
       input.title,
       input.creatorId,
     ]);
-    await query('INSERT INTO members (conversation_id, user_id) SELECT $1, unnest($2::uuid[])', [conversationId, memberIds]);
+    // The creator owns the group; everyone else starts as a member.
+    await query(
+      `INSERT INTO members (conversation_id, user_id, role)
+       SELECT $1, u, (CASE WHEN u = $3::uuid THEN 'owner' ELSE 'member' END)::"MemberRole" FROM unnest($2::uuid[]) AS u`,
+      [conversationId, memberIds, input.creatorId],
+    );
     await query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
     const created = await appendSystemMessage(query, {
       conversationId,
@@ -80,22 +85,41 @@ interface LockedConversation {
   kind: 'direct' | 'group';
   title: string | null;
   last_seq: string;
+  /** The actor's role. */
+  role: MemberRole;
 }
 
 /**
  * Locks the conversation (every change to its log or members holds this lock, so membership
- * read after it is current) and checks that the actor is a member.
+ * and roles read after it are current) and checks that the actor is a member.
  */
 async function lockForActor(query: Query, conversationId: string, actorId: string): Promise<LockedConversation> {
   if (!isUuid(conversationId)) throw new AppError('not_member');
-  const [conversation] = await query<LockedConversation>(
+  const [conversation] = await query<Omit<LockedConversation, 'role'>>(
     'SELECT kind::text AS kind, title, last_seq FROM conversations WHERE id = $1 FOR UPDATE',
     [conversationId],
   );
   if (!conversation) throw new AppError('not_member');
-  const [member] = await query('SELECT 1 FROM members WHERE conversation_id = $1 AND user_id = $2', [conversationId, actorId]);
+  const [member] = await query<{ role: MemberRole }>('SELECT role::text AS role FROM members WHERE conversation_id = $1 AND user_id = $2', [
+    conversationId,
+    actorId,
+  ]);
   if (!member) throw new AppError('not_member');
-  return conversation;
+  return { ...conversation, role: member.role };
+}
+
+/** A refused group permission, as the error every client shows. */
+function allow(permission: Permission): void {
+  if (!permission.ok) throw new AppError('forbidden', permission.reason);
+}
+
+async function roleOf(query: Query, conversationId: string, userId: string): Promise<MemberRole | undefined> {
+  if (!isUuid(userId)) return undefined;
+  const [row] = await query<{ role: MemberRole }>('SELECT role::text AS role FROM members WHERE conversation_id = $1 AND user_id = $2', [
+    conversationId,
+    userId,
+  ]);
+  return row?.role;
 }
 
 /**
@@ -111,6 +135,7 @@ export async function addMembers(
   return inTransaction(db, async (query) => {
     const conversation = await lockForActor(query, input.conversationId, input.actorId);
     if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Direct conversations have exactly two members');
+    allow(groupPermissions.addMembers(conversation.role));
     const rows = await query<{ user_id: string }>(
       `INSERT INTO members (conversation_id, user_id, last_read_seq)
        SELECT $1, u, $3 FROM unnest($2::uuid[]) AS u
@@ -140,7 +165,10 @@ export async function addMembers(
   });
 }
 
-/** A member may remove another member of a group, or leave a group themselves. */
+/**
+ * Owners and admins remove members of a group (admins cannot remove owners); anyone leaves (their
+ * own id), except the last owner of a group that has other members.
+ */
 export async function removeMember(
   db: Db,
   input: { conversationId: string; actorId: string; userId: string },
@@ -148,6 +176,18 @@ export async function removeMember(
   return inTransaction(db, async (query) => {
     const conversation = await lockForActor(query, input.conversationId, input.actorId);
     if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Cannot leave a direct conversation');
+    if (input.userId === input.actorId) {
+      const [counts] = await query<{ owners: number; members: number }>(
+        `SELECT count(*) FILTER (WHERE role = 'owner')::int AS owners, count(*)::int AS members FROM members WHERE conversation_id = $1`,
+        [input.conversationId],
+      );
+      const leave = groupPermissions.leave(conversation.role, counts?.owners ?? 0, counts?.members ?? 0);
+      if (!leave.ok) throw new AppError('conflict', leave.reason);
+    } else {
+      const target = await roleOf(query, input.conversationId, input.userId);
+      if (target === undefined) throw new AppError('not_found', 'Not a member of this conversation');
+      allow(groupPermissions.remove(conversation.role, target));
+    }
     const [removed] = isUuid(input.userId)
       ? await query<{ id: string; displayName: string }>(
           `WITH gone AS (DELETE FROM members WHERE conversation_id = $1 AND user_id = $2 RETURNING user_id)
@@ -173,12 +213,50 @@ export async function renameConversation(
   return inTransaction(db, async (query) => {
     const conversation = await lockForActor(query, input.conversationId, input.actorId);
     if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Only groups have a title');
+    allow(groupPermissions.rename(conversation.role));
     if (conversation.title === input.title) return { events: [] };
     await query('UPDATE conversations SET title = $2 WHERE id = $1', [input.conversationId, input.title]);
     const event = await appendSystemMessage(query, {
       conversationId: input.conversationId,
       actorId: input.actorId,
       system: { action: 'renamed', title: input.title },
+    });
+    return { events: [event] };
+  });
+}
+
+/**
+ * Sets a member's role in a group, with a `role_changed` system message (nothing when the role
+ * is unchanged). Owners may set any role, admins may make members admins and back; a group with
+ * members always keeps an owner.
+ */
+export async function setMemberRole(
+  db: Db,
+  input: { conversationId: string; actorId: string; userId: string; role: MemberRole },
+): Promise<ConversationChange> {
+  return inTransaction(db, async (query) => {
+    const conversation = await lockForActor(query, input.conversationId, input.actorId);
+    if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Direct conversations have no roles');
+    const target = await roleOf(query, input.conversationId, input.userId);
+    if (target === undefined) throw new AppError('not_found', 'Not a member of this conversation');
+    allow(groupPermissions.setRole(conversation.role, target, input.role));
+    if (target === input.role) return { events: [] };
+    if (target === 'owner') {
+      const [owners] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM members WHERE conversation_id = $1 AND role = 'owner'`, [
+        input.conversationId,
+      ]);
+      if ((owners?.n ?? 0) <= 1) throw new AppError('conflict', 'A group needs an owner: make someone else an owner first');
+    }
+    const [user] = await query<{ id: string; displayName: string }>(
+      `WITH changed AS (UPDATE members SET role = $3::"MemberRole" WHERE conversation_id = $1 AND user_id = $2 RETURNING user_id)
+       SELECT u.id::text AS id, u.display_name AS "displayName" FROM changed JOIN users u ON u.id = changed.user_id`,
+      [input.conversationId, input.userId, input.role],
+    );
+    if (!user) throw new AppError('not_found', 'Not a member of this conversation');
+    const event = await appendSystemMessage(query, {
+      conversationId: input.conversationId,
+      actorId: input.actorId,
+      system: { action: 'role_changed', user, role: input.role },
     });
     return { events: [event] };
   });

@@ -7,13 +7,16 @@ import {
   type Message,
   type PublicUser,
 } from '@parley/protocol';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir } from '../migrate/migration-files.ts';
 import { createDb, type Db } from '../client/create-db.ts';
 import { createTestDatabase, createTestUser, testClientId, type TestDatabase } from '../testing/index.ts';
 import { createMessageWriter, type MessageWriter, type SubmitResult } from '../writer/message-writer.ts';
 import type { MessageAction } from '../writer/commit-action.ts';
 import { getConversation } from './conversation-summaries.ts';
-import { addMembers, createGroupConversation, openDirectConversation, removeMember, renameConversation } from './conversations.ts';
+import { addMembers, createGroupConversation, openDirectConversation, removeMember, renameConversation, setMemberRole } from './conversations.ts';
 import { eventsAfter, historyPage } from './event-reads.ts';
 
 let testDb: TestDatabase;
@@ -292,15 +295,15 @@ describe('system messages', () => {
     expect(added.added).toEqual([carol.id, dave.id]);
     const none = await addMembers(db, { conversationId, actorId: alice.id, userIds: [carol.id] });
     expect(none).toEqual({ added: [], events: [] });
-    const renamed = await renameConversation(db, { conversationId, actorId: bob.id, title: 'the log' });
-    expect((await renameConversation(db, { conversationId, actorId: bob.id, title: 'the log' })).events).toEqual([]);
+    const renamed = await renameConversation(db, { conversationId, actorId: alice.id, title: 'the log' });
+    expect((await renameConversation(db, { conversationId, actorId: alice.id, title: 'the log' })).events).toEqual([]);
     const removed = await removeMember(db, { conversationId, actorId: alice.id, userId: dave.id });
     const left = await removeMember(db, { conversationId, actorId: carol.id, userId: carol.id });
     const systems = (await allEvents()).map((e) => (e.kind === 'message_created' ? [e.actorId, e.message.kind, e.message.system] : e.kind));
     expect(systems).toEqual([
       [alice.id, 'system', { action: 'group_created', title: 'log' }],
       [alice.id, 'system', { action: 'members_added', users: [{ id: carol.id, displayName: carol.displayName }, { id: dave.id, displayName: dave.displayName }] }],
-      [bob.id, 'system', { action: 'renamed', title: 'the log' }],
+      [alice.id, 'system', { action: 'renamed', title: 'the log' }],
       [alice.id, 'system', { action: 'member_removed', user: { id: dave.id, displayName: dave.displayName } }],
       [carol.id, 'system', { action: 'member_left' }],
     ]);
@@ -341,5 +344,56 @@ describe('mentions', () => {
       `@${bob.handle.toUpperCase()} and @${carol.handle} (not a member) and me@${bob.handle}.org and @${bob.handle} again`,
     );
     expect(message.mentions).toEqual([bob.id]);
+  });
+});
+
+describe('group roles', () => {
+  it('make the creator owner, let owners and admins manage, members only leave, and never leave a group without an owner', async () => {
+    const dave = await createTestUser(db, 'dave');
+    // alice created the group (owner); bob is a member.
+    const refused = async (attempt: Promise<unknown>, code: string, message?: RegExp) => {
+      const error = await attempt.then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ code });
+      if (message) expect((error as Error).message).toMatch(message);
+    };
+    await refused(addMembers(db, { conversationId, actorId: bob.id, userIds: [carol.id] }), 'forbidden', /owners and admins/);
+    await refused(renameConversation(db, { conversationId, actorId: bob.id, title: 'mine now' }), 'forbidden');
+    await refused(removeMember(db, { conversationId, actorId: bob.id, userId: alice.id }), 'forbidden');
+    await refused(setMemberRole(db, { conversationId, actorId: bob.id, userId: bob.id, role: 'owner' }), 'forbidden');
+
+    await addMembers(db, { conversationId, actorId: alice.id, userIds: [carol.id, dave.id] });
+    const promoted = await setMemberRole(db, { conversationId, actorId: alice.id, userId: bob.id, role: 'admin' });
+    expect(promoted.events[0]?.message.system).toEqual({ action: 'role_changed', user: { id: bob.id, displayName: bob.displayName }, role: 'admin' });
+    expect((await setMemberRole(db, { conversationId, actorId: alice.id, userId: bob.id, role: 'admin' })).events).toEqual([]);
+    // An admin manages members and admins, never owners.
+    await setMemberRole(db, { conversationId, actorId: bob.id, userId: carol.id, role: 'admin' });
+    await refused(setMemberRole(db, { conversationId, actorId: bob.id, userId: dave.id, role: 'owner' }), 'forbidden', /owner/);
+    await refused(removeMember(db, { conversationId, actorId: bob.id, userId: alice.id }), 'forbidden', /owner/);
+    await removeMember(db, { conversationId, actorId: bob.id, userId: carol.id });
+    await renameConversation(db, { conversationId, actorId: bob.id, title: 'renamed by an admin' });
+
+    // The last owner cannot leave, nor be demoted, while others remain; a second owner frees them.
+    await refused(removeMember(db, { conversationId, actorId: alice.id, userId: alice.id }), 'conflict', /owner before you leave/);
+    await refused(setMemberRole(db, { conversationId, actorId: alice.id, userId: alice.id, role: 'member' }), 'conflict');
+    await setMemberRole(db, { conversationId, actorId: alice.id, userId: dave.id, role: 'owner' });
+    await removeMember(db, { conversationId, actorId: alice.id, userId: alice.id });
+    await removeMember(db, { conversationId, actorId: bob.id, userId: bob.id });
+
+    const summary = await getConversation(db, conversationId, dave.id);
+    expect(summary.members.map((m) => [m.id, m.role])).toEqual([[dave.id, 'owner']]);
+    // The owner, alone, may leave.
+    await removeMember(db, { conversationId, actorId: dave.id, userId: dave.id });
+    const roles = (await allEvents()).flatMap((e) => (e.kind === 'message_created' && e.message.system?.action === 'role_changed' ? [e.message.system.role] : []));
+    expect(roles).toEqual(['admin', 'admin', 'owner']);
+  });
+
+  it('give every existing group an owner when the roles arrive', async () => {
+    // The migration's rule, replayed: a group whose creator has left gets its oldest member.
+    await db.pool.query(`UPDATE members SET role = 'member' WHERE conversation_id = $1`, [conversationId]);
+    await db.pool.query(`DELETE FROM members WHERE conversation_id = $1 AND user_id = $2`, [conversationId, alice.id]);
+    const migration = readFileSync(join(defaultMigrationsDir(), readdirSync(defaultMigrationsDir()).find((d) => d.endsWith('_member_roles'))!, 'migration.sql'), 'utf8');
+    const backfill = migration.slice(migration.indexOf('-- Every existing group'));
+    await db.pool.query(backfill);
+    expect((await getConversation(db, conversationId, bob.id)).members.map((m) => [m.id, m.role])).toEqual([[bob.id, 'owner']]);
   });
 });

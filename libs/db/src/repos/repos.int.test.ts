@@ -94,7 +94,9 @@ describe('conversations', () => {
     await expect(addMembers(db, { conversationId, actorId: stranger.id, userIds: [stranger.id] })).rejects.toMatchObject({
       code: 'not_member',
     });
-    expect(await addMembers(db, { conversationId, actorId: friend.id, userIds: [late.id, owner.id] })).toMatchObject({ added: [late.id] });
+    // A member may not add people; the owner (the creator) may.
+    await expect(addMembers(db, { conversationId, actorId: friend.id, userIds: [late.id] })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await addMembers(db, { conversationId, actorId: owner.id, userIds: [late.id, owner.id] })).toMatchObject({ added: [late.id] });
     expect(await conversationIdsOfUser(db, late.id)).toEqual([conversationId]);
 
     await removeMember(db, { conversationId, actorId: owner.id, userId: late.id });
