@@ -83,6 +83,11 @@ export const revocation: Scenario = {
         }
         const close = leaving.closes.find((c) => c.at >= signedOutAt);
         if (close && close.code !== 4001) violations.push(`${leaving.label}'s socket closed with ${close.code} ${close.reason}, not 4001 signed_out`);
+        // Only that session's sockets close: the same person's other device stays.
+        for (const other of person2.filter((d) => d !== leaving)) {
+          const closed = other.closes.find((c) => c.at >= signedOutAt && c.code === 4001);
+          if (closed) violations.push(`${other.label}, another session of the same person, was closed too (4001 ${closed.reason})`);
+        }
         const lateAcks = [...leaving.acks.values()].filter((a) => a.at > deadline(signedOutAt));
         if (lateAcks.length > 0) violations.push(`${leaving.label} (signed out) still had ${lateAcks.length} actions acked later than ${ms(REVOCATION_BOUND_MS)} after the sign-out`);
         const lateLive = leaving.liveFrames.filter((f) => f.at > deadline(signedOutAt));
