@@ -1,12 +1,20 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
+import type { Redis } from 'ioredis';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
 import { registerHealthRoutes } from './http/health.ts';
+import { createThrottle, type ThrottleLimits } from './http/throttle.ts';
 import { registerTrpc, type TrpcRouteOptions } from './http/trpc.ts';
 import { registerWsRoute } from './ws/route.ts';
 
-export interface AppOptions extends TrpcRouteOptions {
+export interface AppOptions extends Omit<TrpcRouteOptions, 'throttle'> {
+  limits: ThrottleLimits;
+  /** Shared attempt counters for every node; unset: this node counts alone. */
+  rateLimitRedis?: Redis | undefined;
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
+  trustProxy?: boolean;
   helloTimeoutMs?: number;
   isShuttingDown: () => boolean;
   /** False while the Redis bus is down (always true with the in-process bus). */
@@ -22,14 +30,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // tRPC batches can carry several messages; 1 MiB is ample and bounded.
     bodyLimit: 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
   });
   await app.register(fastifyCookie);
+  // Limits are applied by the API's throttle (http/throttle.ts), not to every route. When the
+  // store (Redis) fails, the throttle counts on this node alone until it is back.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    skipOnError: false,
+    nameSpace: 'parley-throttle-',
+    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis } : {}),
+  });
   await app.register(fastifyWebsocket, {
     // ws closes oversized frames with 1009 before we ever parse them.
     options: { maxPayload: MAX_FRAME_BYTES },
   });
   registerHealthRoutes(app, options.deps, { isShuttingDown: options.isShuttingDown, busHealthy: options.busHealthy });
-  await registerTrpc(app, options);
+  // One warning a minute at most: during an outage every attempt fails over.
+  let warnedAt = -Infinity;
+  const throttle = createThrottle(app, options.limits, (error) => {
+    if (Date.now() - warnedAt < 60_000) return;
+    warnedAt = Date.now();
+    app.log.warn({ err: error }, 'throttle store (Redis) failed: counting attempts on this node alone');
+  });
+  await registerTrpc(app, { ...options, throttle });
   registerWsRoute(app, options);
   return app;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { IceConfig } from '@parley/api';
 import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX } from '@parley/db';
+import type { ThrottleLimits } from './http/throttle.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -36,6 +37,16 @@ const EnvSchema = z.object({
   SERVE_WEB: Bool.default(true),
   WEB_DIR: z.string().default('apps/web'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  TRUST_PROXY: Bool.default(false),
+  // Attempts per window; each attempt past a limit doubles the wait (see http/throttle.ts).
+  SIGN_IN_PER_HANDLE: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_PER_IP: z.coerce.number().int().min(1).default(100),
+  SIGN_IN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  SIGN_UP_PER_IP: z.coerce.number().int().min(1).default(20),
+  SIGN_UP_WINDOW_MS: z.coerce.number().int().min(1000).default(60 * 60_000),
+  USER_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200),
 });
 
 export interface Config {
@@ -78,6 +89,11 @@ export interface Config {
   serveWeb: boolean;
   webDir: string;
   shutdownGraceMs: number;
+  /** Behind a reverse proxy: client addresses from X-Forwarded-For (per-address limits need them). */
+  trustProxy: boolean;
+  limits: ThrottleLimits;
+  /** argon2 hashes running at once, and waiting, on this node (beyond: `overloaded`). */
+  passwordHashing: { concurrency: number; maxWaiting: number };
 }
 
 export class ConfigError extends Error {
@@ -113,6 +129,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     serveWeb: e.SERVE_WEB,
     webDir: resolve(e.WEB_DIR),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    trustProxy: e.TRUST_PROXY,
+    limits: {
+      signInPerHandle: { max: e.SIGN_IN_PER_HANDLE, windowMs: e.SIGN_IN_WINDOW_MS },
+      signInPerAddress: { max: e.SIGN_IN_PER_IP, windowMs: e.SIGN_IN_WINDOW_MS },
+      signUpPerAddress: { max: e.SIGN_UP_PER_IP, windowMs: e.SIGN_UP_WINDOW_MS },
+      searchPerUser: { max: e.USER_SEARCH_PER_MINUTE, windowMs: 60_000 },
+    },
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxWaiting: e.PASSWORD_HASH_QUEUE },
   };
 }
 

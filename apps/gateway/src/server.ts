@@ -14,6 +14,8 @@ import {
   type PresenceStore,
 } from '@parley/realtime';
 import { CLOSE_CODES } from '@parley/protocol';
+import { Redis } from 'ioredis';
+import { createPasswordQueue } from '@parley/api';
 import { buildApp } from './app.ts';
 import { defaultOrigins, type Config } from './config.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -106,6 +108,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       secureCookies: config.publicUrl?.startsWith('https:') ?? false,
       sessionTtlMs: config.sessionTtlMs,
       ice: config.ice,
+      passwords: createPasswordQueue(config.passwordHashing),
+      limits: config.limits,
+      rateLimitRedis: await rateLimitStore(config, logger, cleanups),
+      trustProxy: config.trustProxy,
       helloTimeoutMs: options.helloTimeoutMs,
       isShuttingDown: () => shuttingDown,
       busHealthy: health,
@@ -147,3 +153,37 @@ async function connectScaleOut(
 }
 
 const REDIS_START_TIMEOUT_MS = 5000;
+const THROTTLE_COMMAND_TIMEOUT_MS = 1000;
+
+/**
+ * With Redis, sign-in and sign-up attempts are counted across nodes. Its own connection, which
+ * fails fast instead of queueing or hanging (the throttle then counts on this node alone, see
+ * http/throttle.ts) and never throws into the process.
+ */
+async function rateLimitStore(config: Config, logger: Logger, cleanups: Array<() => Promise<void>>): Promise<Redis | undefined> {
+  if (!config.redisUrl) return undefined;
+  const redis = new Redis(config.redisUrl, {
+    connectionName: `parley-${config.nodeId}:throttle`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    // A Redis that hangs must not hang sign-in: past this the attempt is counted locally.
+    commandTimeout: THROTTLE_COMMAND_TIMEOUT_MS,
+    lazyConnect: true,
+  });
+  // Once per outage: ioredis reports every failed reconnect attempt.
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ err: error }, 'throttle store (Redis) error');
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('throttle store (Redis) recovered');
+    down = false;
+  });
+  await redis.connect().catch(() => logger.warn('throttle store (Redis) not reachable yet: attempts are counted on this node until it is'));
+  cleanups.push(async () => {
+    redis.disconnect();
+  });
+  return redis;
+}

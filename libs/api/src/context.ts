@@ -1,6 +1,17 @@
 import type { Db } from '@parley/db';
 import type { KnownEvent, PublicUser } from '@parley/protocol';
+import type { PasswordWork } from './auth/password-queue.ts';
 import type { IceConfig } from './calls/ice-servers.ts';
+
+/** What is throttled, and per what: sign-in per handle and per address, sign-up and search per address or user. */
+export type ThrottleKind = 'sign_in' | 'sign_up' | 'search';
+
+/**
+ * Counts one attempt of `kind` (for sign-in, `subject` is the handle tried); rejects with
+ * `AppError('rate_limited')` carrying `retryAfterMs` once a limit is exceeded. The HTTP layer
+ * implements it (shared across nodes through Redis when configured).
+ */
+export type Throttle = (kind: ThrottleKind, subject?: string) => Promise<void>;
 
 /** What the realtime side must hear about from the API; the gateway wires it to the hub. */
 export interface ApiEvents {
@@ -38,4 +49,7 @@ export interface ApiContext {
   sessionTtlMs: number;
   /** STUN/TURN servers for calls; the TURN secret stays server-side. */
   ice: IceConfig;
+  /** argon2 hashing, through the node's bounded queue. */
+  passwords: PasswordWork;
+  throttle: Throttle;
 }

@@ -1,9 +1,11 @@
 export { appRouter, type AppRouter } from './app-router.ts';
-export type { ApiContext, ApiEvents, SessionCookie } from './context.ts';
+export type { ApiContext, ApiEvents, SessionCookie, Throttle, ThrottleKind } from './context.ts';
 export { toTrpcError } from './trpc.ts';
 export { resolveSession, type ResolvedSession } from './auth/resolve-session.ts';
 export { SESSION_COOKIE, hashSessionToken, newSessionToken } from './auth/session-token.ts';
 export { hashPassword, verifyPassword } from './auth/password.ts';
+export { createPasswordQueue, type PasswordWork, type PasswordQueueOptions } from './auth/password-queue.ts';
+export { MIN_SEARCH_CHARS } from './routers/users.ts';
 export {
   iceServersFor,
   type IceConfig,

@@ -30,11 +30,14 @@ const t = initTRPC.context<ApiContext>().create({
     const fieldErrors =
       error.cause instanceof z.ZodError ? z.flattenError(error.cause).fieldErrors : undefined;
     const hidden = shape.data.httpStatus >= 500;
+    // rate_limited and overloaded say when a retry can work (also sent as Retry-After).
+    const details = isAppError(error.cause) ? error.cause.details : undefined;
+    const retryAfterMs = typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : undefined;
     return {
       ...shape,
       // 5xx details stay in the server log; clients get a generic message.
       message: hidden ? 'Internal error' : shape.message,
-      data: { ...shape.data, stack: undefined, appCode, fieldErrors },
+      data: { ...shape.data, stack: undefined, appCode, fieldErrors, retryAfterMs },
     };
   },
 });

@@ -1,10 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import { appRouter, resolveSession, toTrpcError, type ApiContext, type ApiEvents, type AppRouter, type IceConfig } from '@parley/api';
+import {
+  appRouter,
+  resolveSession,
+  toTrpcError,
+  type ApiContext,
+  type ApiEvents,
+  type AppRouter,
+  type IceConfig,
+  type PasswordWork,
+} from '@parley/api';
 import { isDatabaseUnavailable } from '@parley/db';
 import { AppError } from '@parley/protocol';
 import type { GatewayDeps } from '../deps.ts';
 import { csrfOk, sessionCookieFor, sessionTokenOf } from './session.ts';
+import type { createThrottle } from './throttle.ts';
 
 export interface TrpcRouteOptions {
   deps: GatewayDeps;
@@ -14,6 +24,9 @@ export interface TrpcRouteOptions {
   secureCookies: boolean;
   sessionTtlMs: number;
   ice: IceConfig;
+  passwords: PasswordWork;
+  /** Per-request throttles (see http/throttle.ts). */
+  throttle: ReturnType<typeof createThrottle>;
 }
 
 export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptions): Promise<void> {
@@ -23,19 +36,24 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
     trpcOptions: {
       router: appRouter,
       // Typed, so a field the API adds to its context fails here at compile time, not at runtime.
-      createContext: async ({ req, res }): Promise<ApiContext> => ({
-        db: deps.db,
-        events: options.events,
-        cookie: sessionCookieFor(res, options.secureCookies),
-        session: await resolveSession(deps.db, sessionTokenOf(req)).catch((error: unknown) => {
+      createContext: async ({ req, res }): Promise<ApiContext> => {
+        const session = await resolveSession(deps.db, sessionTokenOf(req)).catch((error: unknown) => {
           // Every call looks its session up first: during a database outage that is where it fails.
           throw isDatabaseUnavailable(error) ? toTrpcError(new AppError('unavailable')) : error;
-        }),
-        csrfOk: csrfOk(req, options.allowedOrigins),
-        userAgent: req.headers['user-agent'],
-        sessionTtlMs: options.sessionTtlMs,
-        ice: options.ice,
-      }),
+        });
+        return {
+          db: deps.db,
+          events: options.events,
+          cookie: sessionCookieFor(res, options.secureCookies),
+          session,
+          csrfOk: csrfOk(req, options.allowedOrigins),
+          userAgent: req.headers['user-agent'],
+          sessionTtlMs: options.sessionTtlMs,
+          ice: options.ice,
+          passwords: options.passwords,
+          throttle: options.throttle(req, (seconds) => void res.header('retry-after', String(seconds)), session?.user.id),
+        };
+      },
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error, path }, 'tRPC handler failed');
       },

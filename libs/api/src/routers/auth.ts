@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { createSession, createUser, findUserByHandle, revokeSession } from '@parley/db';
 import { AppError, DisplayNameSchema, HandleSchema, PasswordSchema } from '@parley/protocol';
 import type { ApiContext } from '../context.ts';
-import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/password.ts';
 import { hashSessionToken, newSessionToken } from '../auth/session-token.ts';
 import { protectedProcedure, publicProcedure, router } from '../trpc.ts';
 
@@ -20,7 +19,8 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(z.object({ handle: HandleInputSchema, displayName: DisplayNameSchema, password: PasswordSchema }))
     .mutation(async ({ ctx, input }) => {
-      const passwordHash = await hashPassword(input.password);
+      await ctx.throttle('sign_up');
+      const passwordHash = await ctx.passwords.hash(input.password);
       const user = await createUser(ctx.db, { handle: input.handle, displayName: input.displayName, passwordHash });
       await startSession(ctx, user.id);
       return { user };
@@ -29,12 +29,14 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ handle: z.string().trim().toLowerCase().max(64), password: z.string().max(256) }))
     .mutation(async ({ ctx, input }) => {
+      // Counted before any work, per handle and per address, whether the password is right or not.
+      await ctx.throttle('sign_in', input.handle);
       const found = await findUserByHandle(ctx.db, input.handle);
       if (!found) {
-        await burnPasswordCheck(input.password);
+        await ctx.passwords.burn(input.password);
         throw new AppError('invalid_credentials');
       }
-      if (!(await verifyPassword(found.passwordHash, input.password))) throw new AppError('invalid_credentials');
+      if (!(await ctx.passwords.verify(found.passwordHash, input.password))) throw new AppError('invalid_credentials');
       await startSession(ctx, found.id);
       return { user: { id: found.id, handle: found.handle, displayName: found.displayName } };
     }),

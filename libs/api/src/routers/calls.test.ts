@@ -27,6 +27,8 @@ function context(ice: IceConfig, signedIn = true): ApiContext {
     userAgent: undefined,
     sessionTtlMs: 60_000,
     ice,
+    passwords: untouchable<ApiContext['passwords']>('passwords'),
+    throttle: untouchable<ApiContext['throttle']>('throttle'),
   };
 }
 

@@ -86,6 +86,9 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
         NODE_ENV: 'production',
         PORT: '0',
         SERVE_WEB: 'false',
+        // Tests sign up many users from one address: per-address limits out of the way (their own test sets them).
+        SIGN_UP_PER_IP: '100000',
+        SIGN_IN_PER_IP: '100000',
         LOG_LEVEL: 'warn',
       };
       const adminUrl = options.adminDatabaseUrl;

@@ -6,7 +6,10 @@ import { queryKeys } from '../../lib/query-keys.ts';
 import { Avatar } from '../avatar.tsx';
 import { PresenceStatus } from '../presence-status.tsx';
 import { useApi } from '../providers.tsx';
+import { apiErrorInfo } from '../../lib/api-errors.ts';
 
+/** The server refuses shorter queries (users.search, PROTOCOL §2). */
+const MIN_SEARCH_CHARS = 3;
 /** Wait this long after the last keystroke before asking the server. */
 const SEARCH_DEBOUNCE_MS = 200;
 
@@ -35,8 +38,10 @@ export function UserSearch({ exclude, action, autoFocus }: Props) {
   const search = useQuery({
     queryKey: queryKeys.userSearch(debounced),
     queryFn: () => api.users.search.query({ query: debounced }),
-    enabled: debounced.length > 0,
+    enabled: debounced.length >= MIN_SEARCH_CHARS,
     staleTime: 10_000,
+    // A refusal (too short, too many searches) says why; asking again at once would not help.
+    retry: false,
   });
   const results = (search.data ?? []).filter((u) => !exclude?.has(u.id));
 
@@ -54,10 +59,12 @@ export function UserSearch({ exclude, action, autoFocus }: Props) {
         onChange={(e) => setQuery(e.target.value)}
       />
       <div className="user-search-results" aria-live="polite">
-        {debounced === '' ? null : search.isPending ? (
+        {debounced === '' ? null : debounced.length < MIN_SEARCH_CHARS ? (
+          <p className="muted">Type at least {MIN_SEARCH_CHARS} characters.</p>
+        ) : search.isPending ? (
           <p className="muted">Searching…</p>
         ) : search.isError ? (
-          <p className="field-error">Search failed. Try again.</p>
+          <p className="field-error">{searchErrorText(search.error)}</p>
         ) : results.length === 0 ? (
           <p className="muted">No one found for “{debounced}”.</p>
         ) : (
@@ -80,4 +87,10 @@ export function UserSearch({ exclude, action, autoFocus }: Props) {
       </div>
     </div>
   );
+}
+
+function searchErrorText(error: unknown): string {
+  const info = apiErrorInfo(error);
+  // "Too many attempts, try again in N s" is worth showing as it is; other failures are not.
+  return info.code === 'TOO_MANY_REQUESTS' ? info.message : 'Search failed. Try again.';
 }
