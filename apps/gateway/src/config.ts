@@ -66,6 +66,8 @@ export interface Config {
    */
   databaseConnectTimeoutMs: number;
   dataDir: string;
+  /** DATA_DIR was set: the embedded cluster stays in it (or fails clearly), never moves elsewhere. */
+  dataDirExplicit: boolean;
   /** Set for many nodes: fan-out and presence go through Redis. Unset: in-process, one node. */
   redisUrl: string | undefined;
   /** Names this node in Redis (presence entries, client names); random when unset. */
@@ -117,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     dataDir: resolve(e.DATA_DIR),
+    dataDirExplicit: env.DATA_DIR !== undefined && env.DATA_DIR !== '',
     redisUrl: e.REDIS_URL || undefined,
     nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,
     presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { createDb, createMessageWriter, migrate, startEmbeddedPostgres } from '@parley/db';
+import { choosePostgresDir, createDb, createMessageWriter, migrate, startEmbeddedPostgres } from '@parley/db';
 import {
   createHub,
   createInProcessBus,
@@ -52,10 +51,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres') });
+      const cluster = choosePostgresDir({ dataDir: config.dataDir, explicit: config.dataDirExplicit });
+      const embedded = await startEmbeddedPostgres({ dataDir: cluster.dir });
       cleanups.push(() => embedded.stop());
       databaseUrl = embedded.databaseUrl;
-      logger.info({ dataDir: config.dataDir }, 'embedded Postgres started');
+      logger.info(
+        { dataDir: config.dataDir, postgresDir: cluster.dir },
+        cluster.relocated
+          ? `embedded Postgres started; its data is in ${cluster.dir} (the postgres user cannot enter ${config.dataDir})`
+          : 'embedded Postgres started',
+      );
     }
     const { applied } = await migrate(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');

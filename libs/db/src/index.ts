@@ -16,6 +16,7 @@ export {
   type EmbeddedPostgresOptions,
   type EmbeddedPostgresHandle,
 } from './embedded/embedded-postgres.ts';
+export { choosePostgresDir, type PostgresDir, type PostgresDirOptions } from './embedded/postgres-dir.ts';
 export {
   createUser,
   findUserByHandle,
