@@ -1,8 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadEmbeddedPostgres } from './load-embedded-postgres.ts';
+import { assertPostgresUserCanReach } from './reach.ts';
+import { reachableRuntime, ROOT_RUNTIME_DIR } from './runtime-copy.ts';
+
+export { assertPostgresUserCanReach } from './reach.ts';
 import pg from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -12,6 +16,10 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Receives Postgres' own log lines; silent by default. */
   log?: (line: string) => void;
+  /** As root: where the binaries are copied when the postgres user cannot reach node_modules. */
+  runtimeRoot?: string;
+  /** Tests: copy the binaries even when node_modules is reachable. */
+  forceRuntimeCopy?: boolean;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -49,7 +57,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (runsAsRoot) assertPostgresUserCanReach(dataDir);
   const port = options.port ?? (await freePort());
   const log = options.log ?? (() => undefined);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const runtime = runsAsRoot || options.forceRuntimeCopy
+    ? await reachableRuntime(options.runtimeRoot ?? ROOT_RUNTIME_DIR, { force: options.forceRuntimeCopy ?? false })
+    : undefined;
+  const EmbeddedPostgres = await loadEmbeddedPostgres(runtime);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -96,26 +107,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await server.stop();
     },
   };
-}
-
-/**
- * As root, Postgres runs as the `postgres` system user, which must be able to enter every
- * folder above the data directory. A private one (mode 700, e.g. from mktemp -d) would fail
- * deep inside initdb with "Permission denied"; say what to do instead.
- */
-export function assertPostgresUserCanReach(dataDir: string): void {
-  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
-    // Folders that do not exist yet are created traversable (mkdir -p with the usual umask).
-    const mode = existsSync(dir) ? statSync(dir).mode : 0o755;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `Embedded Postgres runs as the "postgres" user when Parley runs as root, and that user cannot enter ${dir} ` +
-          `(mode ${(mode & 0o777).toString(8)}). Run Parley as a normal user, allow it with chmod o+x ${dir}, ` +
-          'or point DATA_DIR somewhere it can reach.',
-      );
-    }
-    if (dir === dirname(dir)) return;
-  }
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

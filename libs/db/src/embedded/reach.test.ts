@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { assertPostgresUserCanReach } from './embedded-postgres.ts';
+import { assertPostgresUserCanReach } from './reach.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-reach-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
