@@ -5,6 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { Redis } from 'ioredis';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
 import { registerHealthRoutes } from './http/health.ts';
+import { registerMetricsRoute, type MetricsAccess } from './http/metrics-route.ts';
 import { createThrottle, type ThrottleLimits } from './http/throttle.ts';
 import { registerTrpc, type TrpcRouteOptions } from './http/trpc.ts';
 import { registerWsRoute } from './ws/route.ts';
@@ -15,6 +16,7 @@ export interface AppOptions extends Omit<TrpcRouteOptions, 'throttle'> {
   rateLimitRedis?: Redis | undefined;
   /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
   trustProxy?: boolean;
+  metricsAccess: MetricsAccess;
   helloTimeoutMs?: number;
   isShuttingDown: () => boolean;
   /** False while the Redis bus is down (always true with the in-process bus). */
@@ -46,6 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     options: { maxPayload: MAX_FRAME_BYTES },
   });
   registerHealthRoutes(app, options.deps, { isShuttingDown: options.isShuttingDown, busHealthy: options.busHealthy });
+  registerMetricsRoute(app, options.deps.metrics, options.metricsAccess, true);
   // One warning a minute at most: during an outage every attempt fails over.
   let warnedAt = -Infinity;
   const throttle = createThrottle(app, options.limits, (error) => {

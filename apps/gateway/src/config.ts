@@ -5,6 +5,7 @@ import type { IceConfig } from '@parley/api';
 import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX } from '@parley/db';
 import type { ThrottleLimits } from './http/throttle.ts';
+import type { MetricsAccess } from './http/metrics-route.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -38,6 +39,9 @@ const EnvSchema = z.object({
   WEB_DIR: z.string().default('apps/web'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   TRUST_PROXY: Bool.default(false),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   // Attempts per window; each attempt past a limit doubles the wait (see http/throttle.ts).
   SIGN_IN_PER_HANDLE: z.coerce.number().int().min(1).default(10),
   SIGN_IN_PER_IP: z.coerce.number().int().min(1).default(100),
@@ -93,6 +97,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Behind a reverse proxy: client addresses from X-Forwarded-For (per-address limits need them). */
   trustProxy: boolean;
+  /** Who may read /metrics: a bearer token, a listener of its own, or both (http/metrics-route.ts). */
+  metrics: MetricsAccess;
   limits: ThrottleLimits;
   /** argon2 hashes running at once, and waiting, on this node (beyond: `overloaded`). */
   passwordHashing: { concurrency: number; maxWaiting: number };
@@ -133,6 +139,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     webDir: resolve(e.WEB_DIR),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
+    metrics: {
+      token: e.METRICS_TOKEN,
+      listen: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    },
     limits: {
       signInPerHandle: { max: e.SIGN_IN_PER_HANDLE, windowMs: e.SIGN_IN_WINDOW_MS },
       signInPerAddress: { max: e.SIGN_IN_PER_IP, windowMs: e.SIGN_IN_WINDOW_MS },

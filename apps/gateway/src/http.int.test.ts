@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicUser } from '@parley/protocol';
+import { loadConfig } from './config.ts';
 import { startHarness, type Harness } from './testing/harness.ts';
 
 let h: Harness;
@@ -75,14 +76,54 @@ describe('HTTP API', () => {
     expect(ginaList.data?.[0]?.unreadCount).toBe(0);
   });
 
-  it('serves health, readiness and Prometheus metrics', async () => {
+  it('serves health and readiness, and no metrics to anyone by default', async () => {
     const base = `http://localhost:${h.server.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: 'ok' } });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/^parley_ws_sockets \d+$/m);
-    expect(metrics).toMatch(/parley_messages_committed_total \d+/);
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+  });
+});
+
+describe('/metrics', () => {
+  const TOKEN = 'metrics-token-for-the-test-0123';
+  const isPrometheus = (text: string) => /^parley_ws_sockets \d+$/m.test(text) && /parley_messages_committed_total \d+/.test(text);
+
+  it('with METRICS_TOKEN: only a scrape that carries the token gets them', async () => {
+    const tokened = await startHarness({ env: { METRICS_TOKEN: TOKEN } });
+    try {
+      const url = `http://localhost:${tokened.server.port}/metrics`;
+      const none = await fetch(url);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: TOKEN } })).status).toBe(401);
+      const ok = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(ok.status).toBe(200);
+      expect(isPrometheus(await ok.text())).toBe(true);
+    } finally {
+      await tokened.close();
+    }
+  });
+
+  it('with METRICS_PORT: served on that listener alone, never on the public one', async () => {
+    const split = await startHarness({ env: { METRICS_PORT: '0' } });
+    try {
+      expect((await fetch(`http://localhost:${split.server.port}/metrics`)).status).toBe(404);
+      const port = split.server.metricsPort;
+      expect(port).toBeGreaterThan(0);
+      const scraped = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(isPrometheus(await scraped.text())).toBe(true);
+      // Nothing else lives there: no API, no UI.
+      expect((await fetch(`http://127.0.0.1:${port}/trpc/auth.me`)).status).toBe(404);
+    } finally {
+      await split.close();
+    }
+  });
+
+  it('refuses a token too short to be a secret, at start', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
   });
 });

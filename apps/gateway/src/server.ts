@@ -20,6 +20,7 @@ import { defaultOrigins, type Config } from './config.ts';
 import type { GatewayDeps } from './deps.ts';
 import { createApiEvents } from './events.ts';
 import { createMetrics } from './http/metrics.ts';
+import { startMetricsListener } from './http/metrics-route.ts';
 import { registerWeb } from './http/web.ts';
 import { createPresenceAnnouncer } from './presence.ts';
 import { createCallService } from './calls/call-service.ts';
@@ -29,6 +30,8 @@ export interface RunningServer {
   port: number;
   app: FastifyInstance;
   deps: GatewayDeps;
+  /** The port of the separate metrics listener (METRICS_PORT), when there is one. */
+  metricsPort: number | undefined;
   /** Tells clients to reconnect (1012), drains the writer, then stops everything it started. */
   close(): Promise<void>;
 }
@@ -117,6 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       limits: config.limits,
       rateLimitRedis: await rateLimitStore(config, logger, cleanups),
       trustProxy: config.trustProxy,
+      metricsAccess: config.metrics,
       helloTimeoutMs: options.helloTimeoutMs,
       isShuttingDown: () => shuttingDown,
       busHealthy: health,
@@ -131,9 +135,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     await app.listen({ port: config.port, host: config.host });
     const port = (app.server.address() as AddressInfo).port;
+    const metricsListener = await startMetricsListener(deps.metrics, config.metrics);
+    if (metricsListener) {
+      cleanups.push(metricsListener.close);
+      logger.info({ port: metricsListener.port, host: config.metrics.listen?.host }, 'metrics listener started');
+    }
     for (const origin of defaultOrigins(config, port)) allowedOrigins.add(origin);
     const url = config.publicUrl ?? `http://localhost:${port}`;
-    return { url, port, app, deps, close: closeAll };
+    return { url, port, app, deps, metricsPort: metricsListener?.port, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -39,9 +39,4 @@ export function registerHealthRoutes(
     const ready = database === 'ok' && bus === 'ok';
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: { database, bus } });
   });
-
-  app.get('/metrics', async (_request, reply) => {
-    const body = await deps.metrics.registry.metrics();
-    return reply.type(deps.metrics.registry.contentType).send(body);
-  });
 }
