@@ -13,6 +13,7 @@ import {
   type ActivityMonitor,
   type ClientStatus,
   type ClosedInfo,
+  type ConnectivityChange,
   type OutboxAction,
   type OutboxEntry,
   type ParleyClient,
@@ -28,6 +29,7 @@ export type ConnectionStatus = ClientStatus;
 export type PendingSend = OutboxEntry;
 export type PendingActionKind = OutboxAction;
 export type TypingUsersChange = TypingChange;
+export type { ConnectivityChange };
 
 export const CLIENT_NAME = 'parley-web/0.1.0';
 
