@@ -43,18 +43,26 @@ describe('banner controller', () => {
     expect(kinds()).toEqual(['offline', 'reconnecting', 'back-online', null]);
   });
 
-  it('shows nothing for a reconnect that is over within the grace', () => {
-    controller.apply({ state: 'reconnecting', previous: 'online' });
+  it('shows nothing for a server restart that is over within the grace', () => {
+    controller.apply({ state: 'reconnecting', previous: 'online' }, 1012);
     vi.advanceTimersByTime(RECONNECTING_GRACE_MS - 1);
-    controller.apply({ state: 'online', previous: 'reconnecting' });
+    controller.apply({ state: 'online', previous: 'reconnecting' }, 1012);
     vi.advanceTimersByTime(BACK_ONLINE_MS * 2);
     expect(shown).toEqual([]);
   });
 
-  it('shows a reconnect that lasts past the grace', () => {
-    controller.apply({ state: 'reconnecting', previous: 'online' });
+  it('shows a server restart that lasts past the grace', () => {
+    controller.apply({ state: 'reconnecting', previous: 'online' }, 1012);
     vi.advanceTimersByTime(RECONNECTING_GRACE_MS);
     expect(kinds()).toEqual(['reconnecting']);
+  });
+
+  it('shows a connection that died at once (no answer to a ping, a reset)', () => {
+    controller.apply({ state: 'reconnecting', previous: 'online' }, 4004);
+    expect(kinds()).toEqual(['reconnecting']);
+    controller.apply({ state: 'online', previous: 'reconnecting' });
+    controller.apply({ state: 'reconnecting', previous: 'online' }, 1006);
+    expect(kinds()).toEqual(['reconnecting', 'back-online', 'reconnecting']);
   });
 
   it('replaces back online by new trouble at once', () => {

@@ -10,8 +10,15 @@ export interface Banner {
   detail?: string;
 }
 
-/** A reconnect that succeeds this fast (a server restart, a blip) shows nothing at all. */
-export const RECONNECTING_GRACE_MS = 500;
+/**
+ * After a server said it is restarting (close 1012/1001), a reconnect that succeeds this fast
+ * shows nothing at all. A connection that died (no answer, a reset) shows at once: it is what
+ * the person needs to know about, and waiting would push it past the 5 s the UI promises.
+ */
+export const RECONNECTING_GRACE_MS = 1_000;
+
+/** Close codes of a server going away on purpose (deploy, restart): usually back in a moment. */
+export const SERVER_RESTART_CODES: ReadonlySet<number> = new Set([1001, 1012]);
 /** "Back online" is good news to glance at, then it goes. */
 export const BACK_ONLINE_MS = 3_000;
 
@@ -38,9 +45,9 @@ export interface BannerTimers {
 }
 
 /**
- * Turns the stream of connectivity changes into what the banner shows: trouble the device
- * reports (offline) at once, a dropped connection only if it is not back within the grace,
- * "Back online" only after trouble was shown, and then only briefly.
+ * Turns the stream of connectivity changes into what the banner shows: trouble at once, except
+ * a server restart that is over within the grace; "Back online" only after trouble was shown,
+ * and then only briefly. `lastCloseCode` is the code of the close that led to a change.
  */
 export function createBannerController(timers: BannerTimers, onChange: (banner: Banner | null) => void) {
   let shown: Banner | null = null;
@@ -55,10 +62,11 @@ export function createBannerController(timers: BannerTimers, onChange: (banner: 
     timer = undefined;
   };
   return {
-    apply(change: ConnectivityChange): void {
+    apply(change: ConnectivityChange, lastCloseCode?: number): void {
       const next = bannerFor(change);
       clear();
-      if (next?.kind === 'reconnecting' && shown === null) {
+      const restart = lastCloseCode !== undefined && SERVER_RESTART_CODES.has(lastCloseCode);
+      if (next?.kind === 'reconnecting' && shown === null && restart) {
         timer = timers.setTimeout(() => show(next), RECONNECTING_GRACE_MS);
       } else if (next?.kind === 'back-online') {
         if (shown === null || shown.kind === 'back-online') return;

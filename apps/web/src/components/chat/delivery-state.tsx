@@ -23,7 +23,7 @@ export function DeliveryState({ item, onRetry, onCancel }: Props) {
   if (item.state === 'sending') {
     return (
       <span className="message-state">
-        {item.error ?? 'Sending…'}
+        <span>{item.error ?? 'Sending…'}</span>
         {cancel === null ? null : <> <span aria-hidden="true">·</span> {cancel}</>}
       </span>
     );

@@ -14,8 +14,14 @@ export function useConnectionBanner(client: RealtimeClient | null): Banner | nul
     );
     // A page that starts without a network is 'offline' before any change event.
     controller.apply({ state: client.connectivity, previous: 'connecting' });
-    const off = client.on('connectivity', (change) => controller.apply(change));
+    // 'closed' comes just before the change it causes: its code says restart or death.
+    let lastCloseCode: number | undefined;
+    const offClosed = client.on('closed', (info) => {
+      lastCloseCode = info.code;
+    });
+    const off = client.on('connectivity', (change) => controller.apply(change, lastCloseCode));
     return () => {
+      offClosed();
       off();
       controller.dispose();
       setBanner(null);

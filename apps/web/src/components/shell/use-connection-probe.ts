@@ -3,7 +3,7 @@ import { useCallback, useRef } from 'react';
 import type { RealtimeClient } from '../../lib/realtime.ts';
 
 /** At most one probe this often: a burst of quick messages must not become a burst of pings. */
-export const PROBE_MIN_INTERVAL_MS = 1_000;
+export const PROBE_MIN_INTERVAL_MS = 300;
 
 /**
  * Checks the socket (a ping with the SDK's short liveness timeout) when the person is about to
