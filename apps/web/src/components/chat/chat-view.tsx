@@ -94,13 +94,16 @@ export function ChatView({ conversationId }: { conversationId: string }) {
   });
 
   const { notify } = interactions;
-  const { cancel } = history;
+  const { cancel, pending } = history;
   const cancelSend = useCallback(
     (clientId: string) => {
+      const onWireBefore = pending.find((p) => p.clientId === clientId)?.onWireBefore === true;
       // The SDK refuses while it is on the wire: the server's answer decides, a moment later.
       if (cancel(clientId) === false) notify('That message is being sent right now, so it can’t be cancelled.');
+      // Sent before the connection dropped, it may have been stored: say so rather than promise.
+      else if (onWireBefore) notify('Cancelled. It was already on its way, so it may still arrive; you can delete it then.');
     },
-    [cancel, notify],
+    [cancel, pending, notify],
   );
 
   // Reached by a client-side navigation: ask the service worker to keep this page for a reload offline.

@@ -20,6 +20,11 @@ export interface PendingItem {
   replyTo?: ReplyDraft | undefined;
   /** On the wire now: the server may be committing it, so it cannot be cancelled. */
   inFlight: boolean;
+  /**
+   * It went on the wire at least once (since this page loaded): the server may have committed
+   * it even if the answer was lost, so cancelling cannot promise it never arrives.
+   */
+  onWireBefore: boolean;
 }
 
 interface PageState {
@@ -47,6 +52,7 @@ function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyD
     body: entry.action.body,
     since: new Date(entry.createdAt).toISOString(),
     inFlight: entry.inFlight,
+    onWireBefore: entry.attempts > 0,
   };
   if (index === -1) return [...list, { ...next, replyTo }];
   return list.map((p, i) => (i === index ? { ...p, ...next } : p));

@@ -8,7 +8,7 @@ import { Modal } from '../modal.tsx';
 export function SignOutDialog({ unsent, onConfirm, onClose }: { unsent: string; onConfirm: () => void; onClose: () => void }) {
   return (
     <Modal title="Sign out?" onClose={onClose}>
-      <p>{unsent} Signing out deletes them from this device. If you stay signed in, they are sent as soon as you’re back online.</p>
+      <p>{unsent} If you stay signed in, it all goes out as soon as you’re back online.</p>
       <div className="modal-actions">
         <button type="button" className="button button-quiet" data-autofocus onClick={onClose}>Stay signed in</button>
         <button
