@@ -20,7 +20,9 @@ export const committed = (page: Page, body: string): Locator => page.getByRole('
  */
 export async function offlineReady(page: Page): Promise<void> {
   await page.waitForFunction(
-    async () => navigator.serviceWorker.controller !== null && (await caches.match(location.pathname, { ignoreSearch: true, ignoreVary: true })) !== undefined,
+    async () =>
+      navigator.serviceWorker.controller?.state === 'activated' &&
+      (await caches.match(location.pathname, { ignoreSearch: true, ignoreVary: true })) !== undefined,
     undefined,
     { timeout: 20_000 },
   );

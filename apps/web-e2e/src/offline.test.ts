@@ -89,12 +89,17 @@ describe('offline in the browser', () => {
     await messages(dave.page).getByText('Hello Dave').waitFor();
     await offlineReady(carol.page);
 
+    // Reloaded offline, so the message below never touches a socket (one written while the
+    // old socket was still open may reach the server anyway: see the next test).
     await carol.context.setOffline(true);
+    await carol.page.reload();
     await banner(carol.page, 'Waiting for connection…').waitFor({ timeout: 5_000 });
     await write(carol.page, 'Never mind this one');
     await stateOf(carol.page, 'Never mind this one', 'Waiting for connection…').waitFor();
     await article(carol.page, 'Never mind this one').getByRole('button', { name: 'Cancel' }).click();
     await article(carol.page, 'Never mind this one').waitFor({ state: 'detached' });
+    // Never on the wire: no 'may still arrive' warning.
+    expect(await carol.page.getByRole('alert').filter({ hasText: 'Cancelled' }).count()).toBe(0);
     // Gone from the persisted outbox too: a reload does not bring it back.
     await carol.page.reload();
     await banner(carol.page, 'Waiting for connection…').waitFor();
@@ -107,6 +112,22 @@ describe('offline in the browser', () => {
     await send(carol.page, 'After the cancel');
     await messages(dave.page).getByText('After the cancel').waitFor({ timeout: LIVE_MS });
     expect(await logBodies(dave.page)).toEqual(['Hello Dave', 'After the cancel']);
+  });
+
+  it('cancelling a message that already went on the wire says it may still arrive', async () => {
+    const kim = await signUp(browser, stack.url, 'kim', 'Kim Possible', contexts);
+    await signUp(browser, stack.url, 'lou', 'Lou Reed', contexts);
+    await openDirect(kim.page, 'lou', 'Lou Reed');
+    await send(kim.page, 'Hi Lou');
+
+    // The socket is still open for the SDK's 3 s liveness check: the message goes out on it
+    // (Chromium holds the frame), then the socket is declared dead and it waits.
+    await kim.context.setOffline(true);
+    await write(kim.page, 'Maybe too late');
+    await stateOf(kim.page, 'Maybe too late', 'Waiting for connection…').waitFor({ timeout: 10_000 });
+    await article(kim.page, 'Maybe too late').getByRole('button', { name: 'Cancel' }).click();
+    await kim.page.getByRole('alert').filter({ hasText: 'Cancelled. It was already on its way, so it may still arrive' }).waitFor();
+    await article(kim.page, 'Maybe too late').waitFor({ state: 'detached' });
   });
 
   it('a message refused for good says why, with Retry and Cancel', async () => {
@@ -140,6 +161,49 @@ describe('offline in the browser', () => {
     await article(hal.page, 'Count me in').getByRole('button', { name: 'Cancel' }).click();
     await article(hal.page, 'Count me in').waitFor({ state: 'detached' });
     expect(await messages(gus.page).innerText()).not.toContain('Count me in');
+  });
+
+  it('signing out with an unsent message asks first, then deletes it from this device', async () => {
+    const ivy = await signUp(browser, stack.url, 'ivy', 'Ivy Green', contexts);
+    const jon = await signUp(browser, stack.url, 'jon', 'Jon Snow', contexts);
+    await openDirect(ivy.page, 'jon', 'Jon Snow');
+    await send(ivy.page, 'Hi Jon');
+    await conversationLink(jon.page, /Ivy Green/).click();
+    await messages(jon.page).getByText('Hi Jon').waitFor();
+
+    await offlineReady(ivy.page);
+
+    // Reloaded offline: the message never touches a socket, so deleting it is final.
+    await ivy.context.setOffline(true);
+    await ivy.page.reload();
+    await write(ivy.page, 'Unsent goodbye');
+    await stateOf(ivy.page, 'Unsent goodbye', 'Waiting for connection…').waitFor({ timeout: 5_000 });
+    const signOut = ivy.page.getByRole('button', { name: 'Sign out' });
+    const question = ivy.page.getByRole('dialog', { name: 'Sign out?' });
+
+    await signOut.click();
+    await question.getByText('1 message hasn’t been sent yet. Signing out deletes it from this device.').waitFor();
+    await screenshotBoth(ivy.page, 'sign-out-unsent');
+    await question.getByRole('button', { name: 'Stay signed in' }).click();
+    await question.waitFor({ state: 'detached' });
+    await stateOf(ivy.page, 'Unsent goodbye', 'Waiting for connection…').waitFor();
+
+    await signOut.click();
+    await question.getByRole('button', { name: 'Delete and sign out' }).click();
+    await ivy.page.waitForURL(/\/sign-in$/);
+    // Nothing of Ivy's stays: no outbox database, no drafts, copies or signed-in record.
+    expect(await ivy.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('parley')))).toEqual([]);
+    expect(await ivy.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('parley.')))).toEqual([]);
+
+    // Signing in again does not send it (the SDK would, had it been kept): order proves it.
+    await ivy.context.setOffline(false);
+    await ivy.page.getByRole('textbox', { name: 'Handle' }).fill('ivy');
+    await ivy.page.getByLabel('Password').fill('correct horse battery');
+    await ivy.page.getByRole('button', { name: 'Sign in' }).click();
+    await conversationLink(ivy.page, /Jon Snow/).click();
+    await send(ivy.page, 'Signed in again');
+    await messages(jon.page).getByText('Signed in again').waitFor({ timeout: LIVE_MS });
+    expect(await logBodies(jon.page)).toEqual(['Hi Jon', 'Signed in again']);
   });
 
   it('a reload offline shows the last user; back online with the session gone, it goes to sign-in', async () => {
