@@ -22,3 +22,8 @@ export function apiErrorInfo(error: unknown): ApiErrorInfo {
 export function isUnauthorized(error: unknown): boolean {
   return apiErrorInfo(error).code === 'UNAUTHORIZED';
 }
+
+/** No answer from the server at all (offline, connection refused or cut): not a refusal. */
+export function isNetworkError(error: unknown): boolean {
+  return error instanceof TRPCClientError ? apiErrorInfo(error).code === undefined : error instanceof TypeError;
+}

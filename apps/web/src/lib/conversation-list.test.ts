@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANA, BO, ME, conversation, message } from '../testing/fixtures.ts';
-import { applyLiveMessage, applyReadPosition, conversationTitle, previewText } from './conversation-list.ts';
+import { applyLiveMessage, applyReadPosition, conversationTitle, keepNewerActivity, previewText } from './conversation-list.ts';
 
 describe('applyLiveMessage', () => {
   const older = conversation('c1', { lastSeq: 3, lastReadSeq: 3, lastActivityAt: '2026-01-01T10:00:00.000Z' });
@@ -71,5 +71,26 @@ describe('previewText for calls', () => {
     const call = { callId: '20000000-0000-4000-8000-000000000001', media: 'audio' as const, endReason: 'completed' as const, durationMs: 38_000 };
     const c = conversation('c3', { lastMessage: { ...message(1, { senderId: ME, kind: 'call', body: '', call }), senderDisplayName: 'Me Myself' } });
     expect(previewText(c, ME)).toBe('Audio call, 38 s');
+  });
+});
+
+describe('keepNewerActivity', () => {
+  it('keeps what live events added after the fetched list was read', () => {
+    const fetched = [conversation('c1', { lastSeq: 3, lastActivityAt: '2026-01-01T10:00:00.000Z' }), conversation('c2', { lastSeq: 5, lastActivityAt: '2026-01-01T11:00:00.000Z' })];
+    const live = message(4, { conversationId: 'c1', body: 'newest', createdAt: '2026-01-01T12:00:00.000Z' });
+    const cached = applyLiveMessage(fetched, live, { meId: ME }).list;
+    const merged = keepNewerActivity(fetched, cached);
+    expect(merged.map((c) => [c.id, c.lastSeq, c.lastMessage?.body])).toEqual([
+      ['c1', 4, 'newest'],
+      ['c2', 5, undefined],
+    ]);
+    expect(merged[0]?.unreadCount).toBe(1);
+  });
+
+  it('takes the fetched list where it is as new or newer', () => {
+    const cached = [conversation('c1', { lastSeq: 2, unreadCount: 9 })];
+    const fetched = [conversation('c1', { lastSeq: 2, unreadCount: 0 }), conversation('c3')];
+    expect(keepNewerActivity(fetched, cached)).toEqual(fetched);
+    expect(keepNewerActivity(fetched, undefined)).toEqual(fetched);
   });
 });

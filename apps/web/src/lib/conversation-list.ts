@@ -135,3 +135,28 @@ export function totalUnread(list: readonly ConversationSummary[]): number {
 export function renamedTo(message: Pick<Message, 'kind' | 'system'>): string | undefined {
   return message.kind === 'system' && message.system?.action === 'renamed' ? message.system.title : undefined;
 }
+
+/**
+ * A fetched list can be older than what live events already put in the cache: the refetch
+ * after a reconnect races the resent messages' events. Per conversation, what the cache
+ * holds from a later seq wins (preview, order, unread), so the preview never steps back.
+ */
+export function keepNewerActivity(fetched: readonly ConversationSummary[], cached: readonly ConversationSummary[] | undefined): ConversationSummary[] {
+  if (cached === undefined) return [...fetched];
+  const byId = new Map(cached.map((c) => [c.id, c] as const));
+  let changed = false;
+  const merged = fetched.map((c) => {
+    const held = byId.get(c.id);
+    if (held === undefined || held.lastSeq <= c.lastSeq) return c;
+    changed = true;
+    return {
+      ...c,
+      lastSeq: held.lastSeq,
+      lastMessage: held.lastMessage,
+      lastActivityAt: laterIso(c.lastActivityAt, held.lastActivityAt),
+      lastReadSeq: Math.max(c.lastReadSeq, held.lastReadSeq),
+      unreadCount: held.unreadCount,
+    };
+  });
+  return changed ? sortByActivity(merged) : merged;
+}

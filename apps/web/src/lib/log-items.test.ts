@@ -24,6 +24,27 @@ describe('buildLogItems', () => {
     expect(items[2]).toMatchObject({ own: true, clientId: 'failed-01', error: "You can't send to this conversation any more" });
   });
 
+  it('offers Cancel only for a waiting or failed send that is not on the wire', () => {
+    const items = buildLogItems(
+      [],
+      [
+        { clientId: 'sending-1', body: 'a', state: 'sending', since, inFlight: false },
+        { clientId: 'waiting-1', body: 'b', state: 'waiting', since, inFlight: false, text: 'Waiting for connection…' },
+        { clientId: 'waiting-2', body: 'c', state: 'waiting', since, inFlight: true },
+        { clientId: 'failed-01', body: 'd', state: 'failed', since, inFlight: false },
+      ],
+      ME,
+      nameOf,
+    );
+    expect(items.map((i) => [i.clientId, i.state, i.cancellable])).toEqual([
+      ['sending-1', 'sending', false],
+      ['waiting-1', 'sending', true],
+      ['waiting-2', 'sending', false],
+      ['failed-01', 'failed', true],
+    ]);
+    expect(items[1]?.error).toBe('Waiting for connection…');
+  });
+
   it('drops a pending send whose message already arrived', () => {
     const items = buildLogItems([message(1, { senderId: ME, clientId: 'abc-12345' })], [{ clientId: 'abc-12345', body: 'x', state: 'sending', since }], ME, nameOf);
     expect(items).toHaveLength(1);

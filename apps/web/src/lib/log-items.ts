@@ -36,6 +36,8 @@ export interface LogItem extends GroupableItem {
   mentionsMe?: boolean;
   /** An edit or deletion of ours is on its way. */
   saving?: boolean;
+  /** An unsent message the person may still take back: waiting or failed, and not on the wire. */
+  cancellable?: boolean;
 }
 
 export interface PendingLike {
@@ -46,6 +48,8 @@ export interface PendingLike {
   /** Human text for the state (`describeSendState`), shown under a waiting, retrying or failed bubble. */
   text?: string | undefined;
   replyTo?: ReplyDraft | undefined;
+  /** On the wire: the server may be committing it right now (the SDK refuses to cancel it). */
+  inFlight?: boolean;
 }
 
 /**
@@ -104,6 +108,7 @@ export function buildLogItems(
       state: p.state === 'failed' ? 'failed' : 'sending',
       clientId: p.clientId,
       error: p.text,
+      cancellable: (p.state === 'waiting' || p.state === 'failed') && p.inFlight !== true,
       reply: p.replyTo === undefined ? undefined : replyQuote({ ...p.replyTo, kind: 'text' }, byId.get(p.replyTo.messageId), nameOf, meId),
     });
   }

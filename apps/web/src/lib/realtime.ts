@@ -13,12 +13,13 @@ import {
   type ActivityMonitor,
   type ClientStatus,
   type ClosedInfo,
+  type ConnectivityChange,
   type OutboxAction,
   type OutboxEntry,
   type ParleyClient,
   type TypingChange,
 } from '@parley/client';
-import { createIndexedDbOutboxStore, sessionOwnerId } from '@parley/client/indexeddb';
+import { createIndexedDbOutboxStore, deleteIndexedDbOutbox, sessionOwnerId } from '@parley/client/indexeddb';
 import { CLOSE_CODES } from '@parley/protocol';
 
 export { ConversationTimeline, describeConnectivity, describeSendState, replyExcerpt, seenBy, withReaction, withoutReaction };
@@ -28,6 +29,7 @@ export type ConnectionStatus = ClientStatus;
 export type PendingSend = OutboxEntry;
 export type PendingActionKind = OutboxAction;
 export type TypingUsersChange = TypingChange;
+export type { ConnectivityChange };
 
 export const CLIENT_NAME = 'parley-web/0.1.0';
 
@@ -62,4 +64,22 @@ export function isUnauthorizedClose(info: Pick<ClosedInfo, 'code' | 'error'>): b
  */
 export function startActivityMonitor(client: RealtimeClient): ActivityMonitor {
   return createActivityMonitor({ target: window, document, onChange: (state) => client.setActivity(state) });
+}
+
+/** How long a sign-out waits for IndexedDB to delete the outbox (it can hang; it goes on meanwhile). */
+export const FORGET_UNSENT_TIMEOUT_MS = 2_000;
+
+/**
+ * An explicit sign-out on this device: takes back this tab's unsent actions (so the client
+ * neither sends nor re-saves them) and deletes the user's persisted outbox, other tabs'
+ * entries included. Entries on the wire right now cannot be taken back; their answer decides.
+ */
+export async function forgetUnsent(client: RealtimeClient | null, userId: string): Promise<void> {
+  for (const entry of client?.outbox() ?? []) client?.cancel(entry.clientId);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, FORGET_UNSENT_TIMEOUT_MS);
+  });
+  await Promise.race([deleteIndexedDbOutbox({ userId }).catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }

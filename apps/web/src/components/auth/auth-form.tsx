@@ -4,7 +4,9 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import { apiErrorInfo } from '../../lib/api-errors.ts';
+import { browserStorage } from '../../lib/browser-storage.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
+import { rememberSignedInUser } from '../../lib/signed-in-user.ts';
 import { useApi } from '../providers.tsx';
 import { validateAuthFields, type AuthFields, type FieldErrors } from './auth-validation.ts';
 
@@ -34,6 +36,8 @@ export function AuthForm({ mode }: { mode: AuthMode }) {
         ? await api.auth.signUp.mutate({ handle, displayName: fields.displayName.trim(), password: fields.password })
         : await api.auth.signIn.mutate({ handle, password: fields.password });
       queryClient.setQueryData(queryKeys.me, { user: result.user });
+      // Whoever signed in last is who an offline start shows (never a previous user).
+      rememberSignedInUser(browserStorage(), result.user);
       router.replace('/');
     } catch (error) {
       const info = apiErrorInfo(error);

@@ -3,16 +3,19 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Message, PublicUser } from '@parley/protocol';
+import { isNetworkError } from '../../lib/api-errors.ts';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { applyReadPosition, conversationTitle } from '../../lib/conversation-list.ts';
 import { buildLogItems, lastEditable } from '../../lib/log-items.ts';
 import { applyPendingActions } from '../../lib/pending-actions.ts';
+import { rememberPageForOffline } from '../../lib/offline-pages.ts';
 import { latestReceipt } from '../../lib/read-receipt.ts';
 import { replyDraftOf, replyQuote } from '../../lib/reply-quote.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useAttention } from '../../lib/use-attention.ts';
 import { useApi } from '../providers.tsx';
 import { useRealtime } from '../shell/realtime-provider.tsx';
+import { useConnectionProbe } from '../shell/use-connection-probe.ts';
 import { useReadStates } from '../shell/use-presence.ts';
 import { ChatActionsContext } from './actions/chat-actions.tsx';
 import { DeleteDialog } from './actions/delete-dialog.tsx';
@@ -44,7 +47,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     queryFn: () => api.conversations.get.query({ conversationId }),
     initialData: () => queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations)?.find((c) => c.id === conversationId),
   });
-  const history = useConversationMessages(conversationId);
+  const history = useConversationMessages(conversationId, meId);
   const pendingActions = usePendingActions(conversationId, history.foldedSeq);
   const draft = useDraft(meId, conversationId);
   const emoji = useEmojiUsage(meId);
@@ -90,6 +93,25 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     recordEmoji: emoji.record,
   });
 
+  const { notify } = interactions;
+  const { cancel, pending } = history;
+  const cancelSend = useCallback(
+    (clientId: string) => {
+      const onWireBefore = pending.find((p) => p.clientId === clientId)?.onWireBefore === true;
+      // The SDK refuses while it is on the wire: the server's answer decides, a moment later.
+      if (cancel(clientId) === false) notify('That message is being sent right now, so it can’t be cancelled.');
+      // Sent before the connection dropped, it may have been stored: say so rather than promise.
+      else if (onWireBefore) notify('Cancelled. It was already on its way, so it may still arrive; you can delete it then.');
+    },
+    [cancel, pending, notify],
+  );
+
+  // Reached by a client-side navigation: ask the service worker to keep this page for a reload offline.
+  useEffect(rememberPageForOffline, [conversationId]);
+
+  // Starting to write checks the socket, so a silently dead one shows before Send is pressed.
+  const probeConnection = useConnectionProbe(client);
+
   // Our typing indicator: on while the composer has text, off when cleared, blurred, sent
   // (the SDK stops it on send) or when we leave the conversation.
   const setTyping = useCallback((active: boolean) => client?.setTyping(conversationId, active), [client, conversationId]);
@@ -107,7 +129,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     );
   }, [client, attention, history.status, lastSeq, conversationId, queryClient]);
 
-  if (conversation.isError) {
+  // Unreachable is not "removed": the view stays, and the banner says why it is stale.
+  if (conversation.isError && !isNetworkError(conversation.error)) {
     return (
       <div className="empty-state" role="alert">
         <h2>Conversation not available</h2>
@@ -162,6 +185,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
                 olderFailed={history.olderFailed}
                 onLoadOlder={() => void history.loadOlder()}
                 onRetry={history.retry}
+                onCancel={cancelSend}
+                offlineNote={history.status === 'offline' ? 'You’re offline. Earlier messages will show when you’re back.' : undefined}
                 receipt={receipt}
                 jumpTarget={jump.target}
               />
@@ -170,7 +195,10 @@ export function ChatView({ conversationId }: { conversationId: string }) {
             <ChatNotices notices={notices} status={interactions.status} onDismiss={dismiss} />
             <Composer
               body={draft.draft.body}
-              onBodyChange={draft.setBody}
+              onBodyChange={(body) => {
+                if (body !== '' && draft.draft.body === '') probeConnection();
+                draft.setBody(body);
+              }}
               reply={reply}
               onCancelReply={() => draft.setReplyTo(null)}
               onSend={(body) => {
@@ -182,6 +210,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
               meId={meId}
               inputRef={composerInput}
               onTypingChange={setTyping}
+              onFocus={probeConnection}
               disabled={client === null}
               placeholder={title ? `Message ${title}` : 'Write a message'}
             />

@@ -10,12 +10,13 @@ interface Props {
   group: MessageGroup<LogItem>;
   sender: PublicUser | undefined;
   onRetry: (clientId: string) => void;
+  onCancel: (clientId: string) => void;
   /** Shown under the message with this seq ("Seen"). */
   receipt?: { seq: number; content: ReactNode } | null | undefined;
 }
 
 /** One burst from one sender: a header (avatar, name, time), then one article per message. */
-export function MessageGroupView({ group, sender, onRetry, receipt }: Props) {
+export function MessageGroupView({ group, sender, onRetry, onCancel, receipt }: Props) {
   const name = sender?.displayName ?? 'Former member';
   const own = group.items[0]?.own ?? false;
   return (
@@ -29,7 +30,7 @@ export function MessageGroupView({ group, sender, onRetry, receipt }: Props) {
           </time>
         </div>
         {group.items.map((item) => (
-          <MessageItem key={item.key} item={item} onRetry={onRetry} receipt={receipt != null && item.seq === receipt.seq ? receipt.content : null} />
+          <MessageItem key={item.key} item={item} onRetry={onRetry} onCancel={onCancel} receipt={receipt != null && item.seq === receipt.seq ? receipt.content : null} />
         ))}
       </div>
     </div>

@@ -7,17 +7,19 @@ import { MessageEditor } from './actions/message-editor.tsx';
 import { MessageToolbar } from './actions/message-toolbar.tsx';
 import { ReactionBar } from './actions/reaction-bar.tsx';
 import { ReplyQuoteButton } from './actions/reply-quote-button.tsx';
+import { DeliveryState } from './delivery-state.tsx';
 import { MessageText } from './message-text.tsx';
 import { useLongPress } from './use-long-press.ts';
 
 interface Props {
   item: LogItem;
   onRetry: (clientId: string) => void;
+  onCancel: (clientId: string) => void;
   receipt: ReactNode;
 }
 
 /** One message: its reply quote, body (or inline editor), reactions, delivery state and actions. */
-export function MessageItem({ item, onRetry, receipt }: Props) {
+export function MessageItem({ item, onRetry, onCancel, receipt }: Props) {
   const actions = useChatActions();
   const ref = useRef<HTMLElement>(null);
   const messageId = item.messageId;
@@ -67,15 +69,7 @@ export function MessageItem({ item, onRetry, receipt }: Props) {
       )}
       {messageId !== undefined && !item.deleted && (item.reactions?.length ?? 0) > 0 ? <ReactionBar messageId={messageId} reactions={item.reactions ?? []} /> : null}
       {item.saving ? <span className="message-state">Saving…</span> : null}
-      {item.state === 'sending' ? <span className="message-state">{item.error ?? 'Sending…'}</span> : null}
-      {item.state === 'failed' ? (
-        <span className="message-state is-failed">
-          <span role="alert">Not sent{item.error ? `: ${item.error}` : ''}.</span>{' '}
-          <button type="button" className="link-button" onClick={() => item.clientId !== undefined && onRetry(item.clientId)}>
-            Retry
-          </button>
-        </span>
-      ) : null}
+      <DeliveryState item={item} onRetry={onRetry} onCancel={onCancel} />
       {receipt}
       {canAct && !editing ? <MessageToolbar item={item} messageId={messageId} /> : null}
     </article>

@@ -17,6 +17,9 @@ interface Props {
   olderFailed: boolean;
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
+  onCancel: (clientId: string) => void;
+  /** What the top of the log says when the history could not be loaded yet (offline). */
+  offlineNote?: string | undefined;
   receipt?: { seq: number; content: ReactNode } | null;
   /** Scroll this message to the middle of the view (it is loaded by then). */
   jumpTarget?: JumpTarget | null;
@@ -37,7 +40,7 @@ function prefersReducedMotion(): boolean {
  * new messages keep the view at the bottom only if it was already there (or you just sent);
  * otherwise a pill says how many arrived and brings the reader down.
  */
-export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, receipt, jumpTarget }: Props) {
+export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, onCancel, offlineNote, receipt, jumpTarget }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<Snapshot | null>(null);
@@ -124,7 +127,9 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
   return (
     <div className="message-log-frame">
       <div ref={scroller} className="message-log" role="log" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
-        {hasMore ? (
+        {offlineNote !== undefined ? (
+          <div className="log-top muted">{offlineNote}</div>
+        ) : hasMore ? (
           // Fixed height whether loading or not, so showing the spinner never shifts the view.
           <div className="log-top">
             {olderFailed ? (
@@ -142,7 +147,7 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
           group.items[0]?.kind === 'system' ? (
             <SystemEntry key={group.key} item={group.items[0]} />
           ) : (
-            <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} receipt={receipt} />
+            <MessageGroupView key={group.key} group={group} sender={members.get(group.senderId)} onRetry={onRetry} onCancel={onCancel} receipt={receipt} />
           ),
         )}
       </div>

@@ -1,10 +1,12 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Message } from '@parley/protocol';
+import { isNetworkError } from '../../lib/api-errors.ts';
 import type { ReplyDraft } from '../../lib/draft-store.ts';
 import { ConversationTimeline, describeSendState, type PendingSend } from '../../lib/realtime.ts';
 import { useRealtime } from '../shell/realtime-provider.tsx';
 import { useApi } from '../providers.tsx';
+import { usableHistoryCopy, useSaveHistoryCopy } from './use-history-copy.ts';
 
 export interface PendingItem {
   clientId: string;
@@ -16,11 +18,22 @@ export interface PendingItem {
   text: string | undefined;
   /** The message it answers, as the composer showed it (unknown for sends restored from the outbox). */
   replyTo?: ReplyDraft | undefined;
+  /** On the wire now: the server may be committing it, so it cannot be cancelled. */
+  inFlight: boolean;
+  /**
+   * It went on the wire at least once (since this page loaded): the server may have committed
+   * it even if the answer was lost, so cancelling cannot promise it never arrives.
+   */
+  onWireBefore: boolean;
 }
 
 interface PageState {
   hasMore: boolean;
-  status: 'loading' | 'ready' | 'error';
+  /**
+   * `offline`: the server could not be reached and no offline copy fits; only this tab's
+   * unsent messages show, and the history loads once the socket is back.
+   */
+  status: 'loading' | 'ready' | 'error' | 'offline';
   loadingOlder: boolean;
   olderFailed: boolean;
 }
@@ -32,7 +45,15 @@ function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyD
   const index = list.findIndex((p) => p.clientId === entry.clientId);
   // Plain "Sending…" needs no extra line; waiting, retrying and failed ones say why.
   const text = entry.state === 'sending' && entry.reason === undefined ? undefined : describeSendState(entry);
-  const next = { clientId: entry.clientId, state: entry.state, text, body: entry.action.body, since: new Date(entry.createdAt).toISOString() };
+  const next = {
+    clientId: entry.clientId,
+    state: entry.state,
+    text,
+    body: entry.action.body,
+    since: new Date(entry.createdAt).toISOString(),
+    inFlight: entry.inFlight,
+    onWireBefore: entry.attempts > 0,
+  };
   if (index === -1) return [...list, { ...next, replyTo }];
   return list.map((p, i) => (i === index ? { ...p, ...next } : p));
 }
@@ -41,9 +62,10 @@ function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyD
  * One conversation's messages in their current state: the newest history page folded with the
  * conversation's events from the socket (the SDK resumes from the page's log position), older
  * pages on demand, and this tab's unacknowledged sends. `foldedSeq` is how far the log is
- * folded, so optimistic actions know when their event has landed.
+ * folded, so optimistic actions know when their event has landed. Without a server, the
+ * offline copy of the newest messages stands in for the page (the SDK resumes from it).
  */
-export function useConversationMessages(conversationId: string) {
+export function useConversationMessages(conversationId: string, meId: string) {
   const api = useApi();
   const { client } = useRealtime();
   const [page, setPage] = useState<PageState>(INITIAL);
@@ -83,27 +105,46 @@ export function useConversationMessages(conversationId: string) {
         .filter((e) => e.state !== 'sent' && e.state !== 'cancelled')
         .reduce<PendingItem[]>((list, e) => upsertPending(list, e), []),
     );
+    const showPage = (first: { messages: readonly Message[]; hasMore: boolean; throughSeq: number }) => {
+      fold.mergeHistory(first);
+      show();
+      hasMore.current = first.hasMore;
+      ready.current = true;
+      setFoldedSeq((s) => Math.max(s, first.throughSeq));
+      setPage((s) => ({ ...s, status: 'ready', hasMore: first.hasMore }));
+      client.track(conversationId, first.throughSeq);
+    };
     api.messages.history
       .query({ conversationId })
       .then((first) => {
-        if (cancelled) return;
-        fold.mergeHistory(first);
-        show();
-        hasMore.current = first.hasMore;
-        ready.current = true;
-        setFoldedSeq((s) => Math.max(s, first.throughSeq));
-        setPage((s) => ({ ...s, status: 'ready', hasMore: first.hasMore }));
-        client.track(conversationId, first.throughSeq);
+        if (!cancelled) showPage(first);
       })
-      .catch(() => {
-        if (!cancelled) setPage((s) => ({ ...s, status: 'error' }));
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        const copy = isNetworkError(error) ? usableHistoryCopy(client, meId, conversationId) : null;
+        if (copy !== null) return showPage(copy);
+        // 'offline' waits for the socket's next hello_ok; with the socket up, that never comes.
+        const offline = isNetworkError(error) && client.status !== 'open';
+        setPage((s) => ({ ...s, status: offline ? 'offline' : 'error' }));
       });
     return () => {
       cancelled = true;
       offEvent();
       offSend();
     };
-  }, [api, client, conversationId, attempt]);
+  }, [api, client, conversationId, meId, attempt]);
+
+  // Nothing to show but the unsent messages: load the history once the socket is back.
+  const offline = page.status === 'offline';
+  useEffect(() => {
+    if (client === null || !offline) return;
+    return client.on('ready', () => {
+      setPage(INITIAL);
+      setAttempt((n) => n + 1);
+    });
+  }, [client, offline]);
+
+  useSaveHistoryCopy(meId, conversationId, page.status === 'ready', messages, foldedSeq, page.hasMore);
 
   /** Loads the page before the oldest message held; resolves false on failure. Never overlaps. */
   const loadOlder = useCallback((): Promise<boolean> => {

@@ -54,7 +54,7 @@ export function usePendingActions(conversationId: string, foldedSeq: number) {
       setActions((list) => (done ? list.filter((a) => a.clientId !== action.clientId) : upsert(list, action)));
       if (entry.state === 'failed') {
         setFailures((list) => [...list, { clientId: entry.clientId, text: failureText(action.action, describeSendState(entry)) }]);
-        client.discard(entry.clientId);
+        client.cancel(entry.clientId);
       }
     });
   }, [client, conversationId]);

@@ -1,16 +1,13 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PublicUser } from '@parley/protocol';
-import { queryKeys } from '../../lib/query-keys.ts';
-import { useApi } from '../providers.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
+import { useConversationList } from './use-conversation-list.ts';
 
 export function ConversationSidebar({ me, activeId }: { me: PublicUser; activeId: string | undefined }) {
-  const api = useApi();
   const [dialogOpen, setDialogOpen] = useState(false);
-  const list = useQuery({ queryKey: queryKeys.conversations, queryFn: () => api.conversations.list.query() });
+  const list = useConversationList();
 
   return (
     <nav className="sidebar" aria-label="Conversation navigation">

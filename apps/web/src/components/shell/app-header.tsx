@@ -3,15 +3,29 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { PublicUser } from '@parley/protocol';
-import { useApi } from '../providers.tsx';
+import { browserStorage } from '../../lib/browser-storage.ts';
+import { queryKeys } from '../../lib/query-keys.ts';
+import { forgetUnsent } from '../../lib/realtime.ts';
+import { forgetLocalData } from '../../lib/signed-in-user.ts';
+import { unsentSentence } from '../../lib/unsent-text.ts';
 import { Avatar } from '../avatar.tsx';
+import { useApi } from '../providers.tsx';
+import { useRealtime } from './realtime-provider.tsx';
+import { SignOutDialog } from './sign-out-dialog.tsx';
 
 export function AppHeader({ me }: { me: PublicUser }) {
   const api = useApi();
   const router = useRouter();
   const queryClient = useQueryClient();
+  const { client } = useRealtime();
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<string | null>(null);
 
+  /**
+   * Signing out means "nothing of mine stays on this device": unsent messages (this tab's and
+   * the persisted outbox of every tab), drafts and offline copies go with the session. With
+   * unsent messages the person is asked first (see SignOutDialog).
+   */
   async function signOut(): Promise<void> {
     setBusy(true);
     try {
@@ -19,9 +33,17 @@ export function AppHeader({ me }: { me: PublicUser }) {
     } catch {
       // Signing out locally still matters if the server is unreachable: the cookie expires on its own.
     }
+    await forgetUnsent(client, me.id);
+    forgetLocalData(browserStorage(), me.id);
     queryClient.clear();
-    queryClient.setQueryData(['me'], null);
+    queryClient.setQueryData(queryKeys.me, null);
     router.replace('/sign-in');
+  }
+
+  function requestSignOut(): void {
+    const unsent = unsentSentence(client?.outbox() ?? []);
+    if (unsent === null) void signOut();
+    else setAsking(unsent);
   }
 
   return (
@@ -30,10 +52,11 @@ export function AppHeader({ me }: { me: PublicUser }) {
       <div className="app-header-user">
         <Avatar name={me.displayName} id={me.id} size="small" />
         <span className="app-header-name" title={`@${me.handle}`}>{me.displayName}</span>
-        <button type="button" className="button button-quiet" onClick={() => void signOut()} disabled={busy}>
+        <button type="button" className="button button-quiet" onClick={requestSignOut} disabled={busy}>
           Sign out
         </button>
       </div>
+      {asking !== null ? <SignOutDialog unsent={asking} onConfirm={() => void signOut()} onClose={() => setAsking(null)} /> : null}
     </header>
   );
 }

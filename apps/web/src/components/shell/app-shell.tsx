@@ -1,34 +1,42 @@
 'use client';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useCallback, useEffect, type ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
+import { browserStorage } from '../../lib/browser-storage.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
+import { rememberSignedInUser } from '../../lib/signed-in-user.ts';
 import { useAttention } from '../../lib/use-attention.ts';
 import { CallProvider } from '../calls/call-provider.tsx';
 import { CallToast } from '../calls/call-toast.tsx';
 import { CallView } from '../calls/call-view.tsx';
 import { IncomingCall } from '../calls/incoming-call.tsx';
 import { ConversationSidebar } from '../conversations/conversation-sidebar.tsx';
-import { useApi } from '../providers.tsx';
 import { AppHeader } from './app-header.tsx';
-import { ConnectionBanner, RealtimeProvider } from './realtime-provider.tsx';
+import { ConnectionBanner } from './connection-banner.tsx';
+import { RealtimeProvider, useRealtime } from './realtime-provider.tsx';
 import { useLiveConversations } from './use-live-conversations.ts';
+import { useOfflineConversationList } from './use-offline-list.ts';
+import { useSignedInUser } from './use-signed-in-user.ts';
 import { UnreadMentionsContext, useUnreadMentions } from './use-unread-mentions.ts';
 
 /** Signed-in frame: header, conversation list, and the open conversation (children). */
 export function AppShell({ children }: { children: ReactNode }) {
-  const api = useApi();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const me = useQuery({ queryKey: queryKeys.me, queryFn: () => api.auth.me.query() });
+  const me = useSignedInUser();
   const user = me.data?.user;
+  const unconfirmed = me.data?.unconfirmed === true;
+  const { refetch } = me;
+  const confirm = useCallback(() => void refetch(), [refetch]);
 
   useEffect(() => {
     if (me.isSuccess && me.data === null) router.replace('/sign-in');
   }, [me.isSuccess, me.data, router]);
 
   const onUnauthorized = useCallback(() => {
+    // The session is gone: an offline reload must not show this user again.
+    rememberSignedInUser(browserStorage(), null);
     queryClient.setQueryData(queryKeys.me, null);
     router.replace('/sign-in');
   }, [queryClient, router]);
@@ -37,7 +45,14 @@ export function AppShell({ children }: { children: ReactNode }) {
     return (
       <main className="splash" role="alert">
         <p>Parley could not load. Check your connection.</p>
-        <button type="button" className="button" onClick={() => void me.refetch()}>Try again</button>
+        <button type="button" className="button" onClick={confirm}>Try again</button>
+      </main>
+    );
+  }
+  if (user === undefined && me.fetchStatus === 'paused') {
+    return (
+      <main className="splash" role="alert">
+        <p>You’re offline. Parley will open when you’re back online.</p>
       </main>
     );
   }
@@ -46,24 +61,40 @@ export function AppShell({ children }: { children: ReactNode }) {
   }
   return (
     <RealtimeProvider userId={user.id} onUnauthorized={onUnauthorized}>
-      <SignedInShell me={user}>{children}</SignedInShell>
+      <SignedInShell me={user} unconfirmed={unconfirmed} onConfirm={confirm}>
+        {children}
+      </SignedInShell>
     </RealtimeProvider>
   );
 }
 
-function SignedInShell({ me, children }: { me: PublicUser; children: ReactNode }) {
+interface SignedInProps {
+  me: PublicUser;
+  /** Shown from the offline copy: ask the server again once the socket proves it is reachable. */
+  unconfirmed: boolean;
+  onConfirm: () => void;
+  children: ReactNode;
+}
+
+function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) {
   const params = useParams<{ conversationId?: string }>();
+  const { client } = useRealtime();
+  useEffect(() => {
+    if (client === null || !unconfirmed) return;
+    return client.on('ready', onConfirm);
+  }, [client, unconfirmed, onConfirm]);
   const activeId = params.conversationId;
   const attention = useAttention();
   useLiveConversations(me.id, activeId, attention);
+  useOfflineConversationList(me.id);
   const mentions = useUnreadMentions(me.id);
   return (
     <UnreadMentionsContext.Provider value={mentions}>
       <CallProvider selfUserId={me.id}>
         <div className="shell" data-view={activeId === undefined ? 'list' : 'chat'}>
           <AppHeader me={me} />
-          <ConnectionBanner />
           <div className="shell-body">
+            <ConnectionBanner />
             <ConversationSidebar me={me} activeId={activeId} />
             <main className="shell-main">{children}</main>
             <CallView me={me} />

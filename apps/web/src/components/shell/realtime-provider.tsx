@@ -1,27 +1,34 @@
 'use client';
+import { onlineManager } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { createRealtimeClient, isUnauthorizedClose, startActivityMonitor, type ConnectionStatus, type RealtimeClient } from '../../lib/realtime.ts';
+import { createRealtimeClient, isUnauthorizedClose, startActivityMonitor, type RealtimeClient } from '../../lib/realtime.ts';
 
 interface RealtimeValue {
   client: RealtimeClient | null;
-  status: ConnectionStatus;
-  /** Once open, a later 'connecting' is a reconnect: the banner shows for it too. */
-  hasBeenOpen: boolean;
 }
 
-const RealtimeContext = createContext<RealtimeValue>({ client: null, status: 'idle', hasBeenOpen: false });
+const RealtimeContext = createContext<RealtimeValue>({ client: null });
 
 /** Owns the one socket of this tab; mounted only for a signed-in user. */
 export function RealtimeProvider({ userId, children, onUnauthorized }: { userId: string; children: ReactNode; onUnauthorized: () => void }) {
-  const [value, setValue] = useState<RealtimeValue>({ client: null, status: 'idle', hasBeenOpen: false });
+  const [value, setValue] = useState<RealtimeValue>({ client: null });
 
   useEffect(() => {
     const client = createRealtimeClient(userId);
-    const offStatus = client.on('status', (status) => {
-      setValue((v) => ({ client, status, hasBeenOpen: v.hasBeenOpen || status === 'open' }));
-    });
     const offClosed = client.on('closed', (info) => {
       if (isUnauthorizedClose(info)) onUnauthorized();
+    });
+    // A socket that reached hello_ok proves the server is reachable, whatever navigator.onLine
+    // said at start: queries paused for the network may go.
+    const offReady = client.on('ready', (hello) => {
+      onlineManager.setOnline(true);
+      // The cookie now belongs to someone else (signed in as another user in another tab):
+      // this page and its outbox are for `userId`. Stop, and load the app afresh for whoever
+      // the cookie says. (The SDK flushes its outbox before `ready`; see the README.)
+      if (hello.user.id !== userId) {
+        client.close();
+        window.location.assign('/');
+      }
     });
     // The browser's view of the network: offline shows at once and checks the socket; online
     // skips the rest of the backoff. A page shown again checks its socket too.
@@ -33,15 +40,15 @@ export function RealtimeProvider({ userId, children, onUnauthorized }: { userId:
     document.addEventListener('visibilitychange', onVisible);
     // Before connect, so an already hidden tab says 'idle' right after hello_ok.
     const activity = startActivityMonitor(client);
-    setValue({ client, status: client.status, hasBeenOpen: false });
+    setValue({ client });
     client.connect();
     return () => {
       activity.dispose();
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
       document.removeEventListener('visibilitychange', onVisible);
-      offStatus();
       offClosed();
+      offReady();
       client.close();
     };
   }, [onUnauthorized, userId]);
@@ -51,16 +58,4 @@ export function RealtimeProvider({ userId, children, onUnauthorized }: { userId:
 
 export function useRealtime(): RealtimeValue {
   return useContext(RealtimeContext);
-}
-
-export function ConnectionBanner() {
-  const { status, hasBeenOpen } = useRealtime();
-  const reconnecting = status === 'reconnecting' || (hasBeenOpen && status === 'connecting');
-  if (!reconnecting) return null;
-  return (
-    <div className="connection-banner" role="status">
-      <span className="spinner" aria-hidden="true" />
-      Reconnecting…
-    </div>
-  );
 }

@@ -1,8 +1,7 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
 import { noteMentionEvent, noteMentionPage, type MentionIndex } from '../../lib/unread-mentions.ts';
-import { queryKeys } from '../../lib/query-keys.ts';
+import { useConversationList } from '../conversations/use-conversation-list.ts';
 import { useApi } from '../providers.tsx';
 import { useRealtime } from './realtime-provider.tsx';
 
@@ -22,7 +21,7 @@ export function useUnreadMentions(meId: string): MentionIndex {
   const [index, setIndex] = useState<MentionIndex>({});
   // conversationId -> highest seq whose mentions we know (live or scanned); guards re-scans.
   const known = useRef(new Map<string, number>());
-  const list = useQuery({ queryKey: queryKeys.conversations, queryFn: () => api.conversations.list.query() });
+  const list = useConversationList();
 
   useEffect(() => {
     if (client === null) return;

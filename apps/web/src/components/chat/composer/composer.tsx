@@ -24,11 +24,13 @@ interface Props {
   placeholder: string;
   /** true on every keystroke that leaves text, false when emptied or blurred (throttled by the SDK). */
   onTypingChange?: (active: boolean) => void;
+  /** The person is about to write: a chance to check the connection before they press Send. */
+  onFocus?: () => void;
 }
 
 /** Enter sends, Shift+Enter breaks the line, `@` suggests members, the counter shows near the limit. */
 export function Composer(props: Props) {
-  const { body, onBodyChange, reply, onCancelReply, onSend, onEditLast, members, meId, inputRef, disabled = false, placeholder, onTypingChange } = props;
+  const { body, onBodyChange, reply, onCancelReply, onSend, onEditLast, members, meId, inputRef, disabled = false, placeholder, onTypingChange, onFocus } = props;
   const [error, setError] = useState<string | null>(null);
   const counterId = useId();
   const limits = composerLimits(body);
@@ -90,6 +92,7 @@ export function Composer(props: Props) {
             onTypingChange?.(e.target.value.trim() !== '');
           }}
           onSelect={mentions.trackCaret}
+          onFocus={onFocus}
           onBlur={() => onTypingChange?.(false)}
           onKeyDown={onKeyDown}
         />
