@@ -8,6 +8,8 @@ import { FakeClock } from './testing/fake-clock.ts';
 import { fakeSockets } from './testing/fake-socket.ts';
 import { CONVERSATION_A as A, CONVERSATION_B as B, makeCreated } from './testing/messages.ts';
 
+const MALLORY = { id: '00000000-0000-4000-8000-0000000000ff', handle: 'mallory', displayName: 'Mallory' };
+
 function setup(overrides: Partial<ParleyClientOptions> = {}) {
   const clock = new FakeClock();
   const fake = fakeSockets();
@@ -86,6 +88,34 @@ describe('connection lifecycle', () => {
     expect(client.status).toBe('closed');
     expect(closed[0]?.willReconnect).toBe(false);
     expect(closed[0]?.error?.reason).toBe('unauthorized');
+  });
+
+  it('stops before sending anything queued when a reconnect brings another user (a sign-in elsewhere)', () => {
+    const { client, clock, fake, closed } = setup();
+    client.connect();
+    fake.accept();
+    fake.last().drop(1006);
+    client.send(A, 'written as Alice');
+    clock.advance(100);
+    const socket = fake.accept(MALLORY);
+    expect(socket.sentOfType('chat_send')).toEqual([]);
+    expect(socket.closedWith).toMatchObject({ reason: 'user changed' });
+    expect(client.status).toBe('closed');
+    expect(closed.at(-1)).toMatchObject({ willReconnect: false, error: { reason: 'user_changed' } });
+    expect(client.user?.handle).toBe('alice');
+    // Kept for Alice: it goes out when she is back.
+    expect(client.outbox(A).map((e) => (e.action.type === 'send' ? e.action.body : e.action.type))).toEqual(['written as Alice']);
+    clock.advance(60_000);
+    expect(fake.sockets).toHaveLength(2);
+  });
+
+  it('with userId, refuses even the first hello_ok for someone else', () => {
+    const { client, fake, closed } = setup({ userId: MALLORY.id.replace('f', 'e') });
+    client.send(A, 'queued before connecting');
+    client.connect();
+    const socket = fake.accept(MALLORY);
+    expect(socket.sentOfType('chat_send')).toEqual([]);
+    expect(closed.at(-1)?.error?.reason).toBe('user_changed');
   });
 
   it('close() stops reconnecting and leaves no timers behind', () => {

@@ -62,6 +62,12 @@ export interface ParleyClientOptions {
   outboxStore?: OutboxStore;
   /** This tab's id for the store's leases; stable across reloads of a tab. Default: random. */
   outboxOwner?: string;
+  /**
+   * The user this client acts for (the owner of `outboxStore`). A hello_ok for anyone else
+   * stops the client with `user_changed` before anything queued is sent. Default: the user of
+   * the first hello_ok.
+   */
+  userId?: string;
   /** How long a gap in a conversation's log may stay open before a chat_sync; default GAP_GRACE_MS. */
   gapGraceMs?: number;
   /** Delay before coalesced chat_read frames go out. */
@@ -217,6 +223,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       connectTimeoutMs: options.connectTimeoutMs,
       livenessTimeoutMs: options.livenessTimeoutMs,
       networkOnline: options.networkOnline,
+      userId: options.userId,
       clock,
     },
     {

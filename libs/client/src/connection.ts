@@ -45,6 +45,8 @@ export interface ConnectionOptions {
   livenessTimeoutMs?: number;
   /** What the device says about its network at start (`navigator.onLine`). */
   networkOnline?: boolean;
+  /** The user this client acts for; unset: the user of the first hello_ok. */
+  userId?: string;
   clock: Clock;
 }
 
@@ -235,6 +237,18 @@ export class Connection {
   }
 
   private helloOk(frame: HelloOkFrame): void {
+    const bound = this.options.userId ?? this.currentUser?.id;
+    if (bound !== undefined && frame.user.id !== bound) {
+      // The cookie now names someone else (a sign-in as another user in another tab). Nothing
+      // queued for the old user may go out as the new one: stop before `ready` flushes it.
+      this.stopped = true;
+      this.clearTimers();
+      this.dropSocket(CLOSE_CODES.normal.code, 'user changed');
+      this.handlers.disconnected();
+      const error = new ParleyClientError('user_changed', `This connection now belongs to @${frame.user.handle}, not the user this client acts for`);
+      this.finish(CLOSE_CODES.normal.code, 'user_changed', error);
+      return;
+    }
     this.attempt = 0;
     this.currentUser = frame.user;
     const intervalMs = this.options.heartbeatIntervalMs ?? frame.heartbeatIntervalMs;

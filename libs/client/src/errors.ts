@@ -13,6 +13,8 @@ import type { ErrorCode, ErrorFrame } from '@parley/protocol';
  *   the connection was not open.
  * - `storage`: the outbox store (IndexedDB) failed; sending goes on, but unsent actions may not
  *   survive a reload.
+ * - `user_changed`: the session now belongs to another user (signed in as someone else in
+ *   another tab). The client stopped before sending anything queued; reload as the new user.
  */
 export type ParleyClientErrorReason =
   | 'unauthorized'
@@ -23,7 +25,8 @@ export type ParleyClientErrorReason =
   | 'gave_up'
   | 'invalid_input'
   | 'offline'
-  | 'storage';
+  | 'storage'
+  | 'user_changed';
 
 /** An `error` frame whose code may be one this SDK does not know (PROTOCOL.md §11, §14). */
 export type LooseErrorFrame = Omit<ErrorFrame, 'code'> & { code: ErrorCode | (string & {}) };

@@ -76,8 +76,13 @@ export interface OutboxEntry {
   readonly reason?: OutboxReason;
   /** When it was written (the writing tab's clock, ms since the epoch). For display only. */
   readonly createdAt: number;
-  /** How many times the frame went on the wire (across reloads of this tab: from this load). */
+  /** How many times the frame went on the wire in this page load. */
   readonly attempts: number;
+  /**
+   * It went on the wire at least once, in this load or before a reload: the server may have
+   * committed it, so cancelling (or signing out) cannot promise it never arrives.
+   */
+  readonly wasSent: boolean;
   /** On the wire, answer pending: it cannot be cancelled now (the server may be committing it). */
   readonly inFlight: boolean;
   /** The server's error behind `reason`, when there was one (for logs, never for people). */

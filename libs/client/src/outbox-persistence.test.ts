@@ -72,6 +72,26 @@ describe('outbox persistence', () => {
     expect(store.entries().map((e) => e.action)).toEqual([{ type: 'send', body: 'three' }]);
   });
 
+  it('remembers across a reload which entries went on the wire, so a cancel never promises too much', async () => {
+    const clock = new FakeClock();
+    const store = createMemoryOutboxStore();
+    const before = tab(clock, store, 'tab-1');
+    const socket = await before.online();
+    const wired = before.client.send(A, 'went out, no answer yet');
+    expect(sends(socket)).toHaveLength(1);
+    socket.drop(1006);
+    const held = before.client.send(A, 'written while disconnected');
+    await settle();
+    before.client.close(); // the page reloads
+
+    const after = tab(clock, store, 'tab-1');
+    after.client.connect();
+    await settle();
+    const byId = new Map(after.client.outbox().map((e) => [e.clientId, e]));
+    expect(byId.get(wired.clientId)).toMatchObject({ wasSent: true, attempts: 0 });
+    expect(byId.get(held.clientId)).toMatchObject({ wasSent: false, attempts: 0 });
+  });
+
   it('deletes on ack and on cancel, and keeps a failure with its reason across a reload', async () => {
     const clock = new FakeClock();
     const store = createMemoryOutboxStore();

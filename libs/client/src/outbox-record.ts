@@ -9,6 +9,11 @@ export interface OutboxRecord {
   order: number;
   /** ms since the epoch, for display. */
   createdAt: number;
+  /**
+   * Set when the frame first went on the wire (written right after it went): the server may
+   * have it, so after a reload a cancel can only say it may still arrive.
+   */
+  sentBefore?: boolean;
   /** Set once the server refused it for good, so a reload still shows why. */
   failure?: { reason: FailureReason; message: string };
 }

@@ -15,6 +15,8 @@ export interface Slot {
   reason?: OutboxReason;
   error?: ParleyClientError;
   attempts: number;
+  /** On the wire at least once, in this load or an earlier one (persisted). */
+  sentBefore: boolean;
   inFlight: boolean;
   /** Not before this time (a retry's backoff or `retryAfterMs`). */
   retryAt: number;
@@ -31,6 +33,7 @@ export function recordOf(slot: Slot, failure?: OutboxRecord['failure']): OutboxR
     action: slot.action,
     order: slot.order,
     createdAt: slot.createdAt,
+    ...(slot.sentBefore ? { sentBefore: true } : {}),
     ...(failure ? { failure } : {}),
   };
 }
@@ -44,6 +47,7 @@ export function snapshot(slot: Slot): OutboxEntry & { state: SendState } {
     ...(slot.reason ? { reason: slot.reason } : {}),
     createdAt: slot.createdAt,
     attempts: slot.attempts,
+    wasSent: slot.sentBefore,
     inFlight: slot.inFlight,
     ...(slot.error ? { error: slot.error } : {}),
   };

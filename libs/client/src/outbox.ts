@@ -271,6 +271,10 @@ export class Outbox {
       return false;
     }
     slot.attempts += 1;
+    if (!slot.sentBefore) {
+      slot.sentBefore = true;
+      this.deps.journal?.saved(recordOf(slot));
+    }
     slot.inFlight = true;
     slot.state = 'sending';
     const timeoutMs = this.deps.ackTimeoutMs * Math.min(MAX_ACK_TIMEOUT_FACTOR, 2 ** slot.ackTimeouts);
@@ -314,6 +318,7 @@ export class Outbox {
       state: this.online ? 'sending' : 'waiting',
       reason: this.online ? undefined : this.waitingReason,
       attempts: 0,
+      sentBefore: record.sentBefore === true,
       inFlight: false,
       retryAt: 0,
       retries: 0,

@@ -50,6 +50,8 @@ export function createRealtimeClient(userId: string): RealtimeClient {
     networkOnline: navigator.onLine,
     outboxStore: createIndexedDbOutboxStore({ userId }),
     outboxOwner: sessionOwnerId(window.sessionStorage),
+    // A hello_ok for anyone else stops the client before the outbox goes out (user_changed).
+    userId,
   });
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unsentSentence } from './unsent-text.ts';
 
-const send = { action: { type: 'send' as const, body: 'hi' }, attempts: 0 };
-const react = { action: { type: 'react' as const, messageId: 'm', emoji: '👍', action: 'add' as const }, attempts: 0 };
+const send = { action: { type: 'send' as const, body: 'hi' }, wasSent: false };
+const react = { action: { type: 'react' as const, messageId: 'm', emoji: '👍', action: 'add' as const }, wasSent: false };
 
 describe('unsentSentence', () => {
   it('counts messages and other changes separately', () => {
@@ -13,10 +13,10 @@ describe('unsentSentence', () => {
   });
 
   it('does not promise a message that already went on the wire will not arrive', () => {
-    expect(unsentSentence([{ ...send, attempts: 1 }])).toBe(
+    expect(unsentSentence([{ ...send, wasSent: true }])).toBe(
       '1 message hasn’t been sent yet. Signing out deletes it from this device. It was already on the way and may still arrive.',
     );
-    expect(unsentSentence([send, { ...send, attempts: 2 }])).toMatch(/Some were already on the way and may still arrive\.$/);
+    expect(unsentSentence([send, { ...send, wasSent: true }])).toMatch(/Some were already on the way and may still arrive\.$/);
   });
 
   it('is null when nothing would be lost', () => {

@@ -52,7 +52,7 @@ function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyD
     body: entry.action.body,
     since: new Date(entry.createdAt).toISOString(),
     inFlight: entry.inFlight,
-    onWireBefore: entry.attempts > 0,
+    onWireBefore: entry.wasSent,
   };
   if (index === -1) return [...list, { ...next, replyTo }];
   return list.map((p, i) => (i === index ? { ...p, ...next } : p));

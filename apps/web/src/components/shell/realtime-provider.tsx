@@ -17,19 +17,14 @@ export function RealtimeProvider({ userId, children, onUnauthorized }: { userId:
     const client = createRealtimeClient(userId);
     const offClosed = client.on('closed', (info) => {
       if (isUnauthorizedClose(info)) onUnauthorized();
+      // The cookie now belongs to someone else (signed in as another user in another tab). The
+      // SDK stopped before sending anything of `userId`'s; load the app afresh for whoever the
+      // cookie says. The outbox stays in `userId`'s store until they are back.
+      else if (info.error?.reason === 'user_changed') window.location.assign('/');
     });
     // A socket that reached hello_ok proves the server is reachable, whatever navigator.onLine
     // said at start: queries paused for the network may go.
-    const offReady = client.on('ready', (hello) => {
-      onlineManager.setOnline(true);
-      // The cookie now belongs to someone else (signed in as another user in another tab):
-      // this page and its outbox are for `userId`. Stop, and load the app afresh for whoever
-      // the cookie says. (The SDK flushes its outbox before `ready`; see the README.)
-      if (hello.user.id !== userId) {
-        client.close();
-        window.location.assign('/');
-      }
-    });
+    const offReady = client.on('ready', () => onlineManager.setOnline(true));
     // The browser's view of the network: offline shows at once and checks the socket; online
     // skips the rest of the backoff. A page shown again checks its socket too.
     const onOnline = () => client.reportNetworkChange(true);
