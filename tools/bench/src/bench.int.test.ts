@@ -1,7 +1,9 @@
 // The benchmark harness itself, at a tiny load: every target must deliver every message to
-// every other room member exactly once, with no errors. Timings are never asserted here (they
-// belong to `npm run bench`), only that the numbers the report prints are real.
+// every other room member exactly once, with no errors; a reconnect storm must bring every
+// socket back. Timings are never asserted here (they belong to
+// `npm run bench`), only that the numbers the report prints are real.
 import { afterAll, describe, expect, it } from 'vitest';
+import { measureStorm } from './connect.ts';
 import { runKnee } from './knee.ts';
 import { passes, runLoad, type LoadOptions } from './load.ts';
 import { renderKnee } from './report-knee.ts';
@@ -19,23 +21,25 @@ const POPULATION: Population = { rooms: 2, roomSize: 3 };
 // 30 msg/s over 6 clients: 5 per client per second, half of Parley's sustained limit.
 const LOAD: LoadOptions = { population: POPULATION, rate: 30, warmupMs: 500, durationMs: 1500, drainMs: 10_000, paddingChars: 50, connectConcurrency: 4 };
 
-type Case = [string, () => BenchTarget];
+// The storm exercises the harness (the fleet's reconnects), the same code for every server, and
+// costs more server starts: once, on ws.
+type Case = [string, () => BenchTarget, { storm: boolean }];
 const targets: Case[] = [
-  ['ws', wsTarget],
-  ['socketio', socketIoTarget],
+  ['ws', wsTarget, { storm: true }],
+  ['socketio', socketIoTarget, { storm: false }],
   // CI points TEST_DATABASE_URL at its Postgres; elsewhere the benchmark starts the embedded one.
-  ['parley', () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL })],
+  ['parley', () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL }), { storm: false }],
 ];
 if (clusterReady) {
   const parley2 = () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL, nodes: 2 });
-  targets.push(['parley on 2 nodes', parley2]);
+  targets.push(['parley on 2 nodes', parley2, { storm: false }]);
 }
 
 describe('benchmark harness', () => {
   const made: BenchTarget[] = [];
   afterAll(() => Promise.all(made.map((t) => t.dispose())));
 
-  it.each(targets)('%s: every message reaches every other room member exactly once', async (_name, make) => {
+  it.each(targets)('%s: every message reaches every other room member exactly once', async (_name, make, { storm }) => {
     const target = make();
     made.push(target);
     await target.prepare(POPULATION);
@@ -63,6 +67,11 @@ describe('benchmark harness', () => {
     const rendered = renderKnee('t', { options: { ...LOAD, rates: [30], reps: 1, p99LimitMs: 1e9 }, targets: [target.name], steps: [{ target: target.name, rate: 30, results: [result], passed: 1 }], knee: new Map([[target.name, 30]]), failedAt: new Map([[target.name, undefined]]) });
     expect(rendered.join('\n')).toContain(`| ${target.name} | 30 | 1/1 | 100 % |`);
 
+    if (storm) {
+      const restarted = await measureStorm(target, { population: POPULATION, stormPopulation: POPULATION, reps: 1, connectConcurrency: 4, stormTimeoutMs: 60_000 });
+      expect({ readyAtEnd: restarted.readyAtEnd, afterUp: restarted.counts.failuresAfterUp, error: restarted.error }).toEqual({ readyAtEnd: 6, afterUp: {}, error: undefined });
+      expect(restarted.allReadyMs).toBeGreaterThanOrEqual(restarted.upMs);
+    }
   });
 
   it('steps the rate until a target fails, and stops that target there', async () => {

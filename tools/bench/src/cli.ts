@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['s1', 's2', 'load'] as const;
+export const SCENARIOS = ['s1', 's2', 'connect', 'load'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-/** `--scenario all`: the knees of issue 11 (the fixed `load` only by name). */
-const ALL: readonly Scenario[] = ['s1', 's2'];
+/** `--scenario all`: issue 11's (the fixed `load` only by name). */
+const ALL: readonly Scenario[] = ['s1', 's2', 'connect'];
 
 /** Every option, its default and what it means: README.md's table is this list. */
 const OPTIONS = {
@@ -21,6 +21,9 @@ const OPTIONS = {
   's1-rates': { type: 'string', default: '1000,2000,4000,6000,8000' },
   's2-members': { type: 'string', default: '1000' },
   's2-rates': { type: 'string', default: '10,20,50,100,200' },
+  'connect-sockets': { type: 'string', default: '2000' },
+  storm: { type: 'string', default: '2000' },
+  'storm-timeout': { type: 'string', default: '120' },
   rooms: { type: 'string', default: '20' },
   clients: { type: 'string', default: '10' },
   rate: { type: 'string', default: '2' },
@@ -52,7 +55,7 @@ export function parseCli(argv: string[]) {
   const scenarios = (values.scenario === 'all' ? ALL : values.scenario.split(',').map((s) => s.trim())) as Scenario[];
   const unknown = scenarios.filter((s) => !SCENARIOS.includes(s));
   if (scenarios.length === 0 || unknown.length > 0) throw new UsageError(`--scenario takes all or a comma-separated list of ${SCENARIOS.join(', ')}; unknown: ${unknown.join(', ')}`);
-  const seconds = (name: 'warmup' | 'duration' | 'drain', max: number) => number(name, values[name], 0, max) * 1000;
+  const seconds = (name: 'warmup' | 'duration' | 'drain' | 'storm-timeout', max: number) => number(name, values[name], 0, max) * 1000;
   const s1RoomSize = Math.round(number('s1-room-size', values['s1-room-size'], 2, 1000));
   return {
     scenarios,
@@ -68,6 +71,9 @@ export function parseCli(argv: string[]) {
     s1Rates: list('s1-rates', values['s1-rates'], 1, 1_000_000),
     s2: { rooms: 1, roomSize: Math.round(number('s2-members', values['s2-members'], 2, 10_000)) },
     s2Rates: list('s2-rates', values['s2-rates'], 1, 1_000_000),
+    connectSockets: Math.round(number('connect-sockets', values['connect-sockets'], 2, 50_000)),
+    stormSockets: Math.round(number('storm', values.storm, 2, 50_000)),
+    stormTimeoutMs: seconds('storm-timeout', 3600),
     load: {
       rooms: Math.round(number('rooms', values.rooms, 1, 5000)),
       roomSize: Math.max(2, Math.round(number('clients', values.clients, 2, 1000))),

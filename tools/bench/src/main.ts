@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseCli, UsageError, type Cli, type Scenario } from './cli.ts';
+import { renderConnect, runConnect } from './connect.ts';
 import { int, loadLine, machineLine } from './format.ts';
 import { runKnee, type KneeOptions } from './knee.ts';
 import { renderKnee } from './report-knee.ts';
@@ -40,6 +41,7 @@ if (cli.pin && cpus().length > 1) {
 }
 
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+const rooms = (sockets: number, roomSize: number): Population => ({ rooms: Math.max(1, Math.round(sockets / roomSize)), roomSize });
 const targets = cli.targets.flatMap((n) => factories[n]?.() ?? []);
 const stopAll = () => Promise.all(targets.map((t) => t.dispose().catch(() => undefined)));
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
@@ -68,6 +70,21 @@ async function run(scenario: Scenario): Promise<string[]> {
       return knee(`S1: ${int(cli.s1.rooms * size)} sockets in ${int(cli.s1.rooms)} rooms × ${size}, knee`, cli.s1, cli.s1Rates);
     case 's2':
       return knee(`S2: one room of ${int(cli.s2.roomSize)} members, knee`, cli.s2, cli.s2Rates);
+    case 'connect':
+      return renderConnect(
+        await runConnect(
+          targets,
+          {
+            population: rooms(cli.connectSockets, size),
+            stormPopulation: rooms(cli.stormSockets, size),
+            reps: cli.reps,
+            connectConcurrency: cli.connectConcurrency,
+            stormTimeoutMs: cli.stormTimeoutMs,
+            serverCpus,
+          },
+          log,
+        ),
+      );
     case 'load': {
       const { rooms: r, roomSize, ratePerClient } = cli.load;
       const rate = r * roomSize * ratePerClient;
