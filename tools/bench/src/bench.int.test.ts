@@ -1,11 +1,12 @@
 // The benchmark harness itself, at a tiny load: every target must deliver every message to
 // every other room member exactly once, with no errors; a reconnect storm must bring every
-// socket back. Timings are never asserted here (they belong to
+// socket back; the memory probe must answer. Timings are never asserted here (they belong to
 // `npm run bench`), only that the numbers the report prints are real.
 import { afterAll, describe, expect, it } from 'vitest';
 import { measureStorm } from './connect.ts';
 import { runKnee } from './knee.ts';
 import { passes, runLoad, type LoadOptions } from './load.ts';
+import { measureMemory } from './memory.ts';
 import { renderKnee } from './report-knee.ts';
 import type { BenchTarget, Population } from './target.ts';
 import { parleyTarget } from './targets/parley.ts';
@@ -21,25 +22,25 @@ const POPULATION: Population = { rooms: 2, roomSize: 3 };
 // 30 msg/s over 6 clients: 5 per client per second, half of Parley's sustained limit.
 const LOAD: LoadOptions = { population: POPULATION, rate: 30, warmupMs: 500, durationMs: 1500, drainMs: 10_000, paddingChars: 50, connectConcurrency: 4 };
 
-// The storm exercises the harness (the fleet's reconnects), the same code for every server, and
-// costs more server starts: once, on ws.
-type Case = [string, () => BenchTarget, { storm: boolean }];
+// The storm and the memory probe exercise the harness (the fleet's reconnects, the preloaded
+// probe), the same code for every server, and each costs more server starts: once, on ws.
+type Case = [string, () => BenchTarget, { storm: boolean; memory: boolean }];
 const targets: Case[] = [
-  ['ws', wsTarget, { storm: true }],
-  ['socketio', socketIoTarget, { storm: false }],
+  ['ws', wsTarget, { storm: true, memory: true }],
+  ['socketio', socketIoTarget, { storm: false, memory: false }],
   // CI points TEST_DATABASE_URL at its Postgres; elsewhere the benchmark starts the embedded one.
-  ['parley', () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL }), { storm: false }],
+  ['parley', () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL }), { storm: false, memory: false }],
 ];
 if (clusterReady) {
   const parley2 = () => parleyTarget({ adminDatabaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL, nodes: 2 });
-  targets.push(['parley on 2 nodes', parley2, { storm: false }]);
+  targets.push(['parley on 2 nodes', parley2, { storm: false, memory: false }]);
 }
 
 describe('benchmark harness', () => {
   const made: BenchTarget[] = [];
   afterAll(() => Promise.all(made.map((t) => t.dispose())));
 
-  it.each(targets)('%s: every message reaches every other room member exactly once', async (_name, make, { storm }) => {
+  it.each(targets)('%s: every message reaches every other room member exactly once', async (_name, make, { storm, memory }) => {
     const target = make();
     made.push(target);
     await target.prepare(POPULATION);
@@ -71,6 +72,11 @@ describe('benchmark harness', () => {
       const restarted = await measureStorm(target, { population: POPULATION, stormPopulation: POPULATION, reps: 1, connectConcurrency: 4, stormTimeoutMs: 60_000 });
       expect({ readyAtEnd: restarted.readyAtEnd, afterUp: restarted.counts.failuresAfterUp, error: restarted.error }).toEqual({ readyAtEnd: 6, afterUp: {}, error: undefined });
       expect(restarted.allReadyMs).toBeGreaterThanOrEqual(restarted.upMs);
+    }
+    if (memory) {
+      const probed = await measureMemory(target, POPULATION, 'idle', { idle: POPULATION, room: POPULATION, reps: 1, connectConcurrency: 4 });
+      expect(probed.before.gc && probed.after.gc).toBe(true);
+      expect(probed.after.rss).toBeGreaterThan(0);
     }
   });
 

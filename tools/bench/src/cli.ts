@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['s1', 's2', 'connect', 'load'] as const;
+export const SCENARIOS = ['s1', 's2', 'connect', 'memory', 'load'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-/** `--scenario all`: issue 11's (the fixed `load` only by name). */
-const ALL: readonly Scenario[] = ['s1', 's2', 'connect'];
+/** `--scenario all`: the four of issue 11 (the fixed `load` only by name). */
+const ALL: readonly Scenario[] = ['s1', 's2', 'connect', 'memory'];
 
 /** Every option, its default and what it means: README.md's table is this list. */
 const OPTIONS = {
@@ -24,6 +24,8 @@ const OPTIONS = {
   'connect-sockets': { type: 'string', default: '2000' },
   storm: { type: 'string', default: '2000' },
   'storm-timeout': { type: 'string', default: '120' },
+  'memory-idle': { type: 'string', default: '5000' },
+  'memory-room': { type: 'string', default: '1000' },
   rooms: { type: 'string', default: '20' },
   clients: { type: 'string', default: '10' },
   rate: { type: 'string', default: '2' },
@@ -74,6 +76,8 @@ export function parseCli(argv: string[]) {
     connectSockets: Math.round(number('connect-sockets', values['connect-sockets'], 2, 50_000)),
     stormSockets: Math.round(number('storm', values.storm, 2, 50_000)),
     stormTimeoutMs: seconds('storm-timeout', 3600),
+    memoryIdle: Math.round(number('memory-idle', values['memory-idle'], 2, 50_000)),
+    memoryRoom: Math.round(number('memory-room', values['memory-room'], 2, 10_000)),
     load: {
       rooms: Math.round(number('rooms', values.rooms, 1, 5000)),
       roomSize: Math.max(2, Math.round(number('clients', values.clients, 2, 1000))),

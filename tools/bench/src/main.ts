@@ -7,6 +7,7 @@ import { parseCli, UsageError, type Cli, type Scenario } from './cli.ts';
 import { renderConnect, runConnect } from './connect.ts';
 import { int, loadLine, machineLine } from './format.ts';
 import { runKnee, type KneeOptions } from './knee.ts';
+import { renderMemory, runMemory } from './memory.ts';
 import { renderKnee } from './report-knee.ts';
 import type { BenchTarget, Population } from './target.ts';
 import { parleyTarget } from './targets/parley.ts';
@@ -82,6 +83,14 @@ async function run(scenario: Scenario): Promise<string[]> {
             stormTimeoutMs: cli.stormTimeoutMs,
             serverCpus,
           },
+          log,
+        ),
+      );
+    case 'memory':
+      return renderMemory(
+        await runMemory(
+          targets,
+          { idle: rooms(cli.memoryIdle, size), room: { rooms: 1, roomSize: cli.memoryRoom }, reps: cli.reps, connectConcurrency: cli.connectConcurrency, serverCpus },
           log,
         ),
       );
