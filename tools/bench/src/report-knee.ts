@@ -118,7 +118,7 @@ export function renderKnee(title: string, outcome: KneeOutcome, fixedRate = fals
           String(rs.length),
           spread(rs.map((r) => r.connect.readyMs), seconds),
           spread(rs.map((r) => r.connect.settledMs), seconds),
-          ms(med(rs.map((r) => r.connect.frames / r.connect.clients))),
+          (med(rs.map((r) => r.connect.frames / r.connect.clients)) || 0).toFixed(1),
           reasons(failures),
         ];
       }),
