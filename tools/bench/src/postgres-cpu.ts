@@ -51,7 +51,7 @@ export async function backendCpuMeter(adminUrl: string, database: string): Promi
   await sampleOnce();
 
   return {
-    counts: `the backends of database ${database} on a shared server, sampled every ${SAMPLE_EVERY_MS} ms (WAL writer and checkpointer not counted)`,
+    counts: `only the backends of its own benchmark database on a shared server, sampled every ${SAMPLE_EVERY_MS} ms (WAL writer and checkpointer not counted)`,
     async read() {
       await sampleOnce().catch(() => undefined);
       if (!readable) return Number.NaN;
