@@ -1,24 +1,33 @@
 import { performance } from 'node:perf_hooks';
-import { cpuSeconds, rssMiB } from './process-stats.ts';
+import { Fleet, type ConnectOutcome, type DeliverySink } from './fleet.ts';
+import { encodePayload, clientIdOf } from './payload.ts';
+import { cpuSeconds, rssMiB, selfCpuSeconds } from './process-stats.ts';
 import { summarize, type LatencySummary } from './stats.ts';
-import type { BenchConnection, BenchTarget } from './target.ts';
+import { wsCodec } from './wire.ts';
+import { populationSize, type BenchTarget, type Population, type RunningServer } from './target.ts';
 
 export interface LoadOptions {
-  rooms: number;
-  clientsPerRoom: number;
-  /** Messages per second each client sends (Parley allows 10 sustained per socket). */
-  ratePerClient: number;
+  population: Population;
+  /** Messages per second, all rooms together; each is delivered to the other roomSize - 1 members. */
+  rate: number;
   warmupMs: number;
   durationMs: number;
-  /** Extra characters per message, on top of its ~60-character header. */
-  paddingChars: number;
   /** How long to wait after the last send for deliveries still on their way. */
   drainMs: number;
+  /** Extra characters per message, on top of its ~30-character header. */
+  paddingChars: number;
+  /** Handshakes in flight while connecting the population. */
+  connectConcurrency: number;
+  /** `taskset -c` CPU list for the server processes. */
+  serverCpus?: string | undefined;
 }
 
+/** One measured run: a fresh server, the population connected, a fixed offered rate. */
 export interface LoadResult {
   target: string;
-  /** Messages sent while measuring. */
+  rate: number;
+  connect: ConnectOutcome;
+  /** Messages sent while measuring (after the warm-up). */
   sent: number;
   /** Deliveries those messages should make (to each other room member). */
   expected: number;
@@ -26,122 +35,152 @@ export interface LoadResult {
   lost: number;
   duplicates: number;
   latency: LatencySummary;
+  /** Parley: send → durable `chat_ack`. */
+  ack: LatencySummary | undefined;
   deliveriesPerSecond: number;
-  /** Server process tree CPU from the end of the warm-up to the last delivery, in % of one core. */
-  serverCpuPercent: number;
-  /** The same, in CPU seconds (for CPU per delivery). */
+  /** From the end of the warm-up to the last delivery (or the end of the drain), s. */
+  windowS: number;
+  /** CPU seconds in the window: the server's processes (gateway nodes), Postgres, this load generator. */
   serverCpuSeconds: number;
+  postgresCpuSeconds: number;
+  generatorCpuSeconds: number;
   serverRssMiB: number;
-  extra: Record<string, LatencySummary>;
-  /** What the server reported as errors (rate limits, refusals); a clean run has none. */
-  errors: string[];
+  /** Error frames and unexpected closes: a clean run has none. */
+  errorCount: number;
+  errorSamples: string[];
 }
 
-interface Payload {
-  /** room, client, sequence number, send time (performance.now), measured (0 = warm-up). */
-  r: number;
-  c: number;
-  n: number;
-  t: number;
-  m: 0 | 1;
-  p: string;
-}
-
-/** The sender loop's period: a message goes out at most this late after it was due. */
+/** Sequence numbers per sender must fit the duplicate check's key (sender × 2^16 + n). */
+const MAX_SENDS_PER_CLIENT = 65_536;
 const TICK_MS = 1;
 
-const serverCpu = (target: BenchTarget) => target.serverPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+class Recorder implements DeliverySink {
+  delivered = 0;
+  duplicates = 0;
+  readonly latencies: number[] = [];
+  readonly acks: number[] = [];
+  lastDeliveryAt = 0;
+  private readonly seen: Array<Set<number> | undefined>;
 
-/**
- * Runs a fixed offered load against a started target: every client of every room sends
- * `ratePerClient` messages per second, and every other client of the room must receive each
- * exactly once. Latency is send → receive in this process (one clock). Only messages sent
- * after the warm-up count.
- */
-export async function runLoad(target: BenchTarget, options: LoadOptions): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let delivered = 0;
-  let duplicates = 0;
-  const seen = new Map<string, Set<string>>(); // receiver -> message keys
-  const connections: Array<{ room: number; client: number; conn: BenchConnection; nextAt: number; seq: number }> = [];
-
-  for (let room = 0; room < options.rooms; room++) {
-    for (let client = 0; client < options.clientsPerRoom; client++) {
-      const receiver = `${room}:${client}`;
-      const got = new Set<string>();
-      seen.set(receiver, got);
-      const conn = await target.connect(room, client, (raw) => {
-        const now = performance.now();
-        const payload = JSON.parse(raw) as Payload;
-        if (payload.m !== 1) return;
-        const key = `${payload.r}:${payload.c}:${payload.n}`;
-        if (got.has(key)) {
-          duplicates += 1;
-          return;
-        }
-        got.add(key);
-        delivered += 1;
-        latencies.push(now - payload.t);
-      });
-      connections.push({ room, client, conn, nextAt: 0, seq: 0 });
-    }
+  constructor(
+    size: number,
+    private readonly measureFromMicros: number,
+  ) {
+    this.seen = new Array<Set<number> | undefined>(size);
   }
 
-  const padding = 'x'.repeat(options.paddingChars);
-  const intervalMs = 1000 / options.ratePerClient;
-  const start = performance.now();
-  const measureFrom = start + options.warmupMs;
-  const end = measureFrom + options.durationMs;
-  // Staggered so sends spread over each interval instead of arriving in bursts.
-  connections.forEach((sender, i) => (sender.nextAt = start + (intervalMs * i) / connections.length));
-  let sent = 0;
-  let cpuAtStart = Number.NaN;
+  delivery(receiver: number, sender: number, n: number, dueMicros: number, nowMs: number): void {
+    if (dueMicros < this.measureFromMicros) return; // warm-up
+    const key = sender * MAX_SENDS_PER_CLIENT + n;
+    let got = this.seen[receiver];
+    if (!got) this.seen[receiver] = got = new Set();
+    if (got.has(key)) {
+      this.duplicates += 1;
+      return;
+    }
+    got.add(key);
+    this.delivered += 1;
+    this.lastDeliveryAt = nowMs;
+    this.latencies.push(nowMs - dueMicros / 1000);
+  }
 
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const now = performance.now();
-      if (Number.isNaN(cpuAtStart) && now >= measureFrom) cpuAtStart = serverCpu(target);
-      if (now >= end) {
-        clearInterval(timer);
-        resolve();
-        return;
-      }
-      for (const sender of connections) {
-        while (sender.nextAt <= now) {
-          const measured = sender.nextAt >= measureFrom ? 1 : 0;
-          // Latency counts from when the message was due, not when this loop got to it: a
-          // stalled load generator must not hide the wait (no coordinated omission).
-          const payload: Payload = { r: sender.room, c: sender.client, n: sender.seq++, t: sender.nextAt, m: measured, p: padding };
-          sender.nextAt += intervalMs;
-          sender.conn.send(JSON.stringify(payload));
-          if (measured) sent += 1;
+  ack(dueMicros: number, nowMs: number): void {
+    if (dueMicros >= this.measureFromMicros) this.acks.push(nowMs - dueMicros / 1000);
+  }
+}
+
+const serverCpu = (server: RunningServer) => server.processes.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
+
+/**
+ * Starts a fresh server, connects the population, and offers `rate` messages per second for
+ * the warm-up and the measured window. Senders take turns across rooms (consecutive messages
+ * go to different rooms), so each client sends rate / clients per second, evenly spaced.
+ * Latency runs from when a message was **due**, not when the sender loop got to it: a stalled
+ * load generator cannot hide a slow server (no coordinated omission).
+ */
+export async function runLoad(target: BenchTarget, options: LoadOptions): Promise<LoadResult> {
+  const { population } = options;
+  const clients = populationSize(population);
+  const server = await target.start({ cpus: options.serverCpus });
+  const fleet = new Fleet(server, clients);
+  try {
+    const connect = await fleet.connectAll(options.connectConcurrency);
+    const padding = 'x'.repeat(options.paddingChars);
+    // Member-major order: message k goes from order[k % clients], so rooms take turns.
+    const order = Array.from({ length: clients }, (_, j) => (j % population.rooms) * population.roomSize + Math.floor(j / population.rooms));
+    const counters = new Uint32Array(clients);
+    const codecs = Array.from({ length: clients }, (_, i) => server.client(i).codec);
+    const gapMs = 1000 / options.rate;
+    const start = performance.now() + 10;
+    const measureFrom = start + options.warmupMs;
+    const end = measureFrom + options.durationMs;
+    const recorder = new Recorder(clients, Math.round(measureFrom * 1000));
+    fleet.sink = recorder;
+    let k = 0;
+    let sent = 0;
+    let cpuAtStart: [number, Promise<number>, number] | undefined;
+
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const now = performance.now();
+        if (!cpuAtStart && now >= measureFrom) cpuAtStart = [serverCpu(server), target.postgres?.read() ?? Promise.resolve(Number.NaN), selfCpuSeconds()];
+        for (let due = start + k * gapMs; due <= now && due < end; due = start + ++k * gapMs) {
+          const sender = order[k % clients] ?? 0;
+          const n = counters[sender] ?? 0;
+          counters[sender] = n + 1;
+          if (n >= MAX_SENDS_PER_CLIENT) {
+            clearInterval(timer);
+            return reject(new Error(`over ${MAX_SENDS_PER_CLIENT} messages per client: shorten the run or lower the rate`));
+          }
+          const dueMicros = Math.round(due * 1000);
+          fleet.send(sender, (codecs[sender] ?? wsCodec).send(encodePayload(sender, n, dueMicros, padding), clientIdOf(sender, n, dueMicros)));
+          if (due >= measureFrom) sent += 1;
         }
-      }
-    }, TICK_MS);
-  });
-  const rss = target.serverPids().reduce((sum, pid) => sum + rssMiB(pid), 0);
-  const expected = sent * (options.clientsPerRoom - 1);
-  const drainUntil = performance.now() + options.drainMs;
-  while (delivered < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
-  // CPU up to the last delivery it made, so work done while draining counts.
-  const cpuAtEnd = serverCpu(target);
-  const cpuWindowS = (performance.now() - measureFrom) / 1000;
-  await Promise.all(connections.map(({ conn }) => conn.close()));
+        if (now >= end) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, TICK_MS);
+    });
 
-  const extra = Object.fromEntries(Object.entries(target.extraSamples?.() ?? {}).map(([k, v]) => [k, summarize(v)]));
-  return {
-    target: target.name,
-    sent,
-    expected,
-    delivered,
-    lost: expected - delivered,
-    duplicates,
-    latency: summarize(latencies),
-    deliveriesPerSecond: delivered / (options.durationMs / 1000),
-    serverCpuPercent: ((cpuAtEnd - cpuAtStart) / cpuWindowS) * 100,
-    serverCpuSeconds: cpuAtEnd - cpuAtStart,
-    serverRssMiB: rss,
-    extra,
-    errors: target.errors?.() ?? [],
-  };
+    const expected = sent * (population.roomSize - 1);
+    const drainUntil = performance.now() + options.drainMs;
+    while (recorder.delivered < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 10));
+    // CPU up to the last delivery it made, so work done while draining counts.
+    const [serverAtStart, postgresAtStart, selfAtStart] = cpuAtStart ?? [Number.NaN, Promise.resolve(Number.NaN), Number.NaN];
+    const serverCpuSeconds = serverCpu(server) - serverAtStart;
+    const postgresCpuSeconds = (await (target.postgres?.read() ?? Number.NaN)) - (await postgresAtStart);
+    const generatorCpuSeconds = selfCpuSeconds() - selfAtStart;
+    const windowS = (performance.now() - measureFrom) / 1000;
+    const serverRss = server.processes.reduce((sum, c) => sum + rssMiB(c.pid), 0);
+    fleet.sink = undefined;
+    return {
+      target: target.name,
+      rate: options.rate,
+      connect,
+      sent,
+      expected,
+      delivered: recorder.delivered,
+      lost: expected - recorder.delivered,
+      duplicates: recorder.duplicates,
+      latency: summarize(recorder.latencies),
+      ack: recorder.acks.length > 0 ? summarize(recorder.acks) : undefined,
+      deliveriesPerSecond: recorder.delivered / (options.durationMs / 1000),
+      windowS,
+      serverCpuSeconds,
+      postgresCpuSeconds,
+      generatorCpuSeconds,
+      serverRssMiB: serverRss,
+      errorCount: fleet.errorCount,
+      errorSamples: fleet.errorSamples,
+    };
+  } finally {
+    await fleet.closeAll();
+    await server.stop();
+  }
+}
+
+/** The knee criterion: everything delivered exactly once, no errors, p99 under the limit. */
+export function passes(result: LoadResult, p99LimitMs: number): boolean {
+  return result.lost === 0 && result.duplicates === 0 && result.errorCount === 0 && result.latency.p99 < p99LimitMs;
 }

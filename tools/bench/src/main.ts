@@ -1,81 +1,137 @@
-// The Parley benchmark: the same chat load against raw `ws`, Socket.IO and Parley, one after
-// the other on this machine, reported side by side. See tools/bench/README.md.
+// The Parley benchmark: raw `ws`, Socket.IO and Parley under the same scenarios, side by side
+// in one run, each run a fresh server process. See tools/bench/README.md.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
-import { runLoad, type LoadOptions, type LoadResult } from './load.ts';
-import { renderReport } from './report.ts';
-import type { BenchTarget } from './target.ts';
+import { cpus } from 'node:os';
+import { parseCli, UsageError, type Cli, type Scenario } from './cli.ts';
+import { renderConnect, runConnect } from './connect.ts';
+import { int, loadLine, machineLine } from './format.ts';
+import { runKnee, type KneeOptions } from './knee.ts';
+import { renderMemory, runMemory } from './memory.ts';
+import { renderKnee } from './report-knee.ts';
+import type { BenchTarget, Population } from './target.ts';
 import { parleyTarget } from './targets/parley.ts';
-import { socketIoTarget } from './targets/socketio.ts';
-import { wsTarget } from './targets/ws.ts';
+import { socketIoTarget, wsTarget } from './targets/relay.ts';
 
-const { values } = parseArgs({
-  options: {
-    targets: { type: 'string', default: 'ws,socketio,parley' },
-    rooms: { type: 'string', default: '20' },
-    clients: { type: 'string', default: '10' },
-    rate: { type: 'string', default: '2' },
-    duration: { type: 'string', default: '15' },
-    warmup: { type: 'string', default: '3' },
-    padding: { type: 'string', default: '100' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
-    profile: { type: 'string' },
-    'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL },
-    out: { type: 'string' },
-  },
-});
-
-function positive(name: string, raw: string | undefined, max: number): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > max) {
-    console.error(`--${name} must be a number in (0, ${max}], got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
-  return value;
+let cli: Cli;
+try {
+  cli = parseCli(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+  console.error(`${error.message}\nSee tools/bench/README.md for the options.`);
+  process.exit(2);
 }
-
-const options: LoadOptions = {
-  rooms: Math.round(positive('rooms', values.rooms, 500)),
-  clientsPerRoom: Math.max(2, Math.round(positive('clients', values.clients, 256))),
-  // Parley allows 10 sends per second per socket, sustained.
-  ratePerClient: positive('rate', values.rate, 10),
-  durationMs: positive('duration', values.duration, 600) * 1000,
-  warmupMs: positive('warmup', values.warmup, 60) * 1000,
-  paddingChars: Math.round(positive('padding', values.padding, 3900)),
-  drainMs: 5000,
-};
 
 const factories: Record<string, () => BenchTarget> = {
   ws: wsTarget,
   socketio: socketIoTarget,
-  parley: () => parleyTarget({ adminDatabaseUrl: values['database-url'], profileDir: values.profile }),
-  parley2: () =>
-    parleyTarget({ adminDatabaseUrl: values['database-url'], redisUrl: values['redis-url'], nodes: 2, profileDir: values.profile }),
+  parley: () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, profileDir: cli.profileDir }),
+  parley2: () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, redisUrl: cli.redisUrl, nodes: 2, profileDir: cli.profileDir }),
 };
-const names = (values.targets ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const unknown = names.filter((n) => !(n in factories));
-if (names.length === 0 || unknown.length > 0) {
+const unknown = cli.targets.filter((n) => !(n in factories));
+if (cli.targets.length === 0 || unknown.length > 0) {
   console.error(`--targets takes a comma-separated list of ${Object.keys(factories).join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
   process.exit(2);
 }
 
-const targets = names.flatMap((n) => factories[n]?.() ?? []);
-const results: LoadResult[] = [];
-for (const target of targets) {
-  console.error(`${target.name}: starting…`);
-  await target.start(options.rooms, options.clientsPerRoom);
-  try {
-    console.error(`${target.name}: running ${(options.warmupMs + options.durationMs) / 1000} s…`);
-    results.push(await runLoad(target, options));
-  } finally {
-    await target.stop();
+// --pin: the load generator (this process) on the first CPU, each server on the last one.
+let serverCpus: string | undefined;
+if (cli.pin && cpus().length > 1) {
+  execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  serverCpus = String(cpus().length - 1);
+}
+
+const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+const rooms = (sockets: number, roomSize: number): Population => ({ rooms: Math.max(1, Math.round(sockets / roomSize)), roomSize });
+const targets = cli.targets.flatMap((n) => factories[n]?.() ?? []);
+const stopAll = () => Promise.all(targets.map((t) => t.dispose().catch(() => undefined)));
+process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+const loadShared = {
+  warmupMs: cli.warmupMs,
+  durationMs: cli.durationMs,
+  drainMs: cli.drainMs,
+  paddingChars: cli.paddingChars,
+  connectConcurrency: cli.connectConcurrency,
+  serverCpus,
+  reps: cli.reps,
+  p99LimitMs: cli.p99LimitMs,
+};
+
+async function knee(title: string, population: Population, rates: readonly number[], fixed = false): Promise<string[]> {
+  for (const target of targets) await target.prepare(population);
+  const options: KneeOptions = { ...loadShared, population, rates };
+  return renderKnee(title, await runKnee(targets, options, log), fixed);
+}
+
+async function run(scenario: Scenario): Promise<string[]> {
+  const size = cli.s1.roomSize;
+  switch (scenario) {
+    case 's1':
+      return knee(`S1: ${int(cli.s1.rooms * size)} sockets in ${int(cli.s1.rooms)} rooms × ${size}, knee`, cli.s1, cli.s1Rates);
+    case 's2':
+      return knee(`S2: one room of ${int(cli.s2.roomSize)} members, knee`, cli.s2, cli.s2Rates);
+    case 'connect':
+      return renderConnect(
+        await runConnect(
+          targets,
+          {
+            population: rooms(cli.connectSockets, size),
+            stormPopulation: rooms(cli.stormSockets, size),
+            reps: cli.reps,
+            connectConcurrency: cli.connectConcurrency,
+            stormTimeoutMs: cli.stormTimeoutMs,
+            serverCpus,
+          },
+          log,
+        ),
+      );
+    case 'memory':
+      return renderMemory(
+        await runMemory(
+          targets,
+          { idle: rooms(cli.memoryIdle, size), room: { rooms: 1, roomSize: cli.memoryRoom }, reps: cli.reps, connectConcurrency: cli.connectConcurrency, serverCpus },
+          log,
+        ),
+      );
+    case 'load': {
+      const { rooms: r, roomSize, ratePerClient } = cli.load;
+      const rate = r * roomSize * ratePerClient;
+      return knee(`Fixed load: ${r} rooms × ${roomSize}, ${ratePerClient} msg/s per client (${int(rate)} msg/s)`, { rooms: r, roomSize }, [rate], true);
+    }
   }
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const report = renderReport(options, targets, results, machine);
+const header = [
+  `# Benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  '',
+  `Machine: ${machineLine()}; ${loadLine()} at the start. Clients (one process, raw \`ws\` sockets) and servers share it` +
+    `${serverCpus ? ` (pinned: load generator on CPU 0, servers on CPU ${serverCpus}, Postgres unpinned)` : ''}; ` +
+    'latency is due → received on one clock. Compare rows of one run only.',
+  `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``,
+];
+const sections: string[][] = [];
+let failed = false;
+let postgresCounts: string | undefined;
+try {
+  for (const scenario of cli.scenarios) {
+    log(`scenario ${scenario}`);
+    sections.push(await run(scenario));
+  }
+} catch (error) {
+  failed = true;
+  console.error(error);
+} finally {
+  postgresCounts = targets.find((t) => t.postgres)?.postgres?.counts;
+  await stopAll();
+}
+
+const notes = [
+  `Finished with ${loadLine()}.`,
+  ...targets.map((t) => `- ${t.name}: a delivery is ${t.delivery}.`),
+  postgresCounts ? `- Postgres CPU counts ${postgresCounts}.` : '',
+].filter(Boolean);
+const report = [...header, '', ...sections.flatMap((s) => [...s, '']), ...notes].join('\n');
 console.log(report);
-if (values.out) writeFileSync(values.out, `${report}\n`);
-const failed = results.some((r) => r.lost > 0 || r.duplicates > 0 || r.errors.length > 0);
+if (cli.out) writeFileSync(cli.out, `${report}\n`);
 process.exit(failed ? 1 : 0);

@@ -1,29 +1,50 @@
-/** One client connection of a benchmark target, joined to one room (conversation). */
-export interface BenchConnection {
-  /** Sends a payload that the server delivers to every other connection in the room. */
-  send(payload: string): void;
-  close(): Promise<void>;
+import type { Child } from './child.ts';
+import type { ClientSpec } from './client-socket.ts';
+import type { CpuMeter } from './postgres-cpu.ts';
+
+/** Clients in rooms: client i is member i % roomSize of room floor(i / roomSize). */
+export interface Population {
+  rooms: number;
+  roomSize: number;
 }
 
-/** Called for every payload a connection receives from another member of its room. */
-export type OnPayload = (payload: string) => void;
+export const populationSize = (p: Population) => p.rooms * p.roomSize;
+export const roomOf = (p: Population, client: number) => Math.floor(client / p.roomSize);
+
+export interface StartOptions {
+  /** Listen on these ports, one per process, instead of free ones (the reconnect storm restarts on the same). */
+  ports?: readonly number[];
+  /** Load the memory probe (`servers/gc-probe.ts`). */
+  gcProbe?: boolean;
+  /** `taskset -c` CPU list for the server processes. */
+  cpus?: string | undefined;
+}
+
+/** One start of a server under test: fresh processes, nothing carried over in memory. */
+export interface RunningServer {
+  /** One per process (a Parley node). Their trees are the server's CPU and memory. */
+  readonly processes: readonly Child[];
+  /** One per process, to restart on the same ports. */
+  readonly ports: readonly number[];
+  /** How client i of the prepared population connects to this start. */
+  client(index: number): ClientSpec;
+  stop(): Promise<void>;
+}
 
 /**
- * A server under test, with its own client. The server runs in a child process (its CPU and
- * memory are measured there); clients run in the benchmark process.
+ * A server under test. `prepare` once per population (Parley: users, sessions and group
+ * conversations, written straight to Postgres), then `start` a fresh server as often as a
+ * scenario needs; clients all run in the benchmark process.
  */
 export interface BenchTarget {
+  readonly id: string;
   readonly name: string;
-  /** What a delivery means for this target (shown under the results table). */
+  /** What a delivery means for this target (shown under the results). */
   readonly delivery: string;
-  /** Starts the server and creates `rooms` rooms of `clientsPerRoom` identities. */
-  start(rooms: number, clientsPerRoom: number): Promise<void>;
-  /** Root pids of the server's process trees (one per node). */
-  serverPids(): number[];
-  connect(room: number, client: number, onPayload: OnPayload): Promise<BenchConnection>;
-  /** Problems the server reported (error frames, unparseable frames): a clean run has none. */
-  errors?(): string[];
-  /** Extra latencies the target measured itself (Parley: send → durable ack), in ms. */
-  extraSamples?(): Record<string, number[]>;
-  stop(): Promise<void>;
+  prepare(population: Population): Promise<void>;
+  start(options?: StartOptions): Promise<RunningServer>;
+  /** Parley: its Postgres, measured apart. */
+  readonly postgres?: CpuMeter | undefined;
+  /** Releases what `prepare` made (databases, folders). */
+  dispose(): Promise<void>;
 }

@@ -12,11 +12,9 @@ io.on('connection', (socket) => {
   socket.on('m', (payload: string) => socket.to(room).emit('m', payload));
 });
 
-http.listen(0, '127.0.0.1', () => {
+http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = http.address();
   if (typeof address === 'object' && address) console.log(`listening on ${address.port}`);
 });
-process.on('SIGTERM', () => {
-  void io.close();
-  http.close(() => process.exit(0));
-});
+// io.close() disconnects every client (they reconnect), then closes the HTTP server.
+process.on('SIGTERM', () => void io.close(() => process.exit(0)));

@@ -3,7 +3,7 @@
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const rooms = new Map<string, Set<WebSocket>>();
-const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+const server = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0), perMessageDeflate: false });
 
 server.on('connection', (socket, request) => {
   const room = new URL(request.url ?? '/', 'http://localhost').searchParams.get('room') ?? '';
@@ -20,4 +20,8 @@ server.on('listening', () => {
   const address = server.address();
   if (typeof address === 'object' && address) console.log(`listening on ${address.port}`);
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// Like Parley's shutdown: every client hears 1012 "restart, reconnect" before the process ends.
+process.on('SIGTERM', () => {
+  for (const socket of server.clients) socket.close(1012, 'service_restart');
+  server.close(() => process.exit(0));
+});
