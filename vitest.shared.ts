@@ -25,6 +25,7 @@ export interface ProjectTestOptions {
   serial?: boolean;
   testTimeoutMs?: number;
   globalSetup?: string[];
+  setupFiles?: string[];
 }
 
 export function projectTestConfig(projectDir: string, options: ProjectTestOptions = {}): UserConfig {
@@ -37,6 +38,7 @@ export function projectTestConfig(projectDir: string, options: ProjectTestOption
       testTimeout: options.testTimeoutMs ?? 20_000,
       hookTimeout: options.testTimeoutMs ?? 60_000,
       globalSetup: options.globalSetup,
+      setupFiles: options.setupFiles,
       fileParallelism: !options.serial,
       reporters: ['default'],
     },

@@ -7,6 +7,8 @@ const base = projectTestConfig(import.meta.dirname, {
   serial: true,
   testTimeoutMs: 90_000,
   globalSetup: ['../../libs/db/src/testing/global-setup.ts'],
+  // Any Content-Security-Policy violation in a page fails the test it happened in.
+  setupFiles: ['src/csp-guard.setup.ts'],
 });
 
 export default defineConfig({

@@ -7,5 +7,7 @@ export default defineConfig(
     serial: true,
     testTimeoutMs: 60_000,
     globalSetup: ['../../libs/db/src/testing/global-setup.ts'],
+    // Any Content-Security-Policy violation in a page fails the test it happened in.
+    setupFiles: ['src/csp-guard.setup.ts'],
   }),
 );

@@ -5,6 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { Redis } from 'ioredis';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
 import { registerHealthRoutes } from './http/health.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerMetricsRoute, type MetricsAccess } from './http/metrics-route.ts';
 import { createThrottle, type ThrottleLimits } from './http/throttle.ts';
 import { registerTrpc, type TrpcRouteOptions } from './http/trpc.ts';
@@ -35,6 +36,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
   });
   await app.register(fastifyCookie);
+  await registerSecurityHeaders(app, { https: options.secureCookies });
   // Limits are applied by the API's throttle (http/throttle.ts), not to every route. When the
   // store (Redis) fails, the throttle counts on this node alone until it is back.
   await app.register(fastifyRateLimit, {

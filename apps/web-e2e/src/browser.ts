@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { guardCsp } from './csp-guard.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test-output', 'screenshots');
@@ -15,7 +16,7 @@ export async function launchChromium(options: { calls?: boolean } = {}): Promise
     throw new Error(`Browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
   }
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -29,6 +30,7 @@ export async function launchChromium(options: { calls?: boolean } = {}): Promise
       ...(options.calls ? CALL_ARGS : []),
     ],
   });
+  return guardCsp(browser);
 }
 
 /** Fills the sign-up form at `baseUrl` and waits for the signed-in app. */

@@ -23,6 +23,10 @@ export async function registerWeb(app: FastifyInstance, webDir: string): Promise
     method: ['GET', 'HEAD'],
     url: '/*',
     handler: async (request, reply) => {
+      // Next.js takes the nonce for its scripts from the request's policy header (as its docs'
+      // proxy does): hand it this response's policy, set by security-headers.ts.
+      const policy = reply.raw.getHeader('content-security-policy');
+      if (typeof policy === 'string') request.raw.headers['content-security-policy'] = policy;
       reply.hijack();
       await handle(request.raw, reply.raw);
     },

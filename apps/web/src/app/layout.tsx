@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { Providers } from '../components/providers.tsx';
 import './styles/base.css';
@@ -21,7 +22,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request, never prebuilt: each page's scripts must carry the nonce of that
+  // response's Content-Security-Policy (the gateway sets both; apps/gateway/src/http/web.ts).
+  await connection();
   return (
     <html lang="en">
       <body>
