@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { IceConfig } from '@parley/api';
 import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX } from '@parley/db';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX, DEFAULT_STATEMENT_TIMEOUT_MS } from '@parley/db';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   // Each node opens up to this many connections: nodes x size must stay under max_connections.
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_POOL_MAX),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_STATEMENT_TIMEOUT_MS),
   REDIS_URL: z.string().optional(),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(PRESENCE_GRACE_MS),
@@ -54,6 +55,11 @@ export interface Config {
    * the bound on how long a frame hangs while Postgres is down or saturated.
    */
   databaseConnectTimeoutMs: number;
+  /**
+   * Postgres cancels a statement after this long, and the gateway stops waiting for a frozen
+   * server 2 s later: with the connect timeout, the bound on how long an ack can hang.
+   */
+  databaseStatementTimeoutMs: number;
   dataDir: string;
   /** Set for many nodes: fan-out and presence go through Redis. Unset: in-process, one node. */
   redisUrl: string | undefined;
@@ -100,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL || undefined,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     dataDir: resolve(e.DATA_DIR),
     redisUrl: e.REDIS_URL || undefined,
     nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,

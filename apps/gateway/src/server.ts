@@ -62,6 +62,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       databaseUrl,
       poolMax: config.databasePoolSize,
       connectTimeoutMs: config.databaseConnectTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
       // One line per connection that dies (a few per outage, never one per request).
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
     });
