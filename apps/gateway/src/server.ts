@@ -22,6 +22,7 @@ import { createMetrics } from './http/metrics.ts';
 import { registerWeb } from './http/web.ts';
 import { createPresenceAnnouncer } from './presence.ts';
 import { createCallService } from './calls/call-service.ts';
+import { startAccessWatch } from './access/access-watch.ts';
 
 export interface RunningServer {
   url: string;
@@ -74,6 +75,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cleanups.push(() => store.close());
     const hub = createHub({ bus, logger });
     cleanups.push(() => hub.close());
+    const access = await startAccessWatch({ db, hub, logger });
+    cleanups.push(() => access.close());
     const presence = createPresenceTracker({
       store,
       nodeId: config.nodeId,

@@ -51,6 +51,14 @@ export {
   directKeyOf,
 } from './repos/conversations.ts';
 export {
+  accessLogHead,
+  accessChangesAfter,
+  membershipsAmong,
+  activeSessionsAmong,
+  pruneAccessChanges,
+  type AccessChange,
+} from './repos/access-changes.ts';
+export {
   listConversations,
   getConversation,
   MAX_UNREAD_COUNT,

@@ -53,6 +53,7 @@ export function handleConnection({ ws, deps, session: resolved, sessionStillActi
     log: logger.child({ connectionId: hubSocket.id, userId: user.id }),
     send: (frame: ServerFrame) => hubSocket.send(encodeFrame(frame)),
     isClosed: () => closed,
+    onClose: (listener) => (closed ? listener() : void ws.once('close', listener)),
   };
   const frameBucket = createTokenBucket(FRAME_RATE);
 
@@ -85,6 +86,10 @@ export function handleConnection({ ws, deps, session: resolved, sessionStillActi
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     heardFrom = true;
+    // Closing (signed out, removed by the hub, rate-limited...): what still arrives is not handled.
+    if (ws.readyState !== ws.OPEN) return;
+    // The expiry timer fires on time unless the event loop was busy; a frame never outruns it.
+    if (Date.now() >= resolved.expiresAt.getTime()) return hubSocket.close(CLOSE_CODES.unauthorized.code, 'session_expired');
     if (!frameBucket.take().ok) {
       metrics.wsErrors.inc({ code: 'rate_limited' });
       return hubSocket.close(CLOSE_CODES.rate_limited.code, 'rate_limited');

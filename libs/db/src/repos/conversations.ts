@@ -9,6 +9,16 @@ import { appendSystemMessage } from './system-messages.ts';
 export interface ConversationChange {
   /** Publish these (as `chat_event`) once the transaction has committed. */
   events: MessageCreatedEvent[];
+  /**
+   * The members once the change committed, read in its transaction: the caller applies the
+   * change to its sockets right after the commit, with no query (and no wait) in between.
+   */
+  memberIds: string[];
+}
+
+async function membersOf(query: Query, conversationId: string): Promise<string[]> {
+  const rows = await query<{ user_id: string }>('SELECT user_id::text AS user_id FROM members WHERE conversation_id = $1', [conversationId]);
+  return rows.map((r) => r.user_id);
 }
 
 /** One direct conversation per pair: the two ids sorted and joined. */
@@ -72,7 +82,7 @@ export async function createGroupConversation(
       actorId: input.creatorId,
       system: { action: 'group_created', title: input.title ?? '' },
     });
-    return { conversationId, events: [created] };
+    return { conversationId, events: [created], memberIds };
   });
 }
 
@@ -119,7 +129,7 @@ export async function addMembers(
     );
     const order = [...new Set(input.userIds)];
     const added = rows.map((r) => r.user_id).sort((a, b) => order.indexOf(a) - order.indexOf(b));
-    if (added.length === 0) return { added, events: [] };
+    if (added.length === 0) return { added, events: [], memberIds: await membersOf(query, input.conversationId) };
     const users = await query<{ id: string; displayName: string }>(
       'SELECT id::text AS id, display_name AS "displayName" FROM users WHERE id = ANY($1::uuid[])',
       [added],
@@ -136,7 +146,7 @@ export async function addMembers(
       added,
       event.seq,
     ]);
-    return { added, events: [event] };
+    return { added, events: [event], memberIds: await membersOf(query, input.conversationId) };
   });
 }
 
@@ -161,7 +171,7 @@ export async function removeMember(
       actorId: input.actorId,
       system: input.userId === input.actorId ? { action: 'member_left' } : { action: 'member_removed', user: removed },
     });
-    return { events: [event] };
+    return { events: [event], memberIds: await membersOf(query, input.conversationId) };
   });
 }
 
@@ -173,14 +183,14 @@ export async function renameConversation(
   return inTransaction(db, async (query) => {
     const conversation = await lockForActor(query, input.conversationId, input.actorId);
     if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Only groups have a title');
-    if (conversation.title === input.title) return { events: [] };
+    if (conversation.title === input.title) return { events: [], memberIds: await membersOf(query, input.conversationId) };
     await query('UPDATE conversations SET title = $2 WHERE id = $1', [input.conversationId, input.title]);
     const event = await appendSystemMessage(query, {
       conversationId: input.conversationId,
       actorId: input.actorId,
       system: { action: 'renamed', title: input.title },
     });
-    return { events: [event] };
+    return { events: [event], memberIds: await membersOf(query, input.conversationId) };
   });
 }
 

@@ -5,11 +5,14 @@ import {
   PROTOCOL_VERSION,
   errorFrame,
   type HelloFrame,
-  type UserPresence,
+  type ServerFrame,
 } from '@parley/protocol';
 import { contactIdsOf, conversationIdsOfUser } from '@parley/db';
 import { statusesWithLastSeen } from '../../presence.ts';
 import type { SocketSession } from '../socket-session.ts';
+
+/** After a bus recovery: the first snapshot try at once, then these waits (ms) between tries. */
+const SNAPSHOT_RETRY_DELAYS_MS = [0, 500, 1_000, 2_000, 4_000];
 
 export type HelloState = 'none' | 'pending' | 'ready';
 
@@ -40,6 +43,40 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
     await hub.detach(hubSocket.id);
   }
 
+  async function snapshot(): Promise<ServerFrame> {
+    return { type: 'presence_snapshot', users: await statusesWithLastSeen(db, presence, await contactIdsOf(db, user.id)) };
+  }
+
+  /**
+   * After hello_ok: presence lives in Redis, and a node accepts sockets while Redis is away. The
+   * socket is live meanwhile; a failed snapshot is told with `error{unavailable, ref: "hello"}`
+   * and tried again once the bus recovers (a few times: the presence store's own connection
+   * may come back a moment later).
+   */
+  async function sendSnapshot(): Promise<void> {
+    try {
+      send(await snapshot());
+    } catch (error) {
+      session.log.warn({ err: error }, 'presence snapshot failed; trying again once the bus recovers');
+      send(errorFrame('unavailable', { ref: 'hello', message: 'Presence snapshot failed' }));
+      const stop = hub.onBusRecovered(() => {
+        stop();
+        void retrySnapshot(0);
+      });
+      session.onClose(stop);
+    }
+  }
+
+  async function retrySnapshot(attempt: number): Promise<void> {
+    if (session.isClosed()) return;
+    try {
+      send(await snapshot());
+    } catch (error) {
+      if (attempt + 1 >= SNAPSHOT_RETRY_DELAYS_MS.length) return session.log.warn({ err: error }, 'presence snapshot failed again; giving up');
+      setTimeout(() => void retrySnapshot(attempt + 1), SNAPSHOT_RETRY_DELAYS_MS[attempt + 1]).unref();
+    }
+  }
+
   return {
     get state() {
       return state;
@@ -52,13 +89,15 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
       }
       options.accepted();
       state = 'pending';
-      let snapshot: UserPresence[];
       try {
         const conversationIds = await conversationIdsOfUser(db, user.id);
         await hub.attach(hubSocket, conversationIds);
-        // A join published between the read above and attach() missed this socket: re-read.
+        // A join or removal published between the read above and attach() missed this socket
+        // (and the access log may have been read in between too): read again and apply it here.
         const known = new Set(conversationIds);
-        for (const id of await conversationIdsOfUser(db, user.id)) if (!known.has(id)) hub.joinConversation(user.id, id);
+        const current = new Set(await conversationIdsOfUser(db, user.id));
+        for (const id of current) if (!known.has(id)) hub.setMembershipLocally(user.id, id, true);
+        for (const id of known) if (!current.has(id)) hub.setMembershipLocally(user.id, id, false);
         // Attached first, then checked: a sign-out from now on reaches this socket through the
         // hub, and one that happened since the upgrade is caught here.
         if (!(await options.sessionStillActive())) {
@@ -67,7 +106,6 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
           return await hub.detach(hubSocket.id);
         }
         await presence.connect(user.id, hubSocket.id, 'active');
-        snapshot = await statusesWithLastSeen(db, presence, await contactIdsOf(db, user.id));
       } catch (error) {
         session.log.error({ err: error }, 'hello failed');
         hubSocket.close(CLOSE_CODES.internal.code, 'internal');
@@ -84,7 +122,7 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
         maxFrameBytes: MAX_FRAME_BYTES,
         serverTime: new Date().toISOString(),
       });
-      send({ type: 'presence_snapshot', users: snapshot });
+      await sendSnapshot();
       // A device that connects while a call rings rings too; running calls show so people can join.
       for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
     },
