@@ -3,6 +3,7 @@ import type { Db, MessageWriter } from '@parley/db';
 import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { CallService } from './calls/call-service.ts';
 import type { Metrics } from './http/metrics.ts';
+import type { Admission } from './ws/admission.ts';
 
 /** Long-lived services the HTTP and WebSocket handlers share; built once in server.ts. */
 export interface GatewayDeps {
@@ -13,4 +14,6 @@ export interface GatewayDeps {
   calls: CallService;
   logger: Logger;
   metrics: Metrics;
+  /** Bounds how many sockets do their start-up database work at once (ws/admission.ts). */
+  admission: Admission;
 }

@@ -23,6 +23,7 @@ import { registerWeb } from './http/web.ts';
 import { createPresenceAnnouncer } from './presence.ts';
 import { createCallService } from './calls/call-service.ts';
 import { startAccessWatch } from './access/access-watch.ts';
+import { createAdmission } from './ws/admission.ts';
 
 export interface RunningServer {
   url: string;
@@ -99,7 +100,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       seatLeaseMs: config.presenceTtlMs,
     });
     cleanups.push(() => calls.close());
-    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, metrics: createMetrics({ hub, writer }) };
+    const admission = createAdmission({ concurrency: config.helloConcurrency, maxWaitMs: config.helloQueueMaxWaitMs });
+    const metrics = createMetrics({ hub, writer, admission });
+    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, metrics };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();
@@ -122,7 +125,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       hub.closeAll(CLOSE_CODES.service_restart.code, 'service_restart');
     });
 
-    await app.listen({ port: config.port, host: config.host });
+    // A long accept queue: after a restart thousands of clients reconnect at once, and a full
+    // queue resets connections (Node's default is 511; the kernel caps it at somaxconn).
+    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     const port = (app.server.address() as AddressInfo).port;
     for (const origin of defaultOrigins(config, port)) allowedOrigins.add(origin);
     const url = config.publicUrl ?? `http://localhost:${port}`;
@@ -151,3 +156,4 @@ async function connectScaleOut(
 }
 
 const REDIS_START_TIMEOUT_MS = 5000;
+const LISTEN_BACKLOG = 4096;

@@ -48,6 +48,8 @@ export {
   memberIds,
   conversationIdsOfUser,
   contactIdsOf,
+  recheckSocket,
+  type SocketRecheck,
   directKeyOf,
 } from './repos/conversations.ts';
 export {

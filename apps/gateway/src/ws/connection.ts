@@ -29,8 +29,6 @@ export interface ConnectionContext {
   ws: WebSocket;
   deps: GatewayDeps;
   session: ResolvedSession;
-  /** Re-checks the session (sign-out may have raced the upgrade). */
-  sessionStillActive: () => Promise<boolean>;
   helloTimeoutMs: number;
 }
 
@@ -40,7 +38,7 @@ export interface ConnectionContext {
  * (`handlers/`: hello, chat, presence and typing, calls). Failures answer with an error frame
  * (the socket stays usable) unless they end the session.
  */
-export function handleConnection({ ws, deps, session: resolved, sessionStillActive, helloTimeoutMs }: ConnectionContext): void {
+export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }: ConnectionContext): void {
   const { logger, metrics, hub, presence, calls } = deps;
   const user = resolved.user;
   const hubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: resolved.id });
@@ -58,7 +56,7 @@ export function handleConnection({ ws, deps, session: resolved, sessionStillActi
   const frameBucket = createTokenBucket(FRAME_RATE);
 
   const helloTimer = setTimeout(() => hubSocket.close(CLOSE_CODES.hello_timeout.code, 'hello_timeout'), helloTimeoutMs);
-  const hello = createHelloHandler(session, { sessionStillActive, accepted: () => clearTimeout(helloTimer) });
+  const hello = createHelloHandler(session, { accepted: () => clearTimeout(helloTimer) });
   const typing = createSocketTyping(session);
   const handlers: FrameHandlers<ClientFrame> = {
     hello: (frame) => hello.onHello(frame),

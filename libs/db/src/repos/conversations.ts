@@ -211,17 +211,46 @@ export async function memberIds(db: Db, conversationId: string): Promise<string[
 
 export async function conversationIdsOfUser(db: Db, userId: string): Promise<string[]> {
   if (!isUuid(userId)) return [];
-  const rows = await db.prisma.member.findMany({ where: { userId }, select: { conversationId: true } });
-  return rows.map((r) => r.conversationId);
+  const { rows } = await db.pool.query<{ id: string }>('SELECT conversation_id::text AS id FROM members WHERE user_id = $1', [userId]);
+  return rows.map((r) => r.id);
 }
+
+const CONTACTS_SQL = `SELECT DISTINCT other.user_id
+   FROM members mine
+   JOIN members other ON other.conversation_id = mine.conversation_id
+  WHERE mine.user_id = $1 AND other.user_id <> $1`;
 
 /** Everyone who shares at least one conversation with `userId` (not the user): presence audience. */
 export async function contactIdsOf(db: Db, userId: string): Promise<string[]> {
   if (!isUuid(userId)) return [];
-  const rows = await db.prisma.$queryRaw<Array<{ user_id: string }>>`
-    SELECT DISTINCT other.user_id::text AS user_id
-      FROM members mine
-      JOIN members other ON other.conversation_id = mine.conversation_id
-     WHERE mine.user_id = ${userId}::uuid AND other.user_id <> ${userId}::uuid`;
+  const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id::text AS user_id FROM (${CONTACTS_SQL}) c`, [userId]);
   return rows.map((r) => r.user_id);
+}
+
+/** What a new socket re-reads once attached (see the gateway's hello), in one round trip. */
+export interface SocketRecheck {
+  /** The user's conversations now. */
+  conversationIds: string[];
+  /** The session is still neither revoked nor expired. */
+  sessionActive: boolean;
+  /** The user's contacts, with their stored lastSeenAt (ISO) when they have one. */
+  contacts: Array<{ userId: string; lastSeenAt: string | null }>;
+}
+
+export async function recheckSocket(db: Db, userId: string, sessionId: string): Promise<SocketRecheck> {
+  if (!isUuid(userId) || !isUuid(sessionId)) return { conversationIds: [], sessionActive: false, contacts: [] };
+  const { rows } = await db.pool.query<{ conversation_ids: string[]; session_active: boolean; contacts: SocketRecheck['contacts'] }>(
+    `SELECT ARRAY(SELECT conversation_id::text FROM members WHERE user_id = $1) AS conversation_ids,
+            EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND revoked_at IS NULL AND expires_at > now()) AS session_active,
+            coalesce((SELECT json_agg(json_build_object('userId', c.user_id, 'lastSeenAt', u.last_seen_at))
+                        FROM (${CONTACTS_SQL}) c JOIN users u ON u.id = c.user_id), '[]'::json) AS contacts`,
+    [userId, sessionId],
+  );
+  const row = rows[0];
+  return {
+    conversationIds: row?.conversation_ids ?? [],
+    sessionActive: row?.session_active ?? false,
+    // json_build_object renders timestamptz in Postgres' ISO form; normalise it to JavaScript's.
+    contacts: (row?.contacts ?? []).map((c) => ({ userId: c.userId, lastSeenAt: c.lastSeenAt === null ? null : new Date(c.lastSeenAt).toISOString() })),
+  };
 }
