@@ -24,6 +24,7 @@ import { createPresenceAnnouncer } from './presence.ts';
 import { createCallService } from './calls/call-service.ts';
 import { startAccessWatch } from './access/access-watch.ts';
 import { createAdmission } from './ws/admission.ts';
+import { createLiveness } from './ws/liveness.ts';
 
 export interface RunningServer {
   url: string;
@@ -101,8 +102,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     cleanups.push(() => calls.close());
     const admission = createAdmission({ concurrency: config.helloConcurrency, maxWaitMs: config.helloQueueMaxWaitMs });
-    const metrics = createMetrics({ hub, writer, admission });
-    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, metrics };
+    const liveness = createLiveness();
+    cleanups.push(async () => liveness.close());
+    const metrics = createMetrics({ hub, writer, admission, liveness });
+    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, liveness, metrics };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import {
   CLOSE_CODES,
-  HEARTBEAT_INTERVAL_MS,
   encodeFrame,
   errorFrame,
   errorFrameFrom,
@@ -72,18 +71,19 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
     return handler(frame);
   }
 
-  // Protocol-level pings catch half-open TCP: no pong (or any frame) for a whole interval ends it.
-  let heardFrom = true;
-  const heartbeat = setInterval(() => {
-    if (!heardFrom) return ws.terminate();
-    heardFrom = false;
-    ws.ping();
-  }, HEARTBEAT_INTERVAL_MS);
-  ws.on('pong', () => (heardFrom = true));
+  // Pings from the node's liveness sweep catch half-open TCP; any frame or pong is life.
+  const alive = deps.liveness.watch({
+    ping: () => ws.ping(),
+    terminate: () => ws.terminate(),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+  });
+  ws.on('pong', alive.heard);
   const expiryTimer = closeWhenExpired(resolved.expiresAt, () => hubSocket.close(CLOSE_CODES.unauthorized.code, 'session_expired'));
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    heardFrom = true;
+    alive.heard();
     // Closing (signed out, removed by the hub, rate-limited...): what still arrives is not handled.
     if (ws.readyState !== ws.OPEN) return;
     // The expiry timer fires on time unless the event loop was busy; a frame never outruns it.
@@ -120,7 +120,7 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
     closed = true;
     clearTimeout(helloTimer);
     clearTimeout(expiryTimer.current);
-    clearInterval(heartbeat);
+    alive.remove();
     if (hello.state !== 'ready') return;
     typing.stopAll();
     void hub.detach(hubSocket.id);
