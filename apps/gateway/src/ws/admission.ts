@@ -52,8 +52,8 @@ export const ASSUMED_STARTS_PER_S = 200;
 const RATE_BUCKET_MS = 1_000;
 /** The estimate is the best second of the last minute: what this node can do when busy. */
 const RATE_HISTORY_BUCKETS = 60;
-/** Refusals of the last this-many seconds are expected back, and spread over. */
-const REFUSED_HISTORY_BUCKETS = 10;
+/** Refusals of the last this-many seconds (one burst) are expected back, and spread over. */
+const REFUSED_HISTORY_BUCKETS = 3;
 const DEFAULT_MAX_QUEUE = 50_000;
 const MIN_RETRY_AFTER_MS = 1_000;
 const MAX_RETRY_AFTER_MS = 60_000;

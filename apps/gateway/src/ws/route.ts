@@ -6,6 +6,9 @@ import { originAllowed, sessionTokenOf } from '../http/session.ts';
 import { refuseForNow } from './admission.ts';
 import { handleConnection } from './connection.ts';
 
+/** Frames kept while a socket waits for its session lookup (the frame-rate burst). */
+const MAX_EARLY_FRAMES = 200;
+
 export interface WsRouteOptions {
   deps: GatewayDeps;
   allowedOrigins: ReadonlySet<string>;
@@ -31,9 +34,13 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
       },
     },
     async (socket, request) => {
-      // Buffer frames that arrive while the session lookup is in flight; replay them after.
+      // Buffer frames that arrive while the session lookup waits or runs; replay them after. A
+      // client has no reason to send more than a few before hello_ok: past the frame-rate
+      // burst it is flooding, and is closed as the rate limit would.
       const early: Array<[Buffer, boolean]> = [];
-      const buffer = (data: Buffer, isBinary: boolean) => early.push([data, isBinary]);
+      const buffer = (data: Buffer, isBinary: boolean) => {
+        if (early.push([data, isBinary]) > MAX_EARLY_FRAMES) socket.close(CLOSE_CODES.rate_limited.code, 'rate_limited');
+      };
       socket.on('message', buffer);
       const token = sessionTokenOf(request);
       const lookup = await deps.admission
@@ -53,7 +60,9 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
         return socket.close(CLOSE_CODES.internal.code, 'internal');
       }
       const session = lookup.session;
-      if (session === undefined) return; // closed while it waited for its turn
+      // Closed while it waited for its turn or for the lookup: nothing to set up (its close
+      // event has fired already, so nothing would tear it down either).
+      if (session === undefined || socket.readyState !== socket.OPEN) return;
       if (!session) {
         deps.metrics.wsConnections.inc({ outcome: 'unauthorized' });
         socket.send(encodeFrame(errorFrame('unauthorized')));
