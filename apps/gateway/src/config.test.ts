@@ -36,13 +36,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: 'ten' })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '5' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '50' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '1e9' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
   });
 
   it('sizes the Postgres pool and bounds the wait for a connection', () => {
-    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, databaseConnectTimeoutMs: 3000 });
-    expect(loadConfig({ DATABASE_POOL_SIZE: '25', DATABASE_CONNECT_TIMEOUT_MS: '1500' })).toMatchObject({
+    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, databaseConnectTimeoutMs: 3000, databaseStatementTimeoutMs: 5000 });
+    expect(
+      loadConfig({ DATABASE_POOL_SIZE: '25', DATABASE_CONNECT_TIMEOUT_MS: '1500', DATABASE_STATEMENT_TIMEOUT_MS: '8000' }),
+    ).toMatchObject({
       databasePoolSize: 25,
       databaseConnectTimeoutMs: 1500,
+      databaseStatementTimeoutMs: 8000,
     });
   });
 });

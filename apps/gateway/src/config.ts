@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { IceConfig } from '@parley/api';
 import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX } from '@parley/db';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX, DEFAULT_STATEMENT_TIMEOUT_MS } from '@parley/db';
 import type { ThrottleLimits } from './http/throttle.ts';
 import type { MetricsAccess } from './http/metrics-route.ts';
 
@@ -22,6 +22,10 @@ const EnvSchema = z.object({
   // Each node opens up to this many connections: nodes x size must stay under max_connections.
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_POOL_MAX),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_STATEMENT_TIMEOUT_MS),
+  // Sockets doing their start-up queries at once; default: half the pool (sends keep the rest).
+  HELLO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  HELLO_QUEUE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   REDIS_URL: z.string().optional(),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(PRESENCE_GRACE_MS),
@@ -69,9 +73,21 @@ export interface Config {
    * the bound on how long a frame hangs while Postgres is down or saturated.
    */
   databaseConnectTimeoutMs: number;
+  /**
+   * Postgres cancels a statement after this long, and the gateway stops waiting for a frozen
+   * server 2 s later: with the connect timeout, the bound on how long an ack can hang.
+   */
+  databaseStatementTimeoutMs: number;
   dataDir: string;
   /** DATA_DIR was set: the embedded cluster stays in it (or fails clearly), never moves elsewhere. */
   dataDirExplicit: boolean;
+  /**
+   * Sockets whose start-up database work (session lookup, hello) runs at once; the others wait
+   * in line. Half the pool by default, so the sends of live sockets keep connections to use.
+   */
+  helloConcurrency: number;
+  /** A socket that would wait longer than this in that line is refused (1013, retryAfterMs). */
+  helloQueueMaxWaitMs: number;
   /** Set for many nodes: fan-out and presence go through Redis. Unset: in-process, one node. */
   redisUrl: string | undefined;
   /** Names this node in Redis (presence entries, client names); random when unset. */
@@ -124,8 +140,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL || undefined,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     dataDir: resolve(e.DATA_DIR),
     dataDirExplicit: env.DATA_DIR !== undefined && env.DATA_DIR !== '',
+    helloConcurrency: e.HELLO_CONCURRENCY ?? Math.max(1, Math.floor(e.DATABASE_POOL_SIZE / 2)),
+    helloQueueMaxWaitMs: e.HELLO_QUEUE_MAX_WAIT_MS,
     redisUrl: e.REDIS_URL || undefined,
     nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,
     presenceGraceMs: e.PRESENCE_GRACE_MS,

@@ -3,6 +3,8 @@ import type { Db, MessageWriter } from '@parley/db';
 import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { CallService } from './calls/call-service.ts';
 import type { Metrics } from './http/metrics.ts';
+import type { Admission } from './ws/admission.ts';
+import type { Liveness } from './ws/liveness.ts';
 
 /** Long-lived services the HTTP and WebSocket handlers share; built once in server.ts. */
 export interface GatewayDeps {
@@ -13,4 +15,8 @@ export interface GatewayDeps {
   calls: CallService;
   logger: Logger;
   metrics: Metrics;
+  /** Bounds how many sockets do their start-up database work at once (ws/admission.ts). */
+  admission: Admission;
+  /** Pings silent sockets and ends dead ones (ws/liveness.ts). */
+  liveness: Liveness;
 }

@@ -10,11 +10,15 @@ import type { Logger } from 'pino';
  */
 export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger }): (presence: UserPresence) => void {
   const queues = new Map<string, Promise<void>>();
-  const announce = async (presence: UserPresence) => {
-    if (presence.status === 'offline') await touchLastSeen(deps.db, presence.userId);
-    const frame = { type: 'presence', ...presence } as const;
-    deps.hub.publishToUsers(await contactIdsOf(deps.db, presence.userId), frame);
-  };
+  // A reconnect storm brings thousands of people online at once: their announcements query
+  // the database a few at a time, and the sends of live sockets keep connections to use.
+  const limit = createLimiter(ANNOUNCE_CONCURRENCY);
+  const announce = (presence: UserPresence) =>
+    limit(async () => {
+      if (presence.status === 'offline') await touchLastSeen(deps.db, presence.userId);
+      const frame = { type: 'presence', ...presence } as const;
+      deps.hub.publishToUsers(await contactIdsOf(deps.db, presence.userId), frame);
+    });
   return (presence) => {
     const previous = queues.get(presence.userId) ?? Promise.resolve();
     const next = previous
@@ -29,12 +33,39 @@ export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger
 
 /**
  * Statuses for a snapshot. The presence store forgets offline users after a while (and an
- * in-memory one on restart); the database's lastSeenAt fills those gaps.
+ * in-memory one on restart); the database's lastSeenAt fills those gaps (`stored` when the
+ * caller has read it already, else one query).
  */
-export async function statusesWithLastSeen(db: Db, presence: PresenceTracker, userIds: readonly string[]): Promise<UserPresence[]> {
+export async function statusesWithLastSeen(
+  db: Db,
+  presence: PresenceTracker,
+  userIds: readonly string[],
+  known?: ReadonlyMap<string, string>,
+): Promise<UserPresence[]> {
   const statuses = await presence.statuses([...userIds]);
   const missing = statuses.filter((p) => p.status === 'offline' && p.lastSeenAt === null).map((p) => p.userId);
   if (missing.length === 0) return statuses;
-  const stored = await lastSeenOf(db, missing);
+  const stored = known ?? (await lastSeenOf(db, missing));
   return statuses.map((p) => (p.status === 'offline' && p.lastSeenAt === null ? { ...p, lastSeenAt: stored.get(p.userId) ?? null } : p));
+}
+
+/** Presence announcements querying the database at once, on one node. */
+const ANNOUNCE_CONCURRENCY = 2;
+
+/** Runs at most `concurrency` tasks at once, the others in the order they came. */
+function createLimiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next in line.
+    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }

@@ -101,4 +101,31 @@ describe('two gateway nodes through a Redis outage', () => {
     await nextMessage(a2, (m) => m.clientId === after.clientId);
     expect(liveMessages(a2).filter((m) => m.clientId === after.clientId)).toHaveLength(1);
   }, 60_000);
+
+  it('accept new sockets while Redis is down, serve them locally, and restore their subscriptions when it is back', async () => {
+    const a1 = await nodeA.connect(alice);
+    await redis.kill();
+    await waitFor('both nodes to report the bus down', async () => (await busOf(nodeA)) === 'down' && (await busOf(nodeB)) === 'down');
+
+    // A new socket on each node while Redis is gone: hello_ok, no presence snapshot yet.
+    const b1 = await nodeB.connect(bob);
+    const a2 = await nodeA.connect(alice);
+    expect(await a2.next('error', (f) => f.ref === 'hello')).toMatchObject({ code: 'unavailable', retryable: true });
+    const local = await sendMessage(a1, conversationId);
+    await nextMessage(a2, (m) => m.clientId === local.clientId, 2_000);
+
+    const restartedAt = Date.now();
+    await redis.restart();
+    // Its subscriptions were registered while Redis was away: restored, and it is told to re-sync.
+    await b1.nextWhere((f) => f.type === 'chat_resync' && f.conversationIds.includes(conversationId), 'chat_resync for the new socket', 10_000);
+    await a2.next('presence_snapshot', undefined, 10_000);
+    console.info(`[faults] socket opened during a Redis outage: chat_resync and presence snapshot ${Date.now() - restartedAt} ms after the restart`);
+    // A resync can come from the other node's announcement before this node's own publisher is
+    // back: live delivery across nodes is checked once both say the bus is whole.
+    await waitFor('both nodes ready again', async () => (await busOf(nodeA)) === 'ok' && (await busOf(nodeB)) === 'ok');
+    const across = await sendMessage(a2, conversationId);
+    await nextMessage(b1, (m) => m.clientId === across.clientId, 5_000);
+    const back = await sendMessage(b1, conversationId);
+    await nextMessage(a2, (m) => m.clientId === back.clientId, 5_000);
+  }, 60_000);
 });

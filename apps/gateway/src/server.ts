@@ -24,6 +24,9 @@ import { startMetricsListener } from './http/metrics-route.ts';
 import { registerWeb } from './http/web.ts';
 import { createPresenceAnnouncer } from './presence.ts';
 import { createCallService } from './calls/call-service.ts';
+import { startAccessWatch } from './access/access-watch.ts';
+import { createAdmission } from './ws/admission.ts';
+import { createLiveness } from './ws/liveness.ts';
 
 export interface RunningServer {
   url: string;
@@ -72,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       databaseUrl,
       poolMax: config.databasePoolSize,
       connectTimeoutMs: config.databaseConnectTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
       // One line per connection that dies (a few per outage, never one per request).
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
     });
@@ -83,6 +87,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cleanups.push(() => store.close());
     const hub = createHub({ bus, logger });
     cleanups.push(() => hub.close());
+    const access = await startAccessWatch({ db, hub, logger });
+    cleanups.push(() => access.close());
     const presence = createPresenceTracker({
       store,
       nodeId: config.nodeId,
@@ -105,7 +111,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       seatLeaseMs: config.presenceTtlMs,
     });
     cleanups.push(() => calls.close());
-    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, metrics: createMetrics({ hub, writer }) };
+    const admission = createAdmission({ concurrency: config.helloConcurrency, maxWaitMs: config.helloQueueMaxWaitMs });
+    const liveness = createLiveness();
+    cleanups.push(async () => liveness.close());
+    const metrics = createMetrics({ hub, writer, admission, liveness });
+    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, liveness, metrics };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();
@@ -133,7 +143,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       hub.closeAll(CLOSE_CODES.service_restart.code, 'service_restart');
     });
 
-    await app.listen({ port: config.port, host: config.host });
+    // A long accept queue: after a restart thousands of clients reconnect at once, and a full
+    // queue resets connections (Node's default is 511; the kernel caps it at somaxconn).
+    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     const port = (app.server.address() as AddressInfo).port;
     const metricsListener = await startMetricsListener(deps.metrics, config.metrics);
     if (metricsListener) {
@@ -201,3 +213,4 @@ async function rateLimitStore(config: Config, logger: Logger, cleanups: Array<()
   });
   return redis;
 }
+const LISTEN_BACKLOG = 4096;

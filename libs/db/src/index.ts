@@ -2,10 +2,13 @@ export {
   createDb,
   DEFAULT_POOL_MAX,
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  READ_TIMEOUT_GRACE_MS,
   type Db,
   type CreateDbOptions,
 } from './client/create-db.ts';
 export { isDatabaseUnavailable } from './client/unavailable.ts';
+export { isRetryableDbError } from './repos/db-errors.ts';
 export { PrismaClient, Prisma, type ConversationKind, type MessageKind } from './generated/prisma/client.ts';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate/migrate.ts';
 export { MigrationError, isMigrationError, type MigrationErrorReason } from './migrate/migration-error.ts';
@@ -47,8 +50,18 @@ export {
   memberIds,
   conversationIdsOfUser,
   contactIdsOf,
+  recheckSocket,
+  type SocketRecheck,
   directKeyOf,
 } from './repos/conversations.ts';
+export {
+  accessLogHead,
+  accessChangesAfter,
+  membershipsAmong,
+  activeSessionsAmong,
+  pruneAccessChanges,
+  type AccessChange,
+} from './repos/access-changes.ts';
 export {
   listConversations,
   getConversation,

@@ -64,6 +64,7 @@ export const CLOSE_CODES = {
   too_big: { code: 1009, reconnect: true },
   internal: { code: 1011, reconnect: true },
   service_restart: { code: 1012, reconnect: true },
+  try_again_later: { code: 1013, reconnect: true },
   protocol_error: { code: 4000, reconnect: false },
   unauthorized: { code: 4001, reconnect: false },
   version_unsupported: { code: 4002, reconnect: false },

@@ -131,3 +131,69 @@ describe('hub: after a bus outage, sockets are told what to re-sync', () => {
     expect(b.sent).toEqual([]);
   });
 });
+
+describe('hub: durable revocation applied on this node only', () => {
+  it('puts a user in or out of a conversation here, says which sockets changed, and sends nothing on the bus', async () => {
+    const { nodeA, nodeB, busA } = twoNodes();
+    const phone = socket('p', 'u1');
+    const laptop = socket('l', 'u1');
+    const elsewhere = socket('e', 'u1');
+    await nodeA.attach(phone, ['c1']);
+    await nodeA.attach(laptop, []);
+    await nodeB.attach(elsewhere, ['c1']);
+    const published = busA.published.length;
+
+    expect(nodeA.setMembershipLocally('u1', 'c1', false).sort()).toEqual(['p']);
+    expect(nodeA.setMembershipLocally('u1', 'c1', false)).toEqual([]); // already out: nothing changes
+    nodeA.publishToConversation('c1', chatMessage('c1', 1));
+    expect(phone.sent).toEqual([]);
+    expect(nodeA.setMembershipLocally('u1', 'c2', true).sort()).toEqual(['l', 'p']);
+    await flush();
+    nodeA.publishToConversation('c2', chatMessage('c2', 1));
+    expect(laptop.sent).toEqual([encodeFrame(chatMessage('c2', 1))]);
+    // Only publishes went out, no control message: the other node decides for its own sockets.
+    expect(busA.published.slice(published).map((p) => p.topic)).toEqual([topics.conversation('c1'), topics.conversation('c2')]);
+    await flush();
+    expect(elsewhere.sent).toEqual([encodeFrame(chatMessage('c1', 1))]);
+  });
+
+  it('closes one session here, and counts join and leave messages per user for readers of the database', async () => {
+    const { nodeA, nodeB } = twoNodes();
+    const phone = socket('p', 'u1', 's-phone');
+    const laptop = socket('l', 'u1', 's-laptop');
+    await nodeA.attach(phone, []);
+    await nodeA.attach(laptop, []);
+    expect(nodeA.hasSession('s-phone')).toBe(true);
+    expect(nodeA.closeSessionLocally('s-phone', CLOSE_CODES.unauthorized.code, 'signed_out')).toBe(1);
+    expect(phone.closed).toEqual({ code: CLOSE_CODES.unauthorized.code, reason: 'signed_out' });
+    expect(laptop.closed).toBeUndefined();
+    expect(nodeA.hasSession('s-phone')).toBe(false);
+    expect(nodeA.hasUser('u1')).toBe(true);
+
+    const before = nodeA.membershipVersion('u1');
+    nodeB.joinConversation('u1', 'c1'); // from another node, through the bus
+    await flush();
+    expect(nodeA.membershipVersion('u1')).toBe(before + 1);
+    nodeA.setMembershipLocally('u1', 'c1', false); // the reader's own applies do not count
+    expect(nodeA.membershipVersion('u1')).toBe(before + 1);
+  });
+});
+
+describe('hub: a bus slow to confirm subscriptions does not hold a socket back', () => {
+  it('goes live after attachWaitMs, and tells the socket to re-sync once its subscriptions settle', async () => {
+    const shared = createInProcessBus();
+    const bus = createSpyBus(shared);
+    const hub = createHub({ bus, logger: createRecordingLogger(), attachWaitMs: 20 });
+    const phone = socket('p', 'u1');
+    bus.holdSubscribes = true; // a frozen Redis: SUBSCRIBE sent, no answer
+    await hub.attach(phone, ['c1', 'c2']);
+    expect(hub.hasSocket('p')).toBe(true);
+    hub.publishToConversation('c1', chatMessage('c1', 1)); // local delivery works meanwhile
+    expect(phone.sent).toEqual([encodeFrame(chatMessage('c1', 1))]);
+
+    await bus.releaseSubscribes();
+    await flush();
+    expect(phone.sent.slice(1)).toEqual([resync('c1', 'c2')]);
+    expect(hub.stats().resyncs).toBe(1);
+  });
+});

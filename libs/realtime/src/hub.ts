@@ -23,7 +23,15 @@ export interface HubOptions {
   logger?: HubLogger;
   /** Tags this hub's publishes on the bus; random (and unique per hub) when omitted. */
   hubId?: string;
+  /**
+   * How long attach() waits for the bus to confirm a socket's subscriptions before the socket
+   * goes live anyway (a bus that hangs must not hold a hello); it is told to re-sync once they
+   * settle. Default DEFAULT_ATTACH_WAIT_MS.
+   */
+  attachWaitMs?: number;
 }
+
+export const DEFAULT_ATTACH_WAIT_MS = 1_000;
 
 export interface HubStats {
   sockets: number;
@@ -40,7 +48,11 @@ export interface HubStats {
 }
 
 export interface Hub {
-  /** Resolves once every topic the socket needs is live on the bus. */
+  /**
+   * Resolves once every topic the socket needs is live on the bus, or registered to be when the
+   * bus is down (it then hears chat_resync at recovery), or after `attachWaitMs` when the bus is
+   * slow to answer (it hears chat_resync once the subscriptions settle).
+   */
   attach(socket: HubSocket, conversationIds: readonly string[]): Promise<void>;
   /** Idempotent: unknown ids (already closed by the hub) are ignored. */
   detach(socketId: string): Promise<void>;
@@ -59,17 +71,36 @@ export interface Hub {
   leaveConversation(userId: string, conversationId: string): void;
   /** Closes that session's sockets on every node (sign-out). */
   closeSession(sessionId: string, code: number, reason: string): void;
+  /**
+   * This node only, no bus: puts that user's sockets here in or out of the conversation, as the
+   * database says it is now (the durable path behind join/leave). Returns the ids of the sockets
+   * whose membership changed (telling them is the caller's job).
+   */
+  setMembershipLocally(userId: string, conversationId: string, member: boolean): string[];
+  /** This node only, no bus: closes that session's sockets here; returns how many. */
+  closeSessionLocally(sessionId: string, code: number, reason: string): number;
+  /** Whether any socket of this user / session is attached here. */
+  hasUser(userId: string): boolean;
+  hasSession(sessionId: string): boolean;
+  /**
+   * Counts join/leave messages applied to this user's sockets here. A caller that read
+   * membership from the database compares it before and after its query: a change applied
+   * meanwhile may be newer than what it read.
+   */
+  membershipVersion(userId: string): number;
   /** Closes this node's sockets only (graceful shutdown). */
   closeAll(code: number, reason: string): void;
   /** Whether the socket is attached to this node (and not yet detached or closed by the hub). */
   hasSocket(socketId: string): boolean;
   stats(): HubStats;
+  /** Called after the hub handled a bus recovery (its sockets were told to re-sync). */
+  onBusRecovered(listener: () => void): () => void;
   /** Drops every bus subscription; sockets are left to the caller (see closeAll). */
   close(): Promise<void>;
 }
 
 export function createHub(options: HubOptions): Hub {
-  const { bus, maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES } = options;
+  const { bus, maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES, attachWaitMs = DEFAULT_ATTACH_WAIT_MS } = options;
   const logger = options.logger ?? createConsoleLogger();
   const hubId = options.hubId ?? newHubId();
   const subs = createTopicSubscriptions(bus, logger);
@@ -78,7 +109,13 @@ export function createHub(options: HubOptions): Hub {
   const bySession = new SetIndex<SocketEntry>();
   const byConversation = new SetIndex<SocketEntry>();
   const counters = { published: 0, delivered: 0, slowConsumerCloses: 0, resyncs: 0 };
+  /** userId -> join/leave messages applied to its local sockets (while it has any). */
+  const membershipVersions = new Map<string, number>();
+  const bumpMembership = (userId: string) => {
+    if (byUser.has(userId)) membershipVersions.set(userId, (membershipVersions.get(userId) ?? 0) + 1);
+  };
   let closed = false;
+  const recoveryListeners = new Set<() => void>();
   const stopRecoveries = bus.onRecovered?.(onBusRecovered);
 
   // ------------------------------------------------------------ delivery
@@ -177,6 +214,20 @@ export function createHub(options: HubOptions): Hub {
       bus.publish(topics.conversation(conversationId), wrapPayload(hubId, payload));
     }
     logger.warn({ socketsTold: told, conversationsAnnounced: dropped.length }, 'bus recovered: told sockets to re-sync');
+    for (const listener of [...recoveryListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        logger.error({ ...errorInfo(error) }, 'bus recovery listener threw');
+      }
+    }
+  }
+
+  /** Subscriptions confirmed late: what was published meanwhile never reached this socket. */
+  function resyncLate(entry: SocketEntry): void {
+    if (entry.removed || entry.conversations.size === 0) return;
+    counters.resyncs += 1;
+    deliver([entry], encodeFrame({ type: 'chat_resync', conversationIds: [...entry.conversations] }));
   }
 
   // ------------------------------------------------------------ control messages
@@ -197,9 +248,12 @@ export function createHub(options: HubOptions): Hub {
   function applyControl(message: ControlMessage): void {
     switch (message.op) {
       case 'join':
-        return applyJoin(message.userId, message.conversationId);
+        bumpMembership(message.userId);
+        applyJoin(message.userId, message.conversationId);
+        return;
       case 'leave':
-        for (const entry of byUser.list(message.userId)) leaveOne(entry, message.conversationId);
+        bumpMembership(message.userId);
+        applyLeave(message.userId, message.conversationId);
         return;
       case 'close_session':
         for (const entry of bySession.list(message.sessionId)) closeAndRemove(entry, message.code, message.reason);
@@ -207,9 +261,10 @@ export function createHub(options: HubOptions): Hub {
     }
   }
 
-  function applyJoin(userId: string, conversationId: string): void {
+  /** Returns the entries that joined (were not in the conversation yet). */
+  function applyJoin(userId: string, conversationId: string): SocketEntry[] {
     const joined = byUser.list(userId).filter((entry) => !entry.conversations.has(conversationId));
-    if (joined.length === 0) return;
+    if (joined.length === 0) return joined;
     for (const entry of joined) {
       entry.conversations.add(conversationId);
       byConversation.add(conversationId, entry);
@@ -220,11 +275,18 @@ export function createHub(options: HubOptions): Hub {
       logger.error({ topic, userId, ...errorInfo(error) }, 'subscribe after join failed; closing sockets');
       for (const entry of joined) closeAndRemove(entry, CLOSE_CODES.internal.code, 'subscribe_failed');
     });
+    return joined;
   }
 
-  function leaveOne(entry: SocketEntry, conversationId: string): void {
-    if (!entry.conversations.delete(conversationId)) return;
+  /** Returns the entries that left (were in the conversation). */
+  function applyLeave(userId: string, conversationId: string): SocketEntry[] {
+    return byUser.list(userId).filter((entry) => leaveOne(entry, conversationId));
+  }
+
+  function leaveOne(entry: SocketEntry, conversationId: string): boolean {
+    if (!entry.conversations.delete(conversationId)) return false;
     if (byConversation.remove(conversationId, entry)) void subs.drop(topics.conversation(conversationId));
+    return true;
   }
 
   /** Applied here at once (also while the bus is down), then sent to the other nodes. */
@@ -248,7 +310,10 @@ export function createHub(options: HubOptions): Hub {
       if (byConversation.remove(conversationId, entry)) drops.push(topics.conversation(conversationId));
     }
     entry.conversations.clear();
-    if (byUser.remove(socket.userId, entry)) drops.push(topics.user(socket.userId), topics.userControl(socket.userId));
+    if (byUser.remove(socket.userId, entry)) {
+      drops.push(topics.user(socket.userId), topics.userControl(socket.userId));
+      membershipVersions.delete(socket.userId);
+    }
     if (bySession.remove(socket.sessionId, entry)) drops.push(topics.session(socket.sessionId));
     drops.push(topics.socket(socket.id));
     return Promise.all(drops.map((topic) => subs.drop(topic))).then(() => undefined);
@@ -281,7 +346,17 @@ export function createHub(options: HubOptions): Hub {
         subs.ensure(topics.socket(socket.id), onSocket(socket.id)),
         ...[...entry.conversations].map((id) => subs.ensure(topics.conversation(id), onConversation(id))),
       ];
-      const results = await Promise.allSettled(pending);
+      const settled = Promise.allSettled(pending);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), attachWaitMs);
+      });
+      const results = await Promise.race([settled, late]);
+      clearTimeout(timer);
+      if (results === 'late') {
+        void settled.then(() => resyncLate(entry));
+        return;
+      }
       const failure = results.find((r) => r.status === 'rejected');
       if (failure !== undefined) {
         await remove(entry);
@@ -331,6 +406,21 @@ export function createHub(options: HubOptions): Hub {
       publishControl(topics.session(sessionId), { v: CONTROL_VERSION, op: 'close_session', sessionId, code, reason });
     },
 
+    setMembershipLocally(userId, conversationId, member) {
+      const changed = member ? applyJoin(userId, conversationId) : applyLeave(userId, conversationId);
+      return changed.map((entry) => entry.socket.id);
+    },
+
+    closeSessionLocally(sessionId, code, reason) {
+      const closing = bySession.list(sessionId);
+      for (const entry of closing) closeAndRemove(entry, code, reason);
+      return closing.length;
+    },
+
+    hasUser: (userId) => byUser.has(userId),
+    hasSession: (sessionId) => bySession.has(sessionId),
+    membershipVersion: (userId) => membershipVersions.get(userId) ?? 0,
+
     closeAll(code, reason) {
       for (const entry of [...sockets.values()]) closeAndRemove(entry, code, reason);
     },
@@ -340,6 +430,13 @@ export function createHub(options: HubOptions): Hub {
       return entry !== undefined && !entry.removed;
     },
 
+    onBusRecovered(listener) {
+      recoveryListeners.add(listener);
+      return () => {
+        recoveryListeners.delete(listener);
+      };
+    },
+
     stats() {
       return { sockets: sockets.size, users: byUser.size, conversations: byConversation.size, ...counters };
     },
@@ -347,11 +444,13 @@ export function createHub(options: HubOptions): Hub {
     async close() {
       closed = true;
       stopRecoveries?.();
+      recoveryListeners.clear();
       for (const entry of sockets.values()) entry.removed = true;
       sockets.clear();
       byUser.clear();
       bySession.clear();
       byConversation.clear();
+      membershipVersions.clear();
       await subs.dropAll();
     },
   };

@@ -7,7 +7,7 @@ export {
   type RedisBusStats,
 } from './redis-bus.ts';
 export type { RedisBusHealth, RedisBusLogger } from './redis-bus-health.ts';
-export { createHub, DEFAULT_MAX_BUFFERED_BYTES, type Hub, type HubOptions, type HubStats } from './hub.ts';
+export { createHub, DEFAULT_ATTACH_WAIT_MS, DEFAULT_MAX_BUFFERED_BYTES, type Hub, type HubOptions, type HubStats } from './hub.ts';
 export type { HubLogger } from './logger.ts';
 export type { HubSocket } from './registry.ts';
 export {

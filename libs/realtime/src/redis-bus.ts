@@ -73,7 +73,8 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   health.onChange((h) => recovery.healthChanged(h.ok));
   const common: RedisOptions = {
     // Fail fast instead of queueing: a publish during an outage is dropped (at-most-once,
-    // clients heal by seq) and a subscribe rejects, so nothing grows while Redis is away.
+    // clients heal by seq) and a subscribe waits in `topics` for the next connection, so
+    // nothing grows while Redis is away.
     enableOfflineQueue: false,
     // Reject commands in flight when the connection drops, rather than parking them until
     // a reconnect; a resent PUBLISH could be delivered twice.
@@ -179,6 +180,22 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     }
   }
 
+  /**
+   * SUBSCRIBE now when connected. While Redis is away there is nothing to send: the caller is
+   * not refused (a node keeps accepting sockets and delivering locally), the topic waits in
+   * `topics` for the next connection, and that connection's recovery report tells the hub to
+   * re-sync its sockets.
+   */
+  function subscribeNow(topic: string): Promise<unknown> {
+    if (subscriber.status === 'ready') {
+      const confirmed = subscriber.subscribe(topic);
+      confirmed.catch(() => undefined); // awaited by subscribe(); other callers may share it
+      return confirmed;
+    }
+    recovery.subscriptionsLost();
+    return Promise.resolve();
+  }
+
   async function waitUntilHealthy(timeoutMs: number): Promise<void> {
     if (health.snapshot().ok) return;
     if (closed) throw new Error('bus is closed');
@@ -215,24 +232,25 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
 
     async subscribe(topic, handler) {
       if (closed) throw new Error('bus is closed');
-      if (subscriber.status !== 'ready') throw new AppError('unavailable', 'redis bus is not connected', { topic });
       // Wrapped so the same function subscribed twice is two subscriptions.
       const own: Handler = (payload) => handler(payload);
       let entry = topics.get(topic);
       if (entry === undefined) {
-        const confirmed = subscriber.subscribe(topic);
-        confirmed.catch(() => undefined); // awaited below; other callers may share it
-        entry = { handlers: new Set(), confirmed };
+        entry = { handlers: new Set(), confirmed: subscribeNow(topic) };
         topics.set(topic, entry);
       }
       const joined = entry;
       joined.handlers.add(own);
-      try {
-        await joined.confirmed;
-      } catch (error) {
-        await release(topic, joined, own);
-        throw new AppError('unavailable', 'redis subscribe failed', { topic, ...errorInfo(error) });
-      }
+      // Confirmed, or not possible now: then the topic stays registered, the next connection
+      // subscribes it (restore), and the recovery report says subscriptions were missing.
+      await joined.confirmed.catch((error: unknown) => {
+        recovery.subscriptionsLost();
+        // Refused on a live connection (not lost with it): start a new one, which restores all.
+        if (subscriber.status === 'ready') {
+          logger.warn({ topic, ...errorInfo(error) }, 'redis subscribe refused; reconnecting the subscriber');
+          subscriber.disconnect(true);
+        }
+      });
       let active = true;
       return async () => {
         if (!active) return;

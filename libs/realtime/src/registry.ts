@@ -47,6 +47,10 @@ export class SetIndex<V> {
     return true;
   }
 
+  has(key: string): boolean {
+    return this.#map.has(key);
+  }
+
   /** A copy, so callers may remove values while iterating. */
   list(key: string): V[] {
     const values = this.#map.get(key);

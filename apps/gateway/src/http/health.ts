@@ -24,7 +24,14 @@ async function databaseCheck(deps: GatewayDeps): Promise<'ok' | 'down'> {
   }
 }
 
-/** `/healthz`: the process is alive. `/readyz`: it can serve (DB answers, not shutting down). */
+/**
+ * `/healthz`: the process is alive. `/readyz`: it can serve new clients: the database answers
+ * and it is not shutting down. A bus (Redis) outage does not make it unready: the node still
+ * accepts sockets and delivers locally, and Redis is shared, so an outage hits every node at
+ * once; failing readiness would have a load balancer pull them all. It answers 200 with
+ * `status: "degraded"`, `checks.bus: "down"`. `/readyz?bus=required` answers 503 then instead,
+ * for deployments that would rather route around one node that lost its own link to Redis.
+ */
 export function registerHealthRoutes(
   app: FastifyInstance,
   deps: GatewayDeps,
@@ -32,11 +39,13 @@ export function registerHealthRoutes(
 ): void {
   app.get('/healthz', () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get<{ Querystring: { bus?: string } }>('/readyz', async (request, reply) => {
     if (state.isShuttingDown()) return reply.code(503).send({ status: 'shutting_down' });
     const database = await databaseCheck(deps);
     const bus = state.busHealthy() ? ('ok' as const) : ('down' as const);
-    const ready = database === 'ok' && bus === 'ok';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: { database, bus } });
+    const busRequired = request.query.bus === 'required';
+    const ready = database === 'ok' && (bus === 'ok' || !busRequired);
+    const status = !ready ? 'unavailable' : bus === 'ok' ? 'ready' : 'degraded';
+    return reply.code(ready ? 200 : 503).send({ status, checks: { database, bus } });
   });
 }

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Hub } from '@parley/realtime';
 import type { MessageWriter } from '@parley/db';
+import type { Admission } from '../ws/admission.ts';
+import type { Liveness } from '../ws/liveness.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -11,7 +13,7 @@ export interface Metrics {
 }
 
 /** One registry per app instance (never the global default), so tests can build many apps. */
-export function createMetrics(sources: { hub: Hub; writer: MessageWriter }): Metrics {
+export function createMetrics(sources: { hub: Hub; writer: MessageWriter; admission: Admission; liveness: Liveness }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   const gauge = (name: string, help: string, read: () => number) =>
@@ -25,6 +27,10 @@ export function createMetrics(sources: { hub: Hub; writer: MessageWriter }): Met
   gauge('parley_writer_flushes', 'Message writer transactions committed (monotonic)', () => sources.writer.stats().flushes);
   gauge('parley_writer_rows', 'Messages inserted by the writer (monotonic)', () => sources.writer.stats().rows);
   gauge('parley_writer_queued', 'Sends waiting for their commit on this node', () => sources.writer.stats().queued);
+  gauge('parley_ws_starting', 'Sockets doing their start-up queries (session lookup, hello) now', () => sources.admission.stats().running);
+  gauge('parley_ws_start_queued', 'Sockets waiting for their turn to start', () => sources.admission.stats().queued);
+  gauge('parley_ws_start_refused', 'Sockets refused (1013) because too many were starting (monotonic)', () => sources.admission.stats().refused);
+  gauge('parley_ws_dead_terminated', 'Sockets ended because they were silent too long (monotonic)', () => sources.liveness.stats().terminated);
   gauge('parley_writer_contended', 'Conversations whose sends wait for a lock held elsewhere', () => sources.writer.stats().contended);
   return {
     registry,

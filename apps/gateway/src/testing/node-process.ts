@@ -20,7 +20,8 @@ export function startNodeProcess(env: Record<string, string>, startTimeoutMs = 6
   // so SIGKILL really kills the node rather than orphaning it.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', resolve(ROOT, 'apps/gateway/src/main.ts')],
+    // PARLEY_TEST_NODE_ARGS: extra node flags for a by-hand run, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    [...(process.env.PARLEY_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', resolve(ROOT, 'apps/gateway/src/main.ts')],
     {
       cwd: ROOT,
       env: {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import {
   CLOSE_CODES,
-  HEARTBEAT_INTERVAL_MS,
   encodeFrame,
   errorFrame,
   errorFrameFrom,
@@ -29,8 +28,6 @@ export interface ConnectionContext {
   ws: WebSocket;
   deps: GatewayDeps;
   session: ResolvedSession;
-  /** Re-checks the session (sign-out may have raced the upgrade). */
-  sessionStillActive: () => Promise<boolean>;
   helloTimeoutMs: number;
 }
 
@@ -40,7 +37,7 @@ export interface ConnectionContext {
  * (`handlers/`: hello, chat, presence and typing, calls). Failures answer with an error frame
  * (the socket stays usable) unless they end the session.
  */
-export function handleConnection({ ws, deps, session: resolved, sessionStillActive, helloTimeoutMs }: ConnectionContext): void {
+export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }: ConnectionContext): void {
   const { logger, metrics, hub, presence, calls } = deps;
   const user = resolved.user;
   const hubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: resolved.id });
@@ -53,11 +50,12 @@ export function handleConnection({ ws, deps, session: resolved, sessionStillActi
     log: logger.child({ connectionId: hubSocket.id, userId: user.id }),
     send: (frame: ServerFrame) => hubSocket.send(encodeFrame(frame)),
     isClosed: () => closed,
+    onClose: (listener) => (closed ? listener() : void ws.once('close', listener)),
   };
   const frameBucket = createTokenBucket(FRAME_RATE);
 
   const helloTimer = setTimeout(() => hubSocket.close(CLOSE_CODES.hello_timeout.code, 'hello_timeout'), helloTimeoutMs);
-  const hello = createHelloHandler(session, { sessionStillActive, accepted: () => clearTimeout(helloTimer) });
+  const hello = createHelloHandler(session, { accepted: () => clearTimeout(helloTimer) });
   const typing = createSocketTyping(session);
   const handlers: FrameHandlers<ClientFrame> = {
     hello: (frame) => hello.onHello(frame),
@@ -73,18 +71,23 @@ export function handleConnection({ ws, deps, session: resolved, sessionStillActi
     return handler(frame);
   }
 
-  // Protocol-level pings catch half-open TCP: no pong (or any frame) for a whole interval ends it.
-  let heardFrom = true;
-  const heartbeat = setInterval(() => {
-    if (!heardFrom) return ws.terminate();
-    heardFrom = false;
-    ws.ping();
-  }, HEARTBEAT_INTERVAL_MS);
-  ws.on('pong', () => (heardFrom = true));
+  // Pings from the node's liveness sweep catch half-open TCP; any frame or pong is life.
+  const alive = deps.liveness.watch({
+    ping: () => ws.ping(),
+    terminate: () => ws.terminate(),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+  });
+  ws.on('pong', alive.heard);
   const expiryTimer = closeWhenExpired(resolved.expiresAt, () => hubSocket.close(CLOSE_CODES.unauthorized.code, 'session_expired'));
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    heardFrom = true;
+    alive.heard();
+    // Closing (signed out, removed by the hub, rate-limited...): what still arrives is not handled.
+    if (ws.readyState !== ws.OPEN) return;
+    // The expiry timer fires on time unless the event loop was busy; a frame never outruns it.
+    if (Date.now() >= resolved.expiresAt.getTime()) return hubSocket.close(CLOSE_CODES.unauthorized.code, 'session_expired');
     if (!frameBucket.take().ok) {
       metrics.wsErrors.inc({ code: 'rate_limited' });
       return hubSocket.close(CLOSE_CODES.rate_limited.code, 'rate_limited');
@@ -117,7 +120,7 @@ export function handleConnection({ ws, deps, session: resolved, sessionStillActi
     closed = true;
     clearTimeout(helloTimer);
     clearTimeout(expiryTimer.current);
-    clearInterval(heartbeat);
+    alive.remove();
     if (hello.state !== 'ready') return;
     typing.stopAll();
     void hub.detach(hubSocket.id);

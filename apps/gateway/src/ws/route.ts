@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { resolveSession } from '@parley/api';
-import { CLOSE_CODES, HELLO_TIMEOUT_MS, encodeFrame, errorFrame } from '@parley/protocol';
+import { CLOSE_CODES, HELLO_TIMEOUT_MS, encodeFrame, errorFrame, isAppError } from '@parley/protocol';
 import type { GatewayDeps } from '../deps.ts';
 import { originAllowed, sessionTokenOf } from '../http/session.ts';
+import { refuseForNow } from './admission.ts';
 import { handleConnection } from './connection.ts';
+
+/** Frames kept while a socket waits for its session lookup (the frame-rate burst). */
+const MAX_EARLY_FRAMES = 200;
 
 export interface WsRouteOptions {
   deps: GatewayDeps;
@@ -30,28 +34,45 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
       },
     },
     async (socket, request) => {
-      // Buffer frames that arrive while the session lookup is in flight; replay them after.
+      // Buffer frames that arrive while the session lookup waits or runs; replay them after. A
+      // client has no reason to send more than a few before hello_ok: past the frame-rate
+      // burst it is flooding, and is closed as the rate limit would.
       const early: Array<[Buffer, boolean]> = [];
-      const buffer = (data: Buffer, isBinary: boolean) => early.push([data, isBinary]);
+      const buffer = (data: Buffer, isBinary: boolean) => {
+        if (early.push([data, isBinary]) > MAX_EARLY_FRAMES) socket.close(CLOSE_CODES.rate_limited.code, 'rate_limited');
+      };
       socket.on('message', buffer);
-      const session = await resolveSession(deps.db, sessionTokenOf(request)).catch((error: unknown) => {
-        deps.logger.error({ err: error }, 'session lookup failed during upgrade');
-        return undefined;
-      });
+      const token = sessionTokenOf(request);
+      const lookup = await deps.admission
+        .run(
+          'session',
+          () => resolveSession(deps.db, token),
+          () => socket.readyState !== socket.OPEN,
+        )
+        .then(
+          (session) => ({ ok: true as const, session }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
       socket.off('message', buffer);
-      if (session === undefined) return socket.close(CLOSE_CODES.internal.code, 'internal');
+      if (!lookup.ok) {
+        if (isAppError(lookup.error) && lookup.error.code === 'overloaded') return refuseForNow(socket, lookup.error);
+        deps.logger.error({ err: lookup.error }, 'session lookup failed during upgrade');
+        return socket.close(CLOSE_CODES.internal.code, 'internal');
+      }
+      const session = lookup.session;
+      // Closed while it waited for its turn or for the lookup: nothing to set up (its close
+      // event has fired already, so nothing would tear it down either).
+      if (session === undefined || socket.readyState !== socket.OPEN) return;
       if (!session) {
         deps.metrics.wsConnections.inc({ outcome: 'unauthorized' });
         socket.send(encodeFrame(errorFrame('unauthorized')));
         return socket.close(CLOSE_CODES.unauthorized.code, 'unauthorized');
       }
       deps.metrics.wsConnections.inc({ outcome: 'accepted' });
-      const token = sessionTokenOf(request);
       handleConnection({
         ws: socket,
         deps,
         session,
-        sessionStillActive: async () => (await resolveSession(deps.db, token))?.id === session.id,
         helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       });
       for (const [data, isBinary] of early) socket.emit('message', data, isBinary);

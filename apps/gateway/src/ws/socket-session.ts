@@ -15,6 +15,8 @@ export interface SocketSession {
   send(frame: ServerFrame): void;
   /** True once the socket has closed: late work must not ring people or take seats for it. */
   isClosed(): boolean;
+  /** Runs `listener` when the socket closes (at once if it has). */
+  onClose(listener: () => void): void;
 }
 
 /** A handler per frame type: the compiler checks that every client frame has one. */

@@ -4,7 +4,6 @@ import {
   createGroupConversation,
   getConversation,
   listConversations,
-  memberIds,
   openDirectConversation,
   removeMember,
   renameConversation,
@@ -18,14 +17,19 @@ const MAX_GROUP_MEMBERS = 256;
 const TitleSchema = z.string().trim().min(1, 'A group needs a title').max(100);
 const ConversationInput = z.object({ conversationId: IdSchema });
 
-async function announce(
+/**
+ * Tells the realtime side, synchronously after the commit (no await in between): a removed
+ * member's sockets on this node leave before any later event of the conversation can be
+ * delivered to them here.
+ */
+function announce(
   ctx: ApiContext,
   conversationId: string,
-  change: { addedUserIds?: string[]; removedUserIds?: string[]; events?: KnownEvent[] },
-): Promise<void> {
+  change: { memberIds: string[]; addedUserIds?: string[]; removedUserIds?: string[]; events?: KnownEvent[] },
+): void {
   ctx.events.conversationChanged({
     conversationId,
-    memberIds: await memberIds(ctx.db, conversationId),
+    memberIds: change.memberIds,
     addedUserIds: change.addedUserIds ?? [],
     removedUserIds: change.removedUserIds ?? [],
     events: change.events ?? [],
@@ -41,69 +45,70 @@ export const conversationsRouter = router({
 
   openDirect: protectedProcedure.input(z.object({ userId: IdSchema })).mutation(async ({ ctx, input }) => {
     const { conversationId, created } = await openDirectConversation(ctx.db, ctx.session.user.id, input.userId);
-    if (created) await announce(ctx, conversationId, { addedUserIds: [ctx.session.user.id, input.userId] });
+    const both = [ctx.session.user.id, input.userId];
+    if (created) announce(ctx, conversationId, { memberIds: both, addedUserIds: both });
     return { conversationId };
   }),
 
   createGroup: protectedProcedure
     .input(z.object({ title: TitleSchema, memberIds: z.array(IdSchema).max(MAX_GROUP_MEMBERS) }))
     .mutation(async ({ ctx, input }) => {
-      const { conversationId, events } = await createGroupConversation(ctx.db, {
+      const { conversationId, events, memberIds } = await createGroupConversation(ctx.db, {
         creatorId: ctx.session.user.id,
         title: input.title,
         memberIds: input.memberIds,
       });
-      await announce(ctx, conversationId, { addedUserIds: await memberIds(ctx.db, conversationId), events });
+      announce(ctx, conversationId, { memberIds, addedUserIds: memberIds, events });
       return { conversationId };
     }),
 
   addMembers: protectedProcedure
     .input(ConversationInput.extend({ userIds: z.array(IdSchema).min(1).max(MAX_GROUP_MEMBERS) }))
     .mutation(async ({ ctx, input }) => {
-      const { added, events } = await addMembers(ctx.db, {
+      const { added, events, memberIds } = await addMembers(ctx.db, {
         conversationId: input.conversationId,
         actorId: ctx.session.user.id,
         userIds: input.userIds,
       });
       // Only people who were not members yet hear "added"; the others hear "updated".
-      if (added.length > 0) await announce(ctx, input.conversationId, { addedUserIds: added, events });
+      if (added.length > 0) announce(ctx, input.conversationId, { memberIds, addedUserIds: added, events });
       return { ok: true as const };
     }),
 
   removeMember: protectedProcedure
     .input(ConversationInput.extend({ userId: IdSchema }))
     .mutation(async ({ ctx, input }) => {
-      const { events } = await removeMember(ctx.db, {
+      const { events, memberIds } = await removeMember(ctx.db, {
         conversationId: input.conversationId,
         actorId: ctx.session.user.id,
         userId: input.userId,
       });
-      await announce(ctx, input.conversationId, { removedUserIds: [input.userId], events });
+      announce(ctx, input.conversationId, { memberIds, removedUserIds: [input.userId], events });
       return { ok: true as const };
     }),
 
   setRole: protectedProcedure
     .input(ConversationInput.extend({ userId: IdSchema, role: MemberRoleSchema }))
     .mutation(async ({ ctx, input }) => {
-      const { events } = await setMemberRole(ctx.db, {
+      const { events, memberIds } = await setMemberRole(ctx.db, {
         conversationId: input.conversationId,
         actorId: ctx.session.user.id,
         userId: input.userId,
         role: input.role,
       });
-      if (events.length > 0) await announce(ctx, input.conversationId, { events });
+      if (events.length > 0) announce(ctx, input.conversationId, { memberIds, events });
       return { ok: true as const };
     }),
 
   rename: protectedProcedure
     .input(ConversationInput.extend({ title: TitleSchema }))
     .mutation(async ({ ctx, input }) => {
-      const { events } = await renameConversation(ctx.db, {
+      const { events, memberIds } = await renameConversation(ctx.db, {
         conversationId: input.conversationId,
         actorId: ctx.session.user.id,
         title: input.title,
       });
-      if (events.length > 0) await announce(ctx, input.conversationId, { events });
+      if (events.length > 0) announce(ctx, input.conversationId, { memberIds, events });
       return { ok: true as const };
     }),
 });

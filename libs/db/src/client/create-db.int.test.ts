@@ -4,7 +4,8 @@ import { createTestDatabase } from '../testing/test-database.ts';
 import { startPostgresCluster, type PostgresCluster } from '../testing/postgres-cluster.ts';
 import { watchProcessFaults, type ProcessFaults } from '../testing/process-faults.ts';
 import { waitFor } from '../testing/wait-for.ts';
-import { createDb, type Db } from './create-db.ts';
+import { createDb, READ_TIMEOUT_GRACE_MS, type Db } from './create-db.ts';
+import { inTransaction } from './transaction.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
 // Postgres goes away under a live pool: on a cluster of this file's own, never the shared one.
@@ -95,6 +96,36 @@ describe('the shared pool when Postgres goes away', () => {
 
     await cluster.start();
     expect(await db.prisma.user.count()).toBe(0);
+  });
+
+  it('answers every query within statement timeout + grace while the server is frozen, and heals after', async () => {
+    const statementTimeoutMs = 500;
+    const frozen = createDb({ databaseUrl: cluster.urlOf(databaseName), connectTimeoutMs: 1_000, statementTimeoutMs });
+    try {
+      expect(await frozen.prisma.user.count()).toBe(0); // the pool holds a live connection now
+      const boundMs = statementTimeoutMs + READ_TIMEOUT_GRACE_MS + 1_000; // + connectTimeoutMs: a fresh connection
+      cluster.pause();
+      const startedAt = performance.now();
+      let errors: unknown[];
+      try {
+        errors = await Promise.all([
+          failureOf(frozen.prisma.user.count()),
+          failureOf(frozen.prisma.$queryRaw`SELECT 1`),
+          failureOf(frozen.pool.query('SELECT 1')),
+          failureOf(inTransaction(frozen, (query) => query('SELECT 1'))),
+        ]);
+      } finally {
+        cluster.resume();
+      }
+      const elapsedMs = performance.now() - startedAt;
+      console.info(`[faults] Postgres frozen: every query failed after ${Math.round(elapsedMs)} ms (bound ${boundMs} ms)`);
+      expect(elapsedMs).toBeLessThan(boundMs);
+      for (const error of errors) expect(isDatabaseUnavailable(error), String(error)).toBe(true);
+      expect(await frozen.prisma.user.count()).toBe(0);
+      expect(await inTransaction(frozen, (query) => query<{ one: number }>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+    } finally {
+      await frozen.close();
+    }
   });
 
   it('gives up waiting for a connection after connectTimeoutMs when the pool is exhausted', async () => {

@@ -1,11 +1,14 @@
 import type pg from 'pg';
-import type { Db } from './create-db.ts';
+import { READ_TIMEOUT_GRACE_MS, type Db } from './create-db.ts';
 
 /** One statement on the transaction's connection; rows as pg returns them. */
 export type Query = <R>(sql: string, params?: unknown[]) => Promise<R[]>;
 
 export interface TransactionOptions {
-  /** Postgres ends any statement of the transaction after this long (its caller gets an error). */
+  /**
+   * Postgres ends any statement of the transaction after this long (its caller gets an error);
+   * the pool's (`DATABASE_STATEMENT_TIMEOUT_MS`) by default.
+   */
   statementTimeoutMs?: number;
   /**
    * REPEATABLE READ, READ ONLY: every statement sees the same snapshot, so a log read and the
@@ -14,13 +17,6 @@ export interface TransactionOptions {
   snapshot?: boolean;
 }
 
-const DEFAULT_STATEMENT_TIMEOUT_MS = 20_000;
-/**
- * statement_timeout is enforced by the server: a server that froze (or a network that dropped
- * packets without a reset) never answers. Past the statement timeout plus this, the client
- * gives up on its own and throws away the connection.
- */
-const READ_TIMEOUT_GRACE_MS = 5_000;
 /** How long a ROLLBACK may take before the connection is presumed broken. */
 const ROLLBACK_TIMEOUT_MS = 2_000;
 /** The message pg gives a query that outran its `query_timeout`. */
@@ -31,7 +27,7 @@ export const QUERY_READ_TIMEOUT_MESSAGE = 'Query read timeout';
  * error. Plain pg on the pool under Prisma: the event log's hot paths skip the ORM.
  */
 export async function inTransaction<T>(db: Db, fn: (query: Query) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  const timeoutMs = Math.floor(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+  const timeoutMs = Math.floor(options.statementTimeoutMs ?? db.statementTimeoutMs);
   const mode = options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ READ ONLY' : '';
   const readTimeoutMs = timeoutMs + READ_TIMEOUT_GRACE_MS;
   const client = await db.pool.connect();

@@ -20,6 +20,7 @@ describe('isDatabaseUnavailable', () => {
     ['a connect timeout', new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') })],
     ['a pool wait timeout', new Error('timeout exceeded when trying to connect')],
     ['a dead client reused', new Error('Client has encountered a connection error and is not queryable')],
+    ['a query a frozen server never answered (read timeout)', new Error('Query read timeout')],
     ['Prisma: not reachable', prismaError('P1001', { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 })],
     ['Prisma: a raw query on a terminated backend', prismaError('P2010', { kind: 'postgres', originalCode: '57P01', code: '57P01' })],
     ['Prisma: connection closed', prismaError('P2010', { kind: 'ConnectionClosed' })],

@@ -1,7 +1,7 @@
 /**
  * Whether `error` means "Postgres cannot be reached or dropped the connection": the server is
- * stopped, restarting or refusing connections, a backend was terminated, or no connection
- * came free in time. Such a failure is temporary and says nothing about the request, so
+ * stopped, restarting or refusing connections, a backend was terminated, no connection came
+ * free in time, or the server stopped answering (frozen) and the pool's read timeout gave up. Such a failure is temporary and says nothing about the request, so
  * callers answer `unavailable` (retryable) instead of `internal`.
  *
  * The same failure arrives in several shapes: pg's own errors (a SQLSTATE `code`, a socket
@@ -34,8 +34,11 @@ const ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHO
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
 /** @prisma/adapter-pg's error kinds for the same events. */
 const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
-/** pg's errors without a code: a dropped connection, a connect timeout, a pool wait timeout. */
-const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|is not queryable/;
+/**
+ * pg's errors without a code: a dropped connection, a connect timeout, a pool wait timeout, and
+ * a query the server never answered (a frozen host: the pool's read timeout).
+ */
+const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|is not queryable|Query read timeout/;
 
 function isSqlState(code: string): boolean {
   return SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code);

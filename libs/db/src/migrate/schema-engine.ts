@@ -83,7 +83,30 @@ function restoreCharColumns<T extends Queryable>(queryable: T): T {
 function catalogueSafe<T extends SqlDriverAdapter>(adapter: T): T {
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => restoreCharColumns(await startTransaction(isolationLevel));
-  return restoreCharColumns(adapter);
+  return restoreCharColumns(wholeScripts(adapter));
+}
+
+/** The adapter's internals this file relies on: its pool, and its driver-error mapping. */
+interface AdapterInternals {
+  client: pg.Pool;
+  onError(error: unknown): never;
+}
+
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on every `;`, which cuts
+ * dollar-quoted bodies (plpgsql functions and triggers) apart. pg's simple query protocol
+ * takes the whole multi-statement script in one round trip and parses its quoting itself.
+ */
+function wholeScripts<T extends SqlDriverAdapter>(adapter: T): T {
+  const internals = adapter as unknown as AdapterInternals;
+  adapter.executeScript = async (script) => {
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+  return adapter;
 }
 
 /**

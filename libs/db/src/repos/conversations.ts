@@ -9,6 +9,16 @@ import { appendSystemMessage } from './system-messages.ts';
 export interface ConversationChange {
   /** Publish these (as `chat_event`) once the transaction has committed. */
   events: MessageCreatedEvent[];
+  /**
+   * The members once the change committed, read in its transaction: the caller applies the
+   * change to its sockets right after the commit, with no query (and no wait) in between.
+   */
+  memberIds: string[];
+}
+
+async function membersOf(query: Query, conversationId: string): Promise<string[]> {
+  const rows = await query<{ user_id: string }>('SELECT user_id::text AS user_id FROM members WHERE conversation_id = $1', [conversationId]);
+  return rows.map((r) => r.user_id);
 }
 
 /** One direct conversation per pair: the two ids sorted and joined. */
@@ -77,7 +87,7 @@ export async function createGroupConversation(
       actorId: input.creatorId,
       system: { action: 'group_created', title: input.title ?? '' },
     });
-    return { conversationId, events: [created] };
+    return { conversationId, events: [created], memberIds };
   });
 }
 
@@ -144,7 +154,7 @@ export async function addMembers(
     );
     const order = [...new Set(input.userIds)];
     const added = rows.map((r) => r.user_id).sort((a, b) => order.indexOf(a) - order.indexOf(b));
-    if (added.length === 0) return { added, events: [] };
+    if (added.length === 0) return { added, events: [], memberIds: await membersOf(query, input.conversationId) };
     const users = await query<{ id: string; displayName: string }>(
       'SELECT id::text AS id, display_name AS "displayName" FROM users WHERE id = ANY($1::uuid[])',
       [added],
@@ -161,7 +171,7 @@ export async function addMembers(
       added,
       event.seq,
     ]);
-    return { added, events: [event] };
+    return { added, events: [event], memberIds: await membersOf(query, input.conversationId) };
   });
 }
 
@@ -201,7 +211,7 @@ export async function removeMember(
       actorId: input.actorId,
       system: input.userId === input.actorId ? { action: 'member_left' } : { action: 'member_removed', user: removed },
     });
-    return { events: [event] };
+    return { events: [event], memberIds: await membersOf(query, input.conversationId) };
   });
 }
 
@@ -214,14 +224,14 @@ export async function renameConversation(
     const conversation = await lockForActor(query, input.conversationId, input.actorId);
     if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Only groups have a title');
     allow(groupPermissions.rename(conversation.role));
-    if (conversation.title === input.title) return { events: [] };
+    if (conversation.title === input.title) return { events: [], memberIds: await membersOf(query, input.conversationId) };
     await query('UPDATE conversations SET title = $2 WHERE id = $1', [input.conversationId, input.title]);
     const event = await appendSystemMessage(query, {
       conversationId: input.conversationId,
       actorId: input.actorId,
       system: { action: 'renamed', title: input.title },
     });
-    return { events: [event] };
+    return { events: [event], memberIds: await membersOf(query, input.conversationId) };
   });
 }
 
@@ -240,7 +250,7 @@ export async function setMemberRole(
     const target = await roleOf(query, input.conversationId, input.userId);
     if (target === undefined) throw new AppError('not_found', 'Not a member of this conversation');
     allow(groupPermissions.setRole(conversation.role, target, input.role));
-    if (target === input.role) return { events: [] };
+    if (target === input.role) return { events: [], memberIds: await membersOf(query, input.conversationId) };
     if (target === 'owner') {
       const [owners] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM members WHERE conversation_id = $1 AND role = 'owner'`, [
         input.conversationId,
@@ -258,7 +268,7 @@ export async function setMemberRole(
       actorId: input.actorId,
       system: { action: 'role_changed', user, role: input.role },
     });
-    return { events: [event] };
+    return { events: [event], memberIds: await membersOf(query, input.conversationId) };
   });
 }
 
@@ -279,17 +289,46 @@ export async function memberIds(db: Db, conversationId: string): Promise<string[
 
 export async function conversationIdsOfUser(db: Db, userId: string): Promise<string[]> {
   if (!isUuid(userId)) return [];
-  const rows = await db.prisma.member.findMany({ where: { userId }, select: { conversationId: true } });
-  return rows.map((r) => r.conversationId);
+  const { rows } = await db.pool.query<{ id: string }>('SELECT conversation_id::text AS id FROM members WHERE user_id = $1', [userId]);
+  return rows.map((r) => r.id);
 }
+
+const CONTACTS_SQL = `SELECT DISTINCT other.user_id
+   FROM members mine
+   JOIN members other ON other.conversation_id = mine.conversation_id
+  WHERE mine.user_id = $1 AND other.user_id <> $1`;
 
 /** Everyone who shares at least one conversation with `userId` (not the user): presence audience. */
 export async function contactIdsOf(db: Db, userId: string): Promise<string[]> {
   if (!isUuid(userId)) return [];
-  const rows = await db.prisma.$queryRaw<Array<{ user_id: string }>>`
-    SELECT DISTINCT other.user_id::text AS user_id
-      FROM members mine
-      JOIN members other ON other.conversation_id = mine.conversation_id
-     WHERE mine.user_id = ${userId}::uuid AND other.user_id <> ${userId}::uuid`;
+  const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id::text AS user_id FROM (${CONTACTS_SQL}) c`, [userId]);
   return rows.map((r) => r.user_id);
+}
+
+/** What a new socket re-reads once attached (see the gateway's hello), in one round trip. */
+export interface SocketRecheck {
+  /** The user's conversations now. */
+  conversationIds: string[];
+  /** The session is still neither revoked nor expired. */
+  sessionActive: boolean;
+  /** The user's contacts, with their stored lastSeenAt (ISO) when they have one. */
+  contacts: Array<{ userId: string; lastSeenAt: string | null }>;
+}
+
+export async function recheckSocket(db: Db, userId: string, sessionId: string): Promise<SocketRecheck> {
+  if (!isUuid(userId) || !isUuid(sessionId)) return { conversationIds: [], sessionActive: false, contacts: [] };
+  const { rows } = await db.pool.query<{ conversation_ids: string[]; session_active: boolean; contacts: SocketRecheck['contacts'] }>(
+    `SELECT ARRAY(SELECT conversation_id::text FROM members WHERE user_id = $1) AS conversation_ids,
+            EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND revoked_at IS NULL AND expires_at > now()) AS session_active,
+            coalesce((SELECT json_agg(json_build_object('userId', c.user_id, 'lastSeenAt', u.last_seen_at))
+                        FROM (${CONTACTS_SQL}) c JOIN users u ON u.id = c.user_id), '[]'::json) AS contacts`,
+    [userId, sessionId],
+  );
+  const row = rows[0];
+  return {
+    conversationIds: row?.conversation_ids ?? [],
+    sessionActive: row?.session_active ?? false,
+    // json_build_object renders timestamptz in Postgres' ISO form; normalise it to JavaScript's.
+    contacts: (row?.contacts ?? []).map((c) => ({ userId: c.userId, lastSeenAt: c.lastSeenAt === null ? null : new Date(c.lastSeenAt).toISOString() })),
+  };
 }

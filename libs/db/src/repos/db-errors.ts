@@ -40,3 +40,18 @@ export function isRetryableDbError(error: unknown): boolean {
   if (typeof code === 'string' && RETRY_SQLSTATE.test(code)) return true;
   return typeof message === 'string' && message === QUERY_READ_TIMEOUT_MESSAGE;
 }
+
+/** pg's messages for "no connection in time" (pool wait or connect) and "no answer in time". */
+const NO_ANSWER_MESSAGES = /timeout exceeded when trying to connect|Connection terminated due to connection timeout/;
+
+/**
+ * The database did not answer in time: a statement ran into `statement_timeout`, a query outran
+ * its read timeout (a frozen server), or no connection came in time. Work queued behind the
+ * failed one would wait for the same database, so the writer fails it at once.
+ */
+export function isDatabaseTimeout(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === '57014') return true;
+  return typeof message === 'string' && (message === QUERY_READ_TIMEOUT_MESSAGE || NO_ANSWER_MESSAGES.test(message));
+}

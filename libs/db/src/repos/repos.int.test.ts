@@ -10,11 +10,12 @@ import {
   isMember,
   memberIds,
   openDirectConversation,
+  recheckSocket,
   removeMember,
 } from './conversations.ts';
 import { getConversation, listConversations } from './conversation-summaries.ts';
 import { createSession, findActiveSession, revokeSession } from './sessions.ts';
-import { createUser, findUserByHandle, getUsers, searchUsers, touchLastSeen } from './users.ts';
+import { createUser, findUserByHandle, getUsers, lastSeenOf, searchUsers, touchLastSeen } from './users.ts';
 
 let testDb: TestDatabase;
 let db: Db;
@@ -120,6 +121,23 @@ describe('conversations', () => {
     await createGroupConversation(db, { creatorId: me.id, title: 'Both', memberIds: [a.id, b.id] });
     expect((await contactIdsOf(db, me.id)).sort()).toEqual([a.id, b.id].sort());
     expect(await contactIdsOf(db, stranger.id)).toEqual([]);
+
+    // What a new socket re-reads once attached, in one round trip.
+    await touchLastSeen(db, a.id);
+    const [lastSeenOfA] = (await lastSeenOf(db, [a.id])).values();
+    const session = await createSession(db, { userId: me.id, tokenHash: `ct-${me.id}`, expiresAt: new Date(Date.now() + 60_000) });
+    const recheck = await recheckSocket(db, me.id, session.id);
+    expect(recheck.conversationIds.sort()).toEqual((await conversationIdsOfUser(db, me.id)).sort());
+    expect(recheck.sessionActive).toBe(true);
+    expect(recheck.contacts.sort((x, y) => x.userId.localeCompare(y.userId))).toEqual(
+      [
+        { userId: a.id, lastSeenAt: lastSeenOfA },
+        { userId: b.id, lastSeenAt: null },
+      ].sort((x, y) => x.userId.localeCompare(y.userId)),
+    );
+    await revokeSession(db, session.id);
+    expect((await recheckSocket(db, me.id, session.id)).sessionActive).toBe(false);
+    expect(await recheckSocket(db, stranger.id, session.id)).toMatchObject({ conversationIds: [], contacts: [] });
   });
 
   it('lists conversations by latest activity with preview and unread counts', async () => {

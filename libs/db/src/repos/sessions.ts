@@ -1,6 +1,5 @@
 import type { PublicUser } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
-import { toPublicUser } from './mappers.ts';
 
 export interface NewSession {
   userId: string;
@@ -29,19 +28,25 @@ export async function createSession(db: Db, input: NewSession): Promise<SessionI
   return { id: session.id, userId: session.userId, expiresAt: session.expiresAt.toISOString() };
 }
 
-/** The session for a token hash if it is neither revoked nor expired, with its user. */
+/**
+ * The session for a token hash if it is neither revoked nor expired, with its user. Plain pg:
+ * every upgrade and every HTTP call starts here, a reconnect storm thousands of times at once.
+ */
 export async function findActiveSession(
   db: Db,
   tokenHash: string,
 ): Promise<{ session: SessionInfo; user: PublicUser } | null> {
-  const session = await db.prisma.session.findFirst({
-    where: { tokenHash, revokedAt: null, expiresAt: { gt: new Date() } },
-    include: { user: true },
-  });
-  if (!session) return null;
+  const { rows } = await db.pool.query<{ id: string; user_id: string; expires_at: Date; handle: string; display_name: string }>(
+    `SELECT s.id::text AS id, s.user_id::text AS user_id, s.expires_at, u.handle, u.display_name
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+    [tokenHash],
+  );
+  const row = rows[0];
+  if (!row) return null;
   return {
-    session: { id: session.id, userId: session.userId, expiresAt: session.expiresAt.toISOString() },
-    user: toPublicUser(session.user),
+    session: { id: row.id, userId: row.user_id, expiresAt: row.expires_at.toISOString() },
+    user: { id: row.user_id, handle: row.handle, displayName: row.display_name },
   };
 }
 

@@ -67,9 +67,9 @@ export async function touchLastSeen(db: Db, userId: string): Promise<void> {
 export async function lastSeenOf(db: Db, userIds: readonly string[]): Promise<Map<string, string>> {
   const ids = userIds.filter(isUuid);
   if (ids.length === 0) return new Map();
-  const rows = await db.prisma.user.findMany({
-    where: { id: { in: ids }, lastSeenAt: { not: null } },
-    select: { id: true, lastSeenAt: true },
-  });
-  return new Map(rows.flatMap((r) => (r.lastSeenAt ? [[r.id, r.lastSeenAt.toISOString()] as const] : [])));
+  const { rows } = await db.pool.query<{ id: string; last_seen_at: Date }>(
+    'SELECT id::text AS id, last_seen_at FROM users WHERE id = ANY($1::uuid[]) AND last_seen_at IS NOT NULL',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.last_seen_at.toISOString()] as const));
 }

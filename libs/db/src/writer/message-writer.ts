@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '@parley/protocol';
 import type { KnownEvent } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
-import { isRetryableDbError, isUniqueViolation, isUuid } from '../repos/db-errors.ts';
+import { isDatabaseTimeout, isRetryableDbError, isUniqueViolation, isUuid } from '../repos/db-errors.ts';
 import { createdEventOf } from '../repos/mappers.ts';
 import { commitAction, type ActionOutcome, type MessageAction } from './commit-action.ts';
 import { commitBatch, type BatchResult, type SendInput, type SendOutcome } from './commit-batch.ts';
@@ -71,6 +71,9 @@ const OVERLOADED_RETRY_AFTER_MS = 1000;
 
 const conversationOf = (p: Pending) => p.input.conversationId.toLowerCase();
 
+/** A batch's outcomes, and whether it failed because the database did not answer in time. */
+type FlushResult = BatchResult & { timedOut?: boolean };
+
 /** A stable lane for a conversation: the same one for all its sends, spread over lanes. */
 function laneIndex(conversationId: string, lanes: number): number {
   let hash = 0;
@@ -98,9 +101,10 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
   /** conversationId -> its sends in the contended lane (queued or in flight). */
   const contended = new Map<string, number>();
 
-  const lanes: Array<WriteLane<Pending>> = Array.from({ length: Math.max(1, options.lanes ?? DEFAULT_LANES) }, () =>
-    createWriteLane<Pending>({ maxBatch, flushIntervalMs, flush: (batch) => flushFree(batch) }),
-  );
+  const lanes: Array<WriteLane<Pending>> = Array.from({ length: Math.max(1, options.lanes ?? DEFAULT_LANES) }, () => {
+    const lane: WriteLane<Pending> = createWriteLane<Pending>({ maxBatch, flushIntervalMs, flush: (batch) => flushFree(batch, lane) });
+    return lane;
+  });
   const slow = createWriteLane<Pending>({ maxBatch, flushIntervalMs: 0, flush: (batch) => flushContended(batch) });
   const queued = () => lanes.reduce((sum, lane) => sum + lane.size, slow.size);
   /** Submitted and not yet settled: what the queue bound counts (a flush in flight included). */
@@ -113,6 +117,26 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
     else pending.resolve({ event: outcome.event, duplicate: true });
   }
 
+  function leaveContended(pending: Pending): void {
+    const cid = conversationOf(pending);
+    const left = (contended.get(cid) ?? 1) - 1;
+    if (left > 0) contended.set(cid, left);
+    else contended.delete(cid);
+  }
+
+  /**
+   * A flush of this lane found the database not answering (frozen, or no connection in time):
+   * what waits behind it would wait for the same database, each batch for as long again. It is
+   * answered `unavailable` now, so no send waits longer than one flush's timeout.
+   */
+  function failQueued(lane: WriteLane<Pending>): void {
+    const unavailable = new AppError('unavailable', 'Message could not be stored, retry');
+    for (const pending of lane.take(() => true)) {
+      if (lane === slow) leaveContended(pending);
+      settle(pending, { ok: false, error: unavailable });
+    }
+  }
+
   function toContended(moved: Pending[]): void {
     for (const pending of moved) {
       const cid = conversationOf(pending);
@@ -121,8 +145,9 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
     }
   }
 
-  async function flushFree(batch: Pending[]): Promise<void> {
+  async function flushFree(batch: Pending[], lane: WriteLane<Pending>): Promise<void> {
     const result = await commitIsolating(batch.map((p) => p.input), 'skip');
+    if (result.timedOut) failQueued(lane);
     const deferred = new Set(result.deferred);
     batch.forEach((pending, index) => {
       if (!deferred.has(index)) settle(pending, result.outcomes[index] as SendOutcome);
@@ -138,18 +163,16 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
     const result = await commitIsolating(batch.map((p) => p.input), 'wait');
     batch.forEach((pending, index) => {
       settle(pending, result.outcomes[index] as SendOutcome);
-      const cid = conversationOf(pending);
-      const left = (contended.get(cid) ?? 1) - 1;
-      if (left > 0) contended.set(cid, left);
-      else contended.delete(cid);
+      leaveContended(pending);
     });
+    if (result.timedOut) failQueued(slow);
   }
 
   /**
    * Commits `inputs`; one input the database refuses (bad data, not a lost connection) fails
    * alone: the batch is split and its halves committed apart until the culprit stands alone.
    */
-  async function commitIsolating(inputs: readonly SendInput[], lock: 'skip' | 'wait'): Promise<BatchResult> {
+  async function commitIsolating(inputs: readonly SendInput[], lock: 'skip' | 'wait'): Promise<FlushResult> {
     let result: BatchResult;
     try {
       result = await commitBatch(db, inputs, { lock }).catch((error: unknown) => {
@@ -161,7 +184,7 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
     } catch (error) {
       if (isRetryableDbError(error)) {
         const unavailable = new AppError('unavailable', 'Message could not be stored, retry');
-        return { outcomes: inputs.map(() => ({ ok: false, error: unavailable })), deferred: [], rows: 0 };
+        return { outcomes: inputs.map(() => ({ ok: false, error: unavailable })), deferred: [], rows: 0, timedOut: isDatabaseTimeout(error) };
       }
       if (inputs.length === 1) {
         onRefused?.(error);
@@ -173,6 +196,7 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
         outcomes: [...first.outcomes, ...second.outcomes],
         deferred: [...first.deferred, ...second.deferred.map((index) => index + half)],
         rows: first.rows + second.rows,
+        timedOut: first.timedOut === true || second.timedOut === true,
       };
     }
     flushes += 1;

@@ -18,6 +18,9 @@ export interface SpyBus extends Bus {
    */
   holdUnsubscribes: boolean;
   releaseUnsubscribes(): Promise<void>;
+  /** While true, subscribes stay unconfirmed until `releaseSubscribes`: a broker slow to answer. */
+  holdSubscribes: boolean;
+  releaseSubscribes(): Promise<void>;
   /** While true, publishes are recorded but never delivered: a bus that is down. */
   dropPublishes: boolean;
   /** Reports a recovery to onRecovered listeners, as a bus coming back from an outage does. */
@@ -32,11 +35,13 @@ export function createSpyBus(inner: Bus): SpyBus {
     else counts.set(topic, next);
   };
   const held: Array<() => void> = [];
+  const heldSubscribes: Array<() => void> = [];
   const recoveryListeners = new Set<(recovery: BusRecovery) => void>();
   const spy: SpyBus = {
     published: [],
     failSubscribe: false,
     holdUnsubscribes: false,
+    holdSubscribes: false,
     dropPublishes: false,
     simulateRecovery(recovery) {
       for (const listener of [...recoveryListeners]) listener(recovery);
@@ -53,6 +58,10 @@ export function createSpyBus(inner: Bus): SpyBus {
       for (const release of held.splice(0)) release();
       await Promise.resolve();
     },
+    async releaseSubscribes() {
+      for (const release of heldSubscribes.splice(0)) release();
+      await Promise.resolve();
+    },
     publish(topic, payload) {
       spy.published.push({ topic, payload });
       if (!spy.dropPublishes) inner.publish(topic, payload);
@@ -60,6 +69,7 @@ export function createSpyBus(inner: Bus): SpyBus {
     async subscribe(topic, handler) {
       if (spy.failSubscribe) throw new Error('broker unavailable');
       const off = await inner.subscribe(topic, handler);
+      if (spy.holdSubscribes) await new Promise<void>((resolve) => heldSubscribes.push(resolve));
       bump(topic, 1);
       let live = true;
       return async () => {

@@ -4,12 +4,17 @@ import {
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   errorFrame,
+  isAppError,
   type HelloFrame,
-  type UserPresence,
+  type ServerFrame,
 } from '@parley/protocol';
-import { contactIdsOf, conversationIdsOfUser } from '@parley/db';
+import { contactIdsOf, conversationIdsOfUser, recheckSocket, type SocketRecheck } from '@parley/db';
 import { statusesWithLastSeen } from '../../presence.ts';
+import { refuseForNow } from '../admission.ts';
 import type { SocketSession } from '../socket-session.ts';
+
+/** After a bus recovery: the first snapshot try at once, then these waits (ms) between tries. */
+const SNAPSHOT_RETRY_DELAYS_MS = [0, 500, 1_000, 2_000, 4_000];
 
 export type HelloState = 'none' | 'pending' | 'ready';
 
@@ -20,24 +25,113 @@ export interface HelloHandler {
 }
 
 export interface HelloOptions {
-  /** Re-checks the session (a sign-out may have raced the upgrade). */
-  sessionStillActive: () => Promise<boolean>;
   /** A hello with the right version arrived: the hello deadline no longer applies. */
   accepted: () => void;
 }
 
 /**
- * The handshake: version check, subscriptions, presence, then hello_ok, the presence snapshot
- * and the calls this device should ring for. A failure before hello_ok closes with 1011.
+ * The handshake: version check, then, in an admission slot (ws/admission.ts), subscriptions,
+ * presence, hello_ok, the presence snapshot and the calls this device should ring for. A
+ * failure before hello_ok closes with 1011; too many sockets starting at once, with 1013.
  */
 export function createHelloHandler(session: SocketSession, options: HelloOptions): HelloHandler {
-  const { hub, db, presence, calls } = session.deps;
+  const { hub, db, presence, calls, admission } = session.deps;
   const { user, hubSocket, send } = session;
   let state: HelloState = 'none';
 
   async function detach(): Promise<void> {
     await presence.disconnect(hubSocket.id);
     await hub.detach(hubSocket.id);
+  }
+
+  /**
+   * Subscribed, re-checked and registered in presence; undefined when the socket must not go
+   * live. Three queries: memberships, then once attached one round trip for what may have
+   * changed meanwhile (memberships, the session) and what the snapshot needs (contacts).
+   */
+  async function attach(): Promise<SocketRecheck | undefined> {
+    let recheck: SocketRecheck;
+    try {
+      const conversationIds = await conversationIdsOfUser(db, user.id);
+      await hub.attach(hubSocket, conversationIds);
+      // Attached first, then read again: a join, removal or sign-out from now on reaches this
+      // socket through the hub (or the access log), and one that happened since is caught here.
+      recheck = await recheckSocket(db, user.id, hubSocket.sessionId);
+      const known = new Set(conversationIds);
+      const current = new Set(recheck.conversationIds);
+      for (const id of current) if (!known.has(id)) hub.setMembershipLocally(user.id, id, true);
+      for (const id of known) if (!current.has(id)) hub.setMembershipLocally(user.id, id, false);
+      if (!recheck.sessionActive) {
+        send(errorFrame('unauthorized', { ref: 'hello' }));
+        hubSocket.close(CLOSE_CODES.unauthorized.code, 'signed_out');
+        await hub.detach(hubSocket.id);
+        return undefined;
+      }
+      await presence.connect(user.id, hubSocket.id, 'active');
+    } catch (error) {
+      session.log.error({ err: error }, 'hello failed');
+      hubSocket.close(CLOSE_CODES.internal.code, 'internal');
+      await detach();
+      return undefined;
+    }
+    if (!session.isClosed()) return recheck;
+    await detach();
+    return undefined;
+  }
+
+  /** The database work of a new socket, in one admission slot. */
+  async function start(): Promise<void> {
+    const recheck = await attach();
+    if (recheck === undefined) return;
+    state = 'ready';
+    send({
+      type: 'hello_ok',
+      protocol: PROTOCOL_VERSION,
+      user,
+      connectionId: hubSocket.id,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      maxFrameBytes: MAX_FRAME_BYTES,
+      serverTime: new Date().toISOString(),
+    });
+    await sendSnapshot(recheck.contacts);
+    // A device that connects while a call rings rings too; running calls show so people can join.
+    for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
+  }
+
+  async function snapshot(contacts?: SocketRecheck['contacts']): Promise<ServerFrame> {
+    if (contacts === undefined) return { type: 'presence_snapshot', users: await statusesWithLastSeen(db, presence, await contactIdsOf(db, user.id)) };
+    const lastSeen = new Map(contacts.flatMap((c) => (c.lastSeenAt === null ? [] : [[c.userId, c.lastSeenAt] as const])));
+    return { type: 'presence_snapshot', users: await statusesWithLastSeen(db, presence, contacts.map((c) => c.userId), lastSeen) };
+  }
+
+  /**
+   * After hello_ok: presence lives in Redis, and a node accepts sockets while Redis is away. The
+   * socket is live meanwhile; a failed snapshot is told with `error{unavailable, ref: "hello"}`
+   * and tried again once the bus recovers (a few times: the presence store's own connection
+   * may come back a moment later).
+   */
+  async function sendSnapshot(contacts: SocketRecheck['contacts']): Promise<void> {
+    try {
+      send(await snapshot(contacts));
+    } catch (error) {
+      session.log.warn({ err: error }, 'presence snapshot failed; trying again once the bus recovers');
+      send(errorFrame('unavailable', { ref: 'hello', message: 'Presence snapshot failed' }));
+      const stop = hub.onBusRecovered(() => {
+        stop();
+        void retrySnapshot(0);
+      });
+      session.onClose(stop);
+    }
+  }
+
+  async function retrySnapshot(attempt: number): Promise<void> {
+    if (session.isClosed()) return;
+    try {
+      send(await snapshot());
+    } catch (error) {
+      if (attempt + 1 >= SNAPSHOT_RETRY_DELAYS_MS.length) return session.log.warn({ err: error }, 'presence snapshot failed again; giving up');
+      setTimeout(() => void retrySnapshot(attempt + 1), SNAPSHOT_RETRY_DELAYS_MS[attempt + 1]).unref();
+    }
   }
 
   return {
@@ -52,41 +146,11 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
       }
       options.accepted();
       state = 'pending';
-      let snapshot: UserPresence[];
-      try {
-        const conversationIds = await conversationIdsOfUser(db, user.id);
-        await hub.attach(hubSocket, conversationIds);
-        // A join published between the read above and attach() missed this socket: re-read.
-        const known = new Set(conversationIds);
-        for (const id of await conversationIdsOfUser(db, user.id)) if (!known.has(id)) hub.joinConversation(user.id, id);
-        // Attached first, then checked: a sign-out from now on reaches this socket through the
-        // hub, and one that happened since the upgrade is caught here.
-        if (!(await options.sessionStillActive())) {
-          send(errorFrame('unauthorized', { ref: 'hello' }));
-          hubSocket.close(CLOSE_CODES.unauthorized.code, 'signed_out');
-          return await hub.detach(hubSocket.id);
-        }
-        await presence.connect(user.id, hubSocket.id, 'active');
-        snapshot = await statusesWithLastSeen(db, presence, await contactIdsOf(db, user.id));
-      } catch (error) {
-        session.log.error({ err: error }, 'hello failed');
-        hubSocket.close(CLOSE_CODES.internal.code, 'internal');
-        return await detach();
-      }
-      if (session.isClosed()) return await detach();
-      state = 'ready';
-      send({
-        type: 'hello_ok',
-        protocol: PROTOCOL_VERSION,
-        user,
-        connectionId: hubSocket.id,
-        heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
-        maxFrameBytes: MAX_FRAME_BYTES,
-        serverTime: new Date().toISOString(),
+      // A socket that closed while it waited for its turn costs no query at all.
+      await admission.run('hello', start, session.isClosed).catch((error: unknown) => {
+        if (!isAppError(error) || error.code !== 'overloaded') throw error;
+        refuseForNow(hubSocket, error, 'hello');
       });
-      send({ type: 'presence_snapshot', users: snapshot });
-      // A device that connects while a call rings rings too; running calls show so people can join.
-      for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
     },
   };
 }
