@@ -118,6 +118,23 @@ describe('connection lifecycle', () => {
     expect(closed.at(-1)?.error?.reason).toBe('user_changed');
   });
 
+  it('after close 1013, waits the retryAfterMs the server gave (when longer than its own backoff)', () => {
+    const { client, clock, fake } = setup();
+    client.connect();
+    fake.last().open();
+    fake.last().deliver(errorFrame('overloaded', { retryAfterMs: 2_500 }));
+    fake.last().drop(1013, 'try_again_later');
+    expect(client.status).toBe('reconnecting');
+    clock.advance(2_499);
+    expect(fake.sockets).toHaveLength(1);
+    clock.advance(1);
+    expect(fake.sockets).toHaveLength(2);
+    // The hint was for that close only: a plain drop uses the policy's 100 ms again.
+    fake.last().drop(1006);
+    clock.advance(100);
+    expect(fake.sockets).toHaveLength(3);
+  });
+
   it('close() stops reconnecting and leaves no timers behind', () => {
     const { client, clock, fake } = setup();
     client.connect();

@@ -76,6 +76,8 @@ export class Connection {
   private stopped = true;
   private attempt = 0;
   private currentUser: PublicUser | null = null;
+  /** retryAfterMs of an `error` that came before hello_ok, used if the socket then closes 1013. */
+  private retryHintMs: number | undefined;
   private reconnectTimer?: TimerHandle;
   private readonly heartbeat: Heartbeat;
   private networkOnline: boolean;
@@ -224,6 +226,10 @@ export class Connection {
       return;
     }
     const frame = parsed.frame;
+    // A node refusing new sockets says when to come back (then closes 1013, PROTOCOL.md §3).
+    if (frame.type === 'error' && frame.ref === undefined && typeof frame.retryAfterMs === 'number' && this.current !== 'open') {
+      this.retryHintMs = frame.retryAfterMs;
+    }
     if (frame.type === 'hello_ok') this.helloOk(frame);
     else if (frame.type === 'pong') this.pong(frame.nonce);
     else this.handlers.frame(frame);
@@ -274,7 +280,11 @@ export class Connection {
       this.finish(code, reason, fatalError(code, reason));
       return;
     }
-    const delayMs = this.options.reconnect.nextDelayMs(this.attempt);
+    const policyDelayMs = this.options.reconnect.nextDelayMs(this.attempt);
+    // Not sooner than the server asked (its hints are spread, so a storm does not come back at once).
+    const hintMs = code === CLOSE_CODES.try_again_later.code ? this.retryHintMs : undefined;
+    this.retryHintMs = undefined;
+    const delayMs = policyDelayMs === null ? null : Math.max(policyDelayMs, hintMs ?? 0);
     if (delayMs === null) {
       this.stopped = true;
       this.finish(code, reason, new ParleyClientError('gave_up', `Gave up after ${this.attempt} reconnect attempts`));
