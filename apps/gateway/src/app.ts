@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
@@ -24,13 +24,25 @@ export interface AppOptions extends Omit<TrpcRouteOptions, 'throttle'> {
   busHealthy: () => boolean;
 }
 
+/** Fastify's request lines (method, URL, status, time; never headers or bodies), at debug level. */
+class DebugRequestLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 /** Builds the Fastify app: plugins, then API routes. The web UI is registered by the caller. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance's default generics.
     loggerInstance: options.deps.logger as FastifyBaseLogger,
-    // Per-request lines would drown the socket logs; errors are still logged with context.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Per-request lines at debug, not info: they would drown the socket logs in production.
+    logController: new DebugRequestLog(),
     // tRPC batches can carry several messages; 1 MiB is ample and bounded.
     bodyLimit: 1024 * 1024,
     trustProxy: options.trustProxy ?? false,

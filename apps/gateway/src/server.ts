@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.ts';
 import { choosePostgresDir, createDb, createMessageWriter, migrate, startEmbeddedPostgres } from '@parley/db';
 import {
   createHub,
@@ -46,7 +47,7 @@ export interface StartOptions {
 
 /** Starts one gateway node: database (embedded unless configured), migrations, hub, HTTP. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel);
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) {

@@ -98,6 +98,8 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
     }
     const parsed = parseClientFrame(rawToString(data));
     if (!parsed.ok) {
+      // The code only: a frame's content is people's words and must not reach a log.
+      session.log.debug({ code: parsed.error.code }, 'frame refused');
       metrics.wsErrors.inc({ code: parsed.error.code });
       return session.send(errorFrameFrom(parsed.error, parsed.ref));
     }
@@ -116,7 +118,8 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
       });
   });
 
-  ws.on('close', () => {
+  ws.on('close', (code: number) => {
+    session.log.debug({ code }, 'socket closed');
     closed = true;
     clearTimeout(helloTimer);
     clearTimeout(expiryTimer.current);
