@@ -16,7 +16,7 @@ export interface AppOptions extends Omit<TrpcRouteOptions, 'throttle'> {
   /** Shared attempt counters for every node; unset: this node counts alone. */
   rateLimitRedis?: Redis | undefined;
   /** Behind a reverse proxy: take the client's address from X-Forwarded-For. */
-  trustProxy?: boolean;
+  trustProxy?: boolean | string;
   metricsAccess: MetricsAccess;
   helloTimeoutMs?: number;
   isShuttingDown: () => boolean;

@@ -42,7 +42,13 @@ const EnvSchema = z.object({
   SERVE_WEB: Bool.default(true),
   WEB_DIR: z.string().default('apps/web'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
-  TRUST_PROXY: Bool.default(false),
+  // 'true' (any proxy), 'false', or the proxies' addresses/CIDRs, comma-separated (safest).
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'TRUST_PROXY is true, false, or comma-separated proxy addresses (e.g. 127.0.0.1,10.0.0.0/8)')
+    .default('false')
+    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
@@ -112,7 +118,7 @@ export interface Config {
   webDir: string;
   shutdownGraceMs: number;
   /** Behind a reverse proxy: client addresses from X-Forwarded-For (per-address limits need them). */
-  trustProxy: boolean;
+  trustProxy: boolean | string;
   /** Who may read /metrics: a bearer token, a listener of its own, or both (http/metrics-route.ts). */
   metrics: MetricsAccess;
   limits: ThrottleLimits;

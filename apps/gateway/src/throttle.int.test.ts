@@ -62,6 +62,29 @@ describe('sign-in, sign-up and search are throttled', () => {
     }
   });
 
+  it('per address behind a trusted proxy: X-Forwarded-For names the client, and is ignored from anyone else', async () => {
+    const signInFrom = (origin: string, forwardedFor: string) =>
+      fetch(`${origin}/trpc/auth.signIn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-parley-csrf': '1', origin, 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ handle: unique('nobody'), password: 'x' }),
+      }).then((r) => r.status);
+    const proxied = await startHarness({ env: { SIGN_IN_PER_IP: '1', TRUST_PROXY: '127.0.0.1,::1' } });
+    const direct = await startHarness({ env: { SIGN_IN_PER_IP: '1' } });
+    try {
+      // Through the (trusted, loopback) proxy: each client address has its own count.
+      expect(await signInFrom(proxied.origin, '203.0.113.7')).toBe(401);
+      expect(await signInFrom(proxied.origin, '203.0.113.7')).toBe(429);
+      expect(await signInFrom(proxied.origin, '198.51.100.9')).toBe(401);
+      // Not trusted: a forged header does not buy a fresh count.
+      expect(await signInFrom(direct.origin, '203.0.113.7')).toBe(401);
+      expect(await signInFrom(direct.origin, '198.51.100.9')).toBe(429);
+    } finally {
+      await direct.close();
+      await proxied.close();
+    }
+  });
+
   it('per address for sign-ups', async () => {
     const fresh = await startHarness({ env: { SIGN_UP_PER_IP: '2' } });
     try {

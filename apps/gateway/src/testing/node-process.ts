@@ -14,14 +14,21 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a real gateway process (`main.ts`, as `npm start` does), for multi-node tests. */
-export function startNodeProcess(env: Record<string, string>, startTimeoutMs = 60_000): Promise<NodeProcess> {
+/** The production build's entry (`nx run gateway:build`). */
+export const BUILT_GATEWAY = resolve(ROOT, 'dist/apps/gateway/main.js');
+
+/**
+ * Starts a real gateway process (`main.ts`, as `npm start` does), for multi-node tests; with
+ * `built`, the production build instead (plain JavaScript, no tsx).
+ */
+export function startNodeProcess(env: Record<string, string>, startTimeoutMs = 60_000, options: { built?: boolean } = {}): Promise<NodeProcess> {
   // `node --import tsx` keeps the gateway in ONE process (the tsx CLI would fork a child),
   // so SIGKILL really kills the node rather than orphaning it.
+  const entry = options.built ? ['--enable-source-maps', BUILT_GATEWAY] : ['--import', 'tsx', resolve(ROOT, 'apps/gateway/src/main.ts')];
   const child = spawn(
     process.execPath,
     // PARLEY_TEST_NODE_ARGS: extra node flags for a by-hand run, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-    [...(process.env.PARLEY_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', resolve(ROOT, 'apps/gateway/src/main.ts')],
+    [...(process.env.PARLEY_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...entry],
     {
       cwd: ROOT,
       env: {

@@ -11,9 +11,18 @@ export interface MigrationFileEntry {
   checksum: string;
 }
 
-/** The repository's `prisma/migrations`, found relative to this file (works from src and tsx). */
+/**
+ * The migrations shipped with this code: the repository's `prisma/migrations` when running
+ * from source (tsx), or the `migrations` folder the production build copies next to its bundle
+ * (`dist/apps/gateway`). Throws when neither is there: starting on an unmigrated schema would
+ * fail later and less clearly.
+ */
 export function defaultMigrationsDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../../prisma/migrations');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, 'migrations'), resolve(here, '../../../../prisma/migrations')];
+  const found = candidates.find((dir) => existsSync(dir));
+  if (!found) throw new Error(`No migrations found (looked in ${candidates.join(' and ')})`);
+  return found;
 }
 
 export function checksumOf(bytes: Uint8Array): string {
