@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter, hashSessionToken, newSessionToken, SESSION_COOKIE } from '@parley/api';
+import { appRouter, hashPassword, hashSessionToken, newSessionToken, SESSION_COOKIE } from '@parley/api';
 import { createGroupConversation, createSession, createUser, setMemberRole, type Db } from '@parley/db';
 import { CLIENT_FRAME_TYPES, CLOSE_CODES, PROTOCOL_VERSION, type ClientFrame, type PublicUser, type ServerFrame } from '@parley/protocol';
 import { startHarness, type Harness } from './testing/harness.ts';
@@ -119,7 +119,6 @@ beforeAll(async () => {
   h = await startHarness();
   db = h.server.deps.db;
   // One real argon2 hash for every user (sign-in must verify it); made once, it is slow on purpose.
-  const { hashPassword } = await import('@parley/api');
   passwordHash = await hashPassword(PASSWORD);
 }, 60_000);
 afterAll(() => h?.close());
