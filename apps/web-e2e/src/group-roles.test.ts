@@ -33,6 +33,12 @@ const notes = (page: Page): Locator => panel(page).getByRole('list', { name: 'Wh
 const manage = (page: Page, name: string): Locator => panel(page).getByRole('button', { name: `Manage ${name}` });
 const leaveButton = (page: Page): Locator => panel(page).getByRole('button', { name: 'Leave group' });
 
+const focusedName = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? null;
+  });
+
 async function openMembers(page: Page, group: string): Promise<void> {
   await conversationLink(page, new RegExp(group)).click();
   await page.getByRole('heading', { level: 1, name: group }).waitFor({ timeout: LIVE_MS });
@@ -98,6 +104,8 @@ describe('group roles in the browser', () => {
     await screenshotBoth(quin.page, 'roles-admin-dialog');
     await quin.page.keyboard.press('Escape');
     await quinDialog.waitFor({ state: 'detached' });
+    // Keyboard: focus is back where the dialog was opened from.
+    await expect.poll(() => focusedName(quin.page)).toBe('Manage Pia Plain');
     await screenshotBoth(quin.page, 'roles-admin');
 
     // Handing over ownership asks first; then the old owner may leave.
@@ -105,6 +113,8 @@ describe('group roles in the browser', () => {
     const handOver = olga.page.getByRole('dialog', { name: 'Manage Pia Plain' });
     await handOver.getByRole('button', { name: 'Make owner' }).click();
     await handOver.getByText('including change your role or remove you').waitFor();
+    // The question takes the focus, on its safe answer.
+    await expect.poll(() => focusedName(olga.page)).toBe('Cancel');
     await screenshotBoth(olga.page, 'roles-hand-over');
     await handOver.getByRole('button', { name: 'Make owner' }).click();
     await handOver.waitFor({ state: 'detached' });
