@@ -1,6 +1,7 @@
 import type { ConversationEvent, Message, PublicUser } from '@parley/protocol';
 import type { ConversationSummary } from './api-types.ts';
 import { callEventText } from './calls/call-text.ts';
+import { applyRoleChange } from './member-permissions.ts';
 import { systemEventText } from './system-text.ts';
 
 /** Direct conversations have no title: name them after the other member. */
@@ -95,6 +96,7 @@ export function applyLiveMessage(
   const updated: ConversationSummary = {
     ...current,
     title: renamedTo(message) ?? current.title,
+    members: applyRoleChange(current, message).members,
     lastSeq: message.seq,
     lastReadSeq: own || reading ? message.seq : current.lastReadSeq,
     unreadCount: own || reading ? 0 : current.unreadCount + (unread ? 1 : 0),
