@@ -3,8 +3,11 @@ import type { KnownEvent, PublicUser } from '@parley/protocol';
 import type { PasswordWork } from './auth/password-queue.ts';
 import type { IceConfig } from './calls/ice-servers.ts';
 
-/** What is throttled, and per what: sign-in per handle and per address, sign-up and search per address or user. */
-export type ThrottleKind = 'sign_in' | 'sign_up' | 'search';
+/**
+ * What is throttled, and per what: sign-in per handle and per address, sign-up per address,
+ * search and group creation per user.
+ */
+export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'create_group';
 
 /**
  * Counts one attempt of `kind` (for sign-in, `subject` is the handle tried); rejects with
@@ -52,4 +55,6 @@ export interface ApiContext {
   /** argon2 hashing, through the node's bounded queue. */
   passwords: PasswordWork;
   throttle: Throttle;
+  /** Members a group may have (MAX_GROUP_MEMBERS). */
+  maxGroupMembers: number;
 }

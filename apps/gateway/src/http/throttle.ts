@@ -14,6 +14,7 @@ export interface ThrottleLimits {
   signInPerAddress: Limit;
   signUpPerAddress: Limit;
   searchPerUser: Limit;
+  groupsPerUser: Limit;
 }
 
 type KeyedRequest = FastifyRequest & { parleyThrottleKey: string };
@@ -42,12 +43,14 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signInAddress: limiter(limits.signInPerAddress),
     signUpAddress: limiter(limits.signUpPerAddress),
     searchUser: limiter(limits.searchPerUser),
+    groupsUser: limiter(limits.groupsPerUser),
   };
   const limitOf: Record<keyof typeof byKind, Limit> = {
     signInHandle: limits.signInPerHandle,
     signInAddress: limits.signInPerAddress,
     signUpAddress: limits.signUpPerAddress,
     searchUser: limits.searchPerUser,
+    groupsUser: limits.groupsPerUser,
   };
   const fallback = new LocalCounter();
 
@@ -65,9 +68,9 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     return run;
   }
 
-  /** Throttle for one request: `userId` is the session's user (search), when there is one. */
+  /** Throttle for one request: `userId` is the session's user (search, groups), when there is one. */
   return (req: FastifyRequest, onRefused: (retryAfterSeconds: number) => void, userId?: string): Throttle => {
-    const check = async (limit: keyof typeof byKind, key: string) => {
+    const check = async (limit: keyof typeof byKind, key: string, what = 'Too many attempts') => {
       // One object per check: batched calls of one request run at once, each with its own key.
       const keyed = Object.assign(Object.create(req) as FastifyRequest, { parleyThrottleKey: key });
       let refusedForMs: number | undefined;
@@ -81,7 +84,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
       if (refusedForMs === undefined) return;
       const seconds = Math.ceil(refusedForMs / 1000);
       onRefused(seconds);
-      throw new AppError('rate_limited', `Too many attempts, try again in ${formatWait(seconds)}`, { retryAfterMs: refusedForMs });
+      throw new AppError('rate_limited', `${what}, try again in ${formatWait(seconds)}`, { retryAfterMs: refusedForMs });
     };
     return async (kind: ThrottleKind, subject?: string) => {
       switch (kind) {
@@ -93,6 +96,8 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
           return check('signUpAddress', `sign_up:ip:${req.ip}`);
         case 'search':
           return check('searchUser', `search:${userId ?? `ip:${req.ip}`}`);
+        case 'create_group':
+          return check('groupsUser', `create_group:${userId ?? `ip:${req.ip}`}`, 'Too many new groups');
       }
     };
   };

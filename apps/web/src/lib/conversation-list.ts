@@ -1,4 +1,4 @@
-import type { ConversationEvent, Message, PublicUser } from '@parley/protocol';
+import type { ConversationEvent, HistoryVisibility, Message, PublicUser } from '@parley/protocol';
 import type { ConversationSummary } from './api-types.ts';
 import { callEventText } from './calls/call-text.ts';
 import { applyRoleChange } from './member-permissions.ts';
@@ -96,6 +96,7 @@ export function applyLiveMessage(
   const updated: ConversationSummary = {
     ...current,
     title: renamedTo(message) ?? current.title,
+    historyVisibility: historyVisibilitySetBy(message) ?? current.historyVisibility,
     members: applyRoleChange(current, message).members,
     lastSeq: message.seq,
     lastReadSeq: own || reading ? message.seq : current.lastReadSeq,
@@ -136,6 +137,11 @@ export function totalUnread(list: readonly ConversationSummary[]): number {
  */
 export function renamedTo(message: Pick<Message, 'kind' | 'system'>): string | undefined {
   return message.kind === 'system' && message.system?.action === 'renamed' ? message.system.title : undefined;
+}
+
+/** The history policy a `history_visibility_changed` system message sets (undefined for any other message). */
+export function historyVisibilitySetBy(message: Pick<Message, 'kind' | 'system'>): HistoryVisibility | undefined {
+  return message.kind === 'system' && message.system?.action === 'history_visibility_changed' ? message.system.visibility : undefined;
 }
 
 /**

@@ -18,6 +18,6 @@ export const messagesRouter = router({
     )
     .query(async ({ ctx, input }) => {
       if (!(await isMember(ctx.db, input.conversationId, ctx.session.user.id))) throw new AppError('not_member');
-      return historyPage(ctx.db, input);
+      return historyPage(ctx.db, { ...input, viewerId: ctx.session.user.id });
     }),
 });

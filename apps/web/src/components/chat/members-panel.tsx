@@ -9,6 +9,7 @@ import { Modal } from '../modal.tsx';
 import { PresenceStatus } from '../presence-status.tsx';
 import { UserSearch } from '../conversations/user-search.tsx';
 import { useApi } from '../providers.tsx';
+import { HistorySetting } from './history-setting.tsx';
 import { MemberDialog } from './member-dialog.tsx';
 import { RoleBadge } from './role-badge.tsx';
 import { useGroupAction } from './use-group-action.ts';
@@ -100,6 +101,7 @@ export function MembersPanel({ conversation, me, onClose }: Props) {
           />
         </>
       ) : null}
+      <HistorySetting conversationId={conversation.id} visibility={conversation.historyVisibility} role={controls.role} group={group} />
       <div className="members-leave">
         <button
           type="button"

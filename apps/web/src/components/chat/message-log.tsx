@@ -20,6 +20,8 @@ interface Props {
   onCancel: (clientId: string) => void;
   /** What the top of the log says when the history could not be loaded yet (offline). */
   offlineNote?: string | undefined;
+  /** What the top of the loaded log says instead of "the beginning" (earlier messages hidden from the reader). */
+  topNote?: string | undefined;
   receipt?: { seq: number; content: ReactNode } | null;
   /** Scroll this message to the middle of the view (it is loaded by then). */
   jumpTarget?: JumpTarget | null;
@@ -40,7 +42,7 @@ function prefersReducedMotion(): boolean {
  * new messages keep the view at the bottom only if it was already there (or you just sent);
  * otherwise a pill says how many arrived and brings the reader down.
  */
-export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, onCancel, offlineNote, receipt, jumpTarget }: Props) {
+export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, onCancel, offlineNote, topNote, receipt, jumpTarget }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<Snapshot | null>(null);
@@ -140,7 +142,7 @@ export function MessageLog({ items, members, hasMore, loadingOlder, olderFailed,
           </div>
         ) : (
           <div className="log-top muted">
-            {items.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
+            {items.length > 0 ? (topNote ?? 'This is the beginning of the conversation.') : 'No messages yet. Say hello!'}
           </div>
         )}
         {groups.map((group) =>
