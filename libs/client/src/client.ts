@@ -272,6 +272,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
           case 'presence':
             presence.update(frame);
             return;
+          case 'presence_batch':
+            for (const user of frame.users) presence.update(user);
+            return;
           case 'presence_snapshot':
             presence.replace(frame.users);
             return;

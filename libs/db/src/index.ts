@@ -51,6 +51,7 @@ export {
   memberIds,
   conversationIdsOfUser,
   contactIdsOf,
+  contactsOfMany,
   recheckSocket,
   type SocketRecheck,
   directKeyOf,

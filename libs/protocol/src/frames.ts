@@ -215,6 +215,15 @@ export const PresenceFrameSchema = z.object({
   ...UserPresenceSchema.shape,
 });
 
+/**
+ * Several contacts' statuses changed at about the same time (a reconnect storm): apply each
+ * entry as a `presence` frame, in order. One frame instead of one per change.
+ */
+export const PresenceBatchFrameSchema = z.object({
+  type: z.literal('presence_batch'),
+  users: z.array(UserPresenceSchema).min(2),
+});
+
 /** Sent right after hello_ok: the status of everyone who shares a conversation with you. */
 export const PresenceSnapshotFrameSchema = z.object({
   type: z.literal('presence_snapshot'),
@@ -251,6 +260,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ReadStateFrameSchema,
   ConversationChangedFrameSchema,
   PresenceFrameSchema,
+  PresenceBatchFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
   CallRingFrameSchema,
@@ -270,5 +280,6 @@ export type ReadStateFrame = z.infer<typeof ReadStateFrameSchema>;
 export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSchema>;
 export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;
 export type PresenceSnapshotFrame = z.infer<typeof PresenceSnapshotFrameSchema>;
+export type PresenceBatchFrame = z.infer<typeof PresenceBatchFrameSchema>;
 export type TypingUpdateFrame = z.infer<typeof TypingUpdateFrameSchema>;
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;

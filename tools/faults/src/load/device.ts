@@ -129,6 +129,7 @@ export function createDevice(options: { label: string; session: Session; home: n
         case 'chat_sync_result':
         case 'read_state':
         case 'presence':
+        case 'presence_batch':
         case 'presence_snapshot':
         case 'typing_update':
         case 'call_ring':
