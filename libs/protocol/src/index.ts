@@ -82,6 +82,7 @@ export {
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
+  UserUpdatedFrameSchema,
   ErrorFrameSchema,
   ServerFrameSchema,
   type ClientFrame,
@@ -108,6 +109,7 @@ export {
   type PresenceFrame,
   type PresenceSnapshotFrame,
   type TypingUpdateFrame,
+  type UserUpdatedFrame,
   type ErrorFrame,
 } from './frames.ts';
 export {

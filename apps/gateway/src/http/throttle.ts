@@ -14,6 +14,8 @@ export interface ThrottleLimits {
   signInPerAddress: Limit;
   signUpPerAddress: Limit;
   searchPerUser: Limit;
+  /** Current-password checks of a signed-in user (password change, account deletion). */
+  passwordPerUser: Limit;
 }
 
 type KeyedRequest = FastifyRequest & { parleyThrottleKey: string };
@@ -42,12 +44,14 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signInAddress: limiter(limits.signInPerAddress),
     signUpAddress: limiter(limits.signUpPerAddress),
     searchUser: limiter(limits.searchPerUser),
+    passwordUser: limiter(limits.passwordPerUser),
   };
   const limitOf: Record<keyof typeof byKind, Limit> = {
     signInHandle: limits.signInPerHandle,
     signInAddress: limits.signInPerAddress,
     signUpAddress: limits.signUpPerAddress,
     searchUser: limits.searchPerUser,
+    passwordUser: limits.passwordPerUser,
   };
   const fallback = new LocalCounter();
 
@@ -93,6 +97,8 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
           return check('signUpAddress', `sign_up:ip:${req.ip}`);
         case 'search':
           return check('searchUser', `search:${userId ?? `ip:${req.ip}`}`);
+        case 'password':
+          return check('passwordUser', `password:${subject ?? userId ?? `ip:${req.ip}`}`);
       }
     };
   };

@@ -141,8 +141,9 @@ async function leaveGroup(query: Query, conversationId: string, userId: string):
   }
   const events: MessageCreatedEvent[] = [];
   const mine = members.find((m) => m.user_id === userId);
-  if (mine?.role === 'owner' && !others.some((m) => m.role === 'owner')) {
-    const heir = others.find((m) => m.role === 'admin') ?? others[0]!;
+  // `others` is not empty here: the longest-standing admin, else member, inherits the group.
+  const heir = others.find((m) => m.role === 'admin') ?? others[0];
+  if (heir && mine?.role === 'owner' && !others.some((m) => m.role === 'owner')) {
     await query(`UPDATE members SET role = 'owner' WHERE conversation_id = $1 AND user_id = $2`, [conversationId, heir.user_id]);
     events.push(
       await appendSystemMessage(query, {
