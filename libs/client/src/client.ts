@@ -281,6 +281,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
           case 'typing_update':
             typingIn.update(frame);
             return;
+          case 'user_updated':
+            events.emit('user_updated', frame.user);
+            return;
           case 'call_ring':
             events.emit('call_ring', frame);
             return;

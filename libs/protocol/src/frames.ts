@@ -239,6 +239,17 @@ export const TypingUpdateFrameSchema = z.object({
   expiresInMs: z.number().int().nonnegative(),
 });
 
+/**
+ * A user's public profile changed (display name), or the account was deleted (it then reads
+ * "Deleted user" with a `deleted_…` handle). Sent to that user's own sockets and to everyone
+ * who shares a conversation with them. Best effort, like presence: lists and conversations
+ * read after a reconnect carry the current names anyway.
+ */
+export const UserUpdatedFrameSchema = z.object({
+  type: z.literal('user_updated'),
+  user: PublicUserSchema,
+});
+
 export const ErrorFrameSchema = z.object({
   type: z.literal('error'),
   /** One of ERROR_CODES; a code this version does not know (a newer server) still parses: use `retryable`. */
@@ -263,6 +274,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PresenceBatchFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
+  UserUpdatedFrameSchema,
   CallRingFrameSchema,
   CallUpdateFrameSchema,
   CallSignalInFrameSchema,
@@ -282,4 +294,5 @@ export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;
 export type PresenceSnapshotFrame = z.infer<typeof PresenceSnapshotFrameSchema>;
 export type PresenceBatchFrame = z.infer<typeof PresenceBatchFrameSchema>;
 export type TypingUpdateFrame = z.infer<typeof TypingUpdateFrameSchema>;
+export type UserUpdatedFrame = z.infer<typeof UserUpdatedFrameSchema>;
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;

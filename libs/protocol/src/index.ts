@@ -83,6 +83,7 @@ export {
   PresenceSnapshotFrameSchema,
   PresenceBatchFrameSchema,
   TypingUpdateFrameSchema,
+  UserUpdatedFrameSchema,
   ErrorFrameSchema,
   ServerFrameSchema,
   type ClientFrame,
@@ -110,6 +111,7 @@ export {
   type PresenceBatchFrame,
   type PresenceSnapshotFrame,
   type TypingUpdateFrame,
+  type UserUpdatedFrame,
   type ErrorFrame,
 } from './frames.ts';
 export {

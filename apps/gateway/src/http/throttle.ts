@@ -15,6 +15,8 @@ export interface ThrottleLimits {
   signUpPerAddress: Limit;
   searchPerUser: Limit;
   groupsPerUser: Limit;
+  /** Current-password checks of a signed-in user (password change, account deletion). */
+  passwordPerUser: Limit;
 }
 
 type KeyedRequest = FastifyRequest & { parleyThrottleKey: string };
@@ -44,6 +46,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signUpAddress: limiter(limits.signUpPerAddress),
     searchUser: limiter(limits.searchPerUser),
     groupsUser: limiter(limits.groupsPerUser),
+    passwordUser: limiter(limits.passwordPerUser),
   };
   const limitOf: Record<keyof typeof byKind, Limit> = {
     signInHandle: limits.signInPerHandle,
@@ -51,6 +54,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signUpAddress: limits.signUpPerAddress,
     searchUser: limits.searchPerUser,
     groupsUser: limits.groupsPerUser,
+    passwordUser: limits.passwordPerUser,
   };
   const fallback = new LocalCounter();
 
@@ -98,6 +102,8 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
           return check('searchUser', `search:${userId ?? `ip:${req.ip}`}`);
         case 'create_group':
           return check('groupsUser', `create_group:${userId ?? `ip:${req.ip}`}`, 'Too many new groups');
+        case 'password':
+          return check('passwordUser', `password:${subject ?? userId ?? `ip:${req.ip}`}`);
       }
     };
   };

@@ -36,7 +36,8 @@ export function directKeyOf(a: string, b: string): string {
 async function assertUsersExist(db: Db, ids: readonly string[]): Promise<void> {
   const unique = [...new Set(ids)];
   if (!unique.every(isUuid)) throw new AppError('not_found', 'User not found');
-  const count = await db.prisma.user.count({ where: { id: { in: unique } } });
+  // A deleted account cannot be added anywhere or messaged anew.
+  const count = await db.prisma.user.count({ where: { id: { in: unique }, deletedAt: null } });
   if (count !== unique.length) throw new AppError('not_found', 'User not found');
 }
 

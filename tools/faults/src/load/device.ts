@@ -132,6 +132,7 @@ export function createDevice(options: { label: string; session: Session; home: n
         case 'presence_batch':
         case 'presence_snapshot':
         case 'typing_update':
+        case 'user_updated':
         case 'call_ring':
         case 'call_update':
         case 'call_signal_in':

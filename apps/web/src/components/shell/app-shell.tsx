@@ -1,6 +1,6 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
-import { useParams, useRouter } from 'next/navigation';
+import { useParams, usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, type ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { browserStorage } from '../../lib/browser-storage.ts';
@@ -16,6 +16,7 @@ import { AppHeader } from './app-header.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { RealtimeProvider, useRealtime } from './realtime-provider.tsx';
 import { useLiveConversations } from './use-live-conversations.ts';
+import { useLiveUsers } from './use-live-users.ts';
 import { useOfflineConversationList } from './use-offline-list.ts';
 import { useSignedInUser } from './use-signed-in-user.ts';
 import { UnreadMentionsContext, useUnreadMentions } from './use-unread-mentions.ts';
@@ -84,14 +85,18 @@ function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) 
     return client.on('ready', onConfirm);
   }, [client, unconfirmed, onConfirm]);
   const activeId = params.conversationId;
+  // On a phone the list and the main column take turns: settings are a main-column page.
+  const pathname = usePathname();
+  const inMain = activeId !== undefined || pathname.startsWith('/settings');
   const attention = useAttention();
   useLiveConversations(me.id, activeId, attention);
+  useLiveUsers(me.id);
   useOfflineConversationList(me.id);
   const mentions = useUnreadMentions(me.id);
   return (
     <UnreadMentionsContext.Provider value={mentions}>
       <CallProvider selfUserId={me.id}>
-        <div className="shell" data-view={activeId === undefined ? 'list' : 'chat'}>
+        <div className="shell" data-view={inMain ? 'chat' : 'list'}>
           <AppHeader me={me} />
           <div className="shell-body">
             <ConnectionBanner />
