@@ -31,6 +31,7 @@ const OPTIONS = {
   rate: { type: 'string', default: '2' },
   flooders: { type: 'string', default: '200' },
   'flood-rate': { type: 'string', default: '100' },
+  'flood-env': { type: 'string', default: '' },
   pin: { type: 'boolean', default: false },
   'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
   'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL },
@@ -52,6 +53,18 @@ function list(name: string, raw: string | undefined, min: number, max: number): 
   const values = (raw ?? '').split(',').filter(Boolean).map((v) => number(name, v, min, max));
   if (values.length === 0 || values.some((v, i) => i > 0 && v <= (values[i - 1] ?? 0))) throw new UsageError(`--${name} takes ascending numbers, got ${JSON.stringify(raw)}`);
   return values;
+}
+
+/** `KEY=VALUE,KEY=VALUE` → an environment (values may not contain commas). */
+function environment(name: string, raw: string): Record<string, string> {
+  const pairs = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+      if (!match) throw new UsageError(`--${name} takes KEY=VALUE pairs separated by commas, got ${JSON.stringify(pair)}`);
+      return [match[1], match[2]];
+    }),
+  );
 }
 
 export function parseCli(argv: string[]) {
@@ -88,6 +101,7 @@ export function parseCli(argv: string[]) {
     flood: {
       flooders: Math.round(number('flooders', values.flooders, 1, 10_000)),
       rate: number('flood-rate', values['flood-rate'], 1, 1_000_000),
+      gatewayEnv: environment('flood-env', values['flood-env']),
     },
     pin: values.pin,
     databaseUrl: values['database-url'],

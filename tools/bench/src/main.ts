@@ -114,7 +114,7 @@ async function run(scenario: Scenario): Promise<string[]> {
       measured.add(parley);
       await parley.prepare(population);
       return renderSignInFlood(
-        await runSignInFlood(parley, { ...loadShared, population, rate: cli.flood.rate, flooders: cli.flood.flooders }, log),
+        await runSignInFlood(parley, { ...loadShared, population, rate: cli.flood.rate, flooders: cli.flood.flooders, gatewayEnv: cli.flood.gatewayEnv }, log),
       );
     }
   }

@@ -8,6 +8,8 @@ export interface SignInFloodOptions extends Omit<LoadOptions, 'serverEnv' | 'alo
   reps: number;
   /** Wrong sign-ins in flight at once during the flood condition. */
   flooders: number;
+  /** More gateway settings for both conditions (e.g. PASSWORD_HASH_CONCURRENCY), over the raised throttle. */
+  gatewayEnv?: Readonly<Record<string, string>> | undefined;
 }
 
 export type Condition = 'quiet' | 'flood';
@@ -44,7 +46,7 @@ const GENERATOR_BUSY_PERCENT = 90;
 export async function runSignInFlood(target: BenchTarget, options: SignInFloodOptions, log: (line: string) => void): Promise<SignInFloodOutcome> {
   const accounts = new FloodAccounts();
   const reps: FloodRep[] = [];
-  const base: LoadOptions = { ...options, serverEnv: FLOOD_GATEWAY_ENV };
+  const base: LoadOptions = { ...options, serverEnv: { ...FLOOD_GATEWAY_ENV, ...options.gatewayEnv } };
   for (let rep = 0; rep < options.reps; rep++) {
     const order: Condition[] = rep % 2 === 0 ? ['quiet', 'flood'] : ['flood', 'quiet'];
     const done: Partial<FloodRep> = {};
@@ -126,6 +128,7 @@ export function renderSignInFlood(outcome: SignInFloodOutcome): string[] {
   const flood = reps.map((r) => r.flood);
   const verdict = floodVerdict(reps);
   const statuses = [...new Set(reps.flatMap((r) => Object.keys(r.signIns.byStatus)))].filter((s) => !['401', '429', '503'].includes(s));
+  const extraEnv = Object.entries(options.gatewayEnv ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
   const generatorBusy = [...quiet, ...flood].some((r) => cpuPercent(r, r.generatorCpuSeconds) >= GENERATOR_BUSY_PERCENT);
   return [
     `## Sign-in flood: chat on ${outcome.target} while ${int(options.flooders)} wrong sign-ins run at once`,
@@ -135,7 +138,8 @@ export function renderSignInFlood(outcome: SignInFloodOutcome): string[] {
       `${options.warmupMs / 1000} s warm-up to the end of the ${options.durationMs / 1000} s measured window (each flooder sends the next as soon as one is ` +
       `answered; 3 in 4 guess a real account's password, 1 in 4 an unknown handle; both cost one argon2 verify). The sign-in throttle is raised out of the ` +
       "way in both conditions (SIGN_IN_PER_IP, SIGN_IN_PER_HANDLE): with its defaults one address is answered 429 after 100 attempts, cheaply, and " +
-      "never reaches argon2; this is an attacker with many addresses. The password queue keeps the gateway's defaults.",
+      'never reaches argon2; this is an attacker with many addresses. ' +
+      (extraEnv ? `Gateway settings for both conditions: ${extraEnv}.` : "The password queue keeps the gateway's defaults."),
     '',
     "Chat (medians of the repetitions; each repetition's p99 in brackets; ack = send → durable `chat_ack`, delivery = send → `chat_event` at another member; " +
       'CPU in % of one core over the measured window; Generator = this process: the load and the flooders):',
