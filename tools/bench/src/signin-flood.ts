@@ -152,7 +152,7 @@ export function renderSignInFlood(outcome: SignInFloodOutcome): string[] {
     'Sign-ins answered in the measured window of each flood run (401 wrong password, 429 throttled, 503 password queue full):',
     '',
     ...table(
-      ['Rep', 'Attempts/s', '401', '429', '503', ...statuses, 'answer p50 ms', 'answer p99 ms', 'ack p99 × quiet', 'delivery p99 × quiet'],
+      ['Rep', 'Answered/s', '401', '429', '503', ...statuses, 'answer p50 ms', 'answer p99 ms', 'ack p99 × quiet', 'delivery p99 × quiet'],
       [
         ...reps.map((r, i) => [
           String(i + 1),
