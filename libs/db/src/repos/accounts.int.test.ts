@@ -163,6 +163,12 @@ describe('deleting an account', () => {
         expect(page.messages.some((m) => m.senderId === gone.id && m.body === `words in ${conversationId}`)).toBe(true);
       }
       expect(await db.prisma.member.count({ where: { conversationId: dm.conversationId } })).toBe(2);
+      // Nobody will read a new message in it: refused for good (not retryable), nothing stored.
+      await expect(writer.submit({ senderId: alice.id, conversationId: dm.conversationId, clientId: testClientId(), body: 'are you there?' })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: 'This person deleted their account: nobody will read it',
+      });
+      expect(await db.prisma.message.count({ where: { conversationId: dm.conversationId, body: 'are you there?' } })).toBe(0);
       const joinedLog = await eventsAfter(db, { conversationId: joined.conversationId, afterSeq: 0, limit: 100, viewerId: alice.id });
       expect(joinedLog.events.at(-1)).toMatchObject({ kind: 'message_created', message: { senderId: gone.id, system: { action: 'member_left' } } });
     } finally {
