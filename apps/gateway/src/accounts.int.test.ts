@@ -167,9 +167,11 @@ describe('deleting an account', () => {
     const after = await syncLog(aliceSocket, group, before.throughSeq);
     expect(after.events.map((e) => e.seq)).toEqual(after.events.map((_, i) => before.throughSeq + 1 + i));
     expect(after.events.map((e) => (e.kind === 'message_created' ? e.message.system?.action : e.kind))).toEqual(['role_changed', 'member_left']);
-    // Ownership passed on, so the group can still be managed.
+    // Ownership passed on, so the group can still be managed: Alice and Bob joined together, so
+    // the tie goes to the lower user id (libs/db accounts.ts: joined_at, then user_id).
+    const [heir, other] = [alice.user.id, bob.user.id].sort();
     const conversation = await h.trpc<{ members: Array<{ id: string; role: string }> }>('conversations.get', { conversationId: group }, { cookie: alice.cookie, method: 'GET' });
-    expect(conversation.data?.members.map((m) => [m.id, m.role]).sort()).toEqual([[alice.user.id, 'owner'], [bob.user.id, 'member']].sort());
+    expect(conversation.data?.members.map((m) => [m.id, m.role]).sort()).toEqual([[heir, 'owner'], [other, 'member']].sort());
 
     // History pages load in both conversations, the leaver's words kept; the DM names the tombstone.
     for (const conversationId of [group, dm]) {
