@@ -46,6 +46,11 @@ export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTrac
     userUpdated(user, audienceIds) {
       hub.publishToUsers([user.id, ...audienceIds], { type: 'user_updated', user });
     },
+    accountDeleted(userId, audienceIds) {
+      // Its sockets are closing: offline at once (the tracker's own offline follows after the
+      // grace and changes nothing on the clients).
+      hub.publishToUsers(audienceIds, { type: 'presence', userId, status: 'offline', lastSeenAt: new Date().toISOString() });
+    },
     sessionRevoked(sessionId) {
       hub.closeSession(sessionId, CLOSE_CODES.unauthorized.code, 'signed_out');
     },

@@ -38,6 +38,11 @@ export interface ApiEvents {
    * their own sockets and `audienceIds` (everyone who shares a conversation with them).
    */
   userUpdated(user: PublicUser, audienceIds: readonly string[]): void;
+  /**
+   * An account was deleted: `audienceIds` see it offline now, not after the presence grace
+   * (a tombstone must not show "online" for seconds after its sockets closed).
+   */
+  accountDeleted(userId: string, audienceIds: readonly string[]): void;
 }
 
 /** The session cookie, set and cleared by the HTTP adapter that owns the response. */

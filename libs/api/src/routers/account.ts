@@ -82,6 +82,7 @@ export const accountRouter = router({
       });
     }
     ctx.events.userUpdated(deletion.user, deletion.contactIds);
+    ctx.events.accountDeleted(deletion.user.id, deletion.contactIds);
     for (const sessionId of deletion.sessionIds) ctx.events.sessionRevoked(sessionId);
     ctx.cookie.clear();
     return { ok: true as const };
