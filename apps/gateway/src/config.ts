@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   SIGN_UP_PER_IP: z.coerce.number().int().min(1).default(20),
   SIGN_UP_WINDOW_MS: z.coerce.number().int().min(1000).default(60 * 60_000),
   USER_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  MESSAGE_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200),
 });
@@ -173,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       signInPerAddress: { max: e.SIGN_IN_PER_IP, windowMs: e.SIGN_IN_WINDOW_MS },
       signUpPerAddress: { max: e.SIGN_UP_PER_IP, windowMs: e.SIGN_UP_WINDOW_MS },
       searchPerUser: { max: e.USER_SEARCH_PER_MINUTE, windowMs: 60_000 },
+      messageSearchPerUser: { max: e.MESSAGE_SEARCH_PER_MINUTE, windowMs: 60_000 },
     },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxWaiting: e.PASSWORD_HASH_QUEUE },
   };

@@ -14,6 +14,8 @@ export interface ThrottleLimits {
   signInPerAddress: Limit;
   signUpPerAddress: Limit;
   searchPerUser: Limit;
+  /** messages.search: its own budget, so a search page (people and messages) costs one of each. */
+  messageSearchPerUser: Limit;
 }
 
 type KeyedRequest = FastifyRequest & { parleyThrottleKey: string };
@@ -42,12 +44,14 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signInAddress: limiter(limits.signInPerAddress),
     signUpAddress: limiter(limits.signUpPerAddress),
     searchUser: limiter(limits.searchPerUser),
+    messageSearchUser: limiter(limits.messageSearchPerUser),
   };
   const limitOf: Record<keyof typeof byKind, Limit> = {
     signInHandle: limits.signInPerHandle,
     signInAddress: limits.signInPerAddress,
     signUpAddress: limits.signUpPerAddress,
     searchUser: limits.searchPerUser,
+    messageSearchUser: limits.messageSearchPerUser,
   };
   const fallback = new LocalCounter();
 
@@ -93,6 +97,8 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
           return check('signUpAddress', `sign_up:ip:${req.ip}`);
         case 'search':
           return check('searchUser', `search:${userId ?? `ip:${req.ip}`}`);
+        case 'message_search':
+          return check('messageSearchUser', `message_search:${userId ?? `ip:${req.ip}`}`);
       }
     };
   };
