@@ -21,7 +21,10 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   db = createDb({ databaseUrl: testDb.databaseUrl, poolMax: 4 });
   writer = createMessageWriter(db);
-  [alice, bob, carol, outsider] = await Promise.all(['alice', 'bob', 'carol', 'out'].map((p) => createTestUser(db, p)));
+  alice = await createTestUser(db, 'alice');
+  bob = await createTestUser(db, 'bob');
+  carol = await createTestUser(db, 'carol');
+  outsider = await createTestUser(db, 'out');
 });
 afterAll(async () => {
   await writer.close();

@@ -26,7 +26,7 @@ export interface SearchMessagesInput {
  * `asOf`, not now(), so every page of one search ranks the same way and keyset paging neither
  * repeats nor skips a hit while time passes.
  */
-interface Cursor {
+export interface Cursor {
   asOf: number;
   score: number;
   conversationId: string;
@@ -92,6 +92,43 @@ export function snippetOf(headline: string): Snippet {
   return { text, highlights };
 }
 
+/**
+ * The search statement (a page of hits, best first, with snippets), also used by the benchmark
+ * to EXPLAIN it. The query must have a word that must match (see searchMessages).
+ */
+export function searchSql(input: SearchMessagesInput, asOf: number, cursor: Cursor | null): { text: string; params: unknown[] } {
+  const params: unknown[] = [input.userId, input.query, new Date(asOf).toISOString()];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const tsq = `websearch_to_tsquery('${SEARCH_CONFIG}', $2)`;
+  const where = [`m.search_tsv @@ ${tsq}`, `m.kind = 'text'`, 'm.deleted_at IS NULL', searchableBy('$1')];
+  if (input.conversationId !== undefined) where.push(`m.conversation_id = ${param(input.conversationId)}::uuid`);
+  if (input.senderId !== undefined) where.push(`m.sender_id = ${param(input.senderId)}::uuid`);
+  if (input.since !== undefined) where.push(`m.created_at >= ${param(input.since)}::timestamptz`);
+  if (input.until !== undefined) where.push(`m.created_at < ${param(input.until)}::timestamptz`);
+  const after = cursor
+    ? `WHERE (h.score, h.conversation_id, h.seq) < (${param(cursor.score)}::float8, ${param(cursor.conversationId)}::uuid, ${param(cursor.seq)}::bigint)`
+    : '';
+  const limit = param(input.limit + 1);
+  return {
+    text: `SELECT page.id::text AS id, page.conversation_id::text AS conversation_id, page.seq, page.sender_id::text AS sender_id,
+            u.display_name AS sender_name, page.kind, page.created_at, page.edited_at, page.score,
+            ts_headline('${SEARCH_CONFIG}', translate(page.body, '<>&${LT}${GT}${AMP}${START}${STOP}', '${LT}${GT}${AMP}'), ${tsq},
+                        CASE WHEN char_length(page.body) <= ${WHOLE_SNIPPET_CHARS} THEN '${MARKERS}, HighlightAll=true' ELSE '${FRAGMENT_OPTIONS}' END) AS headline
+       FROM (SELECT h.* FROM (
+               SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.kind::text AS kind, m.created_at, m.edited_at, m.body,
+                      ts_rank_cd(m.search_tsv, ${tsq}, 1 | 32)
+                        * (0.5 + 0.5 / (1 + GREATEST(0, extract(epoch FROM $3::timestamptz - m.created_at)) / ${RECENCY_HALF_LIFE_DAYS * 86_400}))::float8 AS score
+                 FROM messages m
+                WHERE ${where.join('\n                      AND ')}) h
+             ${after}
+             ORDER BY h.score DESC, h.conversation_id DESC, h.seq DESC
+             LIMIT ${limit}) page
+       JOIN users u ON u.id = page.sender_id
+      ORDER BY page.score DESC, page.conversation_id DESC, page.seq DESC`,
+    params,
+  };
+}
+
 interface HitRow {
   id: string;
   conversation_id: string;
@@ -128,41 +165,8 @@ export async function searchMessages(db: Db, input: SearchMessagesInput): Promis
       );
       if (!shape || shape.nodes === 0 || shape.indexable === 'T') return empty;
 
-      const params: unknown[] = [input.userId, input.query, new Date(asOf).toISOString()];
-      const param = (value: unknown) => `$${params.push(value)}`;
-      const tsq = `websearch_to_tsquery('${SEARCH_CONFIG}', $2)`;
-      const where = [
-        `m.search_tsv @@ ${tsq}`,
-        `m.kind = 'text'`,
-        'm.deleted_at IS NULL',
-        searchableBy('$1'),
-      ];
-      if (input.conversationId !== undefined) where.push(`m.conversation_id = ${param(input.conversationId)}::uuid`);
-      if (input.senderId !== undefined) where.push(`m.sender_id = ${param(input.senderId)}::uuid`);
-      if (input.since !== undefined) where.push(`m.created_at >= ${param(input.since)}::timestamptz`);
-      if (input.until !== undefined) where.push(`m.created_at < ${param(input.until)}::timestamptz`);
-      const after = cursor
-        ? `WHERE (h.score, h.conversation_id, h.seq) < (${param(cursor.score)}::float8, ${param(cursor.conversationId)}::uuid, ${param(cursor.seq)}::bigint)`
-        : '';
-      const limit = param(input.limit + 1);
-      const rows = await query<HitRow>(
-        `SELECT page.id::text AS id, page.conversation_id::text AS conversation_id, page.seq, page.sender_id::text AS sender_id,
-                u.display_name AS sender_name, page.kind, page.created_at, page.edited_at, page.score,
-                ts_headline('${SEARCH_CONFIG}', translate(page.body, '<>&${LT}${GT}${AMP}${START}${STOP}', '${LT}${GT}${AMP}'), ${tsq},
-                            CASE WHEN char_length(page.body) <= ${WHOLE_SNIPPET_CHARS} THEN '${MARKERS}, HighlightAll=true' ELSE '${FRAGMENT_OPTIONS}' END) AS headline
-           FROM (SELECT h.* FROM (
-                   SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.kind::text AS kind, m.created_at, m.edited_at, m.body,
-                          ts_rank_cd(m.search_tsv, ${tsq}, 1 | 32)
-                            * (0.5 + 0.5 / (1 + GREATEST(0, extract(epoch FROM $3::timestamptz - m.created_at)) / ${RECENCY_HALF_LIFE_DAYS * 86_400}))::float8 AS score
-                     FROM messages m
-                    WHERE ${where.join('\n                      AND ')}) h
-                 ${after}
-                 ORDER BY h.score DESC, h.conversation_id DESC, h.seq DESC
-                 LIMIT ${limit}) page
-           JOIN users u ON u.id = page.sender_id
-          ORDER BY page.score DESC, page.conversation_id DESC, page.seq DESC`,
-        params,
-      );
+      const sql = searchSql(input, asOf, cursor);
+      const rows = await query<HitRow>(sql.text, sql.params);
       const more = rows.length > input.limit;
       const hits = rows.slice(0, input.limit).map(
         (row): SearchHit => ({
