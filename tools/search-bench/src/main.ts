@@ -2,6 +2,7 @@
 // Fills a fresh database with a chat-like corpus (1M messages in 1,000 conversations by
 // default), then measures messages.search latency (p50/p99) and prints the plan. See README.
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { createDb, createScratchDatabase, migrate } from '@parley/db';
 import { benchUserId, DEFAULT_CORPUS, generateCorpus } from './corpus.ts';
 import { explain, measure, summarize, TERMS, type SearchCase } from './measure.ts';
@@ -30,9 +31,16 @@ try {
   await migrate(scratch.databaseUrl);
   const total = corpus.conversations * corpus.messagesPerConversation;
   console.log(`Generating ${total.toLocaleString('en')} messages in ${corpus.conversations} conversations, ${corpus.users} users …`);
-  await generateCorpus(db.pool, corpus, console.log);
+  // Its own connection: loading a million rows outlasts the pool's statement timeout.
+  const loader = new pg.Client({ connectionString: scratch.databaseUrl });
+  await loader.connect();
+  try {
+    await generateCorpus(loader, corpus, console.log);
+  } finally {
+    await loader.end();
+  }
   const { rows: size } = await db.pool.query<{ heap: string; gin: string }>(
-    `SELECT pg_size_pretty(pg_table_size('messages')) AS heap, pg_size_pretty(pg_relation_size('messages_search_tsv_idx')) AS gin`,
+    `SELECT pg_size_pretty(pg_table_size('messages')) AS heap, pg_size_pretty(pg_relation_size('messages_search_idx')) AS gin`,
   );
   console.log(`messages: ${size[0]?.heap}, GIN index: ${size[0]?.gin}`);
 
