@@ -15,6 +15,8 @@ const { values } = parseArgs({
     users: { type: 'string', default: String(DEFAULT_CORPUS.users) },
     runs: { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
+    /** Measure again on a corpus kept with --keep: no generation, nothing dropped. */
+    reuse: { type: 'string' },
   },
 });
 const corpus = {
@@ -25,19 +27,22 @@ const corpus = {
 };
 const runs = Number(values.runs);
 
-const scratch = await createScratchDatabase(values['admin-url'], 'parley_search_bench');
+const reuse = values.reuse;
+const scratch = reuse ? { databaseUrl: reuse, drop: async () => undefined } : await createScratchDatabase(values['admin-url'], 'parley_search_bench');
 const db = createDb({ databaseUrl: scratch.databaseUrl, poolMax: 2, statementTimeoutMs: 60_000 });
 try {
-  await migrate(scratch.databaseUrl);
   const total = corpus.conversations * corpus.messagesPerConversation;
-  console.log(`Generating ${total.toLocaleString('en')} messages in ${corpus.conversations} conversations, ${corpus.users} users …`);
-  // Its own connection: loading a million rows outlasts the pool's statement timeout.
-  const loader = new pg.Client({ connectionString: scratch.databaseUrl });
-  await loader.connect();
-  try {
-    await generateCorpus(loader, corpus, console.log);
-  } finally {
-    await loader.end();
+  if (!reuse) {
+    await migrate(scratch.databaseUrl);
+    console.log(`Generating ${total.toLocaleString('en')} messages in ${corpus.conversations} conversations, ${corpus.users} users …`);
+    // Its own connection: loading a million rows outlasts the pool's statement timeout.
+    const loader = new pg.Client({ connectionString: scratch.databaseUrl });
+    await loader.connect();
+    try {
+      await generateCorpus(loader, corpus, console.log);
+    } finally {
+      await loader.end();
+    }
   }
   const { rows: size } = await db.pool.query<{ heap: string; gin: string }>(
     `SELECT pg_size_pretty(pg_table_size('messages')) AS heap, pg_size_pretty(pg_relation_size('messages_search_idx')) AS gin`,
@@ -47,7 +52,8 @@ try {
   const typical = benchUserId(1);
   const everywhere = benchUserId(corpus.users + 1);
   const { rows: seen } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM members WHERE user_id = $1', [typical]);
-  const oneRoom = (await db.pool.query<{ id: string }>('SELECT conversation_id::text AS id FROM members WHERE user_id = $1 LIMIT 1', [typical])).rows[0]!.id;
+  const oneRoom = (await db.pool.query<{ id: string }>('SELECT conversation_id::text AS id FROM members WHERE user_id = $1 LIMIT 1', [typical])).rows[0]?.id;
+  if (oneRoom === undefined) throw new Error('the corpus has no conversation for bench user 1');
   const groups: Array<{ title: string; cases: SearchCase[] }> = [
     { title: `typical user (member of ${seen[0]?.n} conversations, ~${((seen[0]?.n ?? 0) * corpus.messagesPerConversation).toLocaleString('en')} messages)`, cases: TERMS.map((q) => ({ label: q, input: { userId: typical, query: q } })) },
     { title: `user in every conversation (${total.toLocaleString('en')} messages)`, cases: TERMS.map((q) => ({ label: q, input: { userId: everywhere, query: q } })) },
@@ -78,6 +84,6 @@ try {
   console.log('\nEXPLAIN ANALYZE, user in every conversation, "deploy":\n' + (await explain(db, { userId: everywhere, query: 'deploy' })));
 } finally {
   await db.close();
-  if (values.keep) console.log(`Kept ${scratch.databaseUrl}`);
+  if (values.keep || reuse) console.log(`Kept ${scratch.databaseUrl}`);
   else await scratch.drop();
 }

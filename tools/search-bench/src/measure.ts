@@ -26,7 +26,7 @@ export interface Sample {
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
+  return sorted[i] ?? 0;
 }
 
 export function summarize(samples: readonly Sample[]): { n: number; p50: number; p99: number; max: number } {

@@ -22,7 +22,8 @@ export function SearchView({ form, meId }: { form: SearchForm; meId: string }) {
   const api = useApi();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const conversations = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations) ?? [];
+  const cached = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
+  const conversations = useMemo(() => cached ?? [], [cached]);
   const q = form.q.trim();
 
   const people = useQuery({
@@ -63,11 +64,11 @@ export function SearchView({ form, meId }: { form: SearchForm; meId: string }) {
         <p className="muted search-note">Search messages in your conversations, and people by name or handle.</p>
       ) : (
         <div className="search-results">
-          {q.length >= MIN_PEOPLE_CHARS && (people.data?.length ?? 0) > 0 ? (
+          {q.length >= MIN_PEOPLE_CHARS && people.data !== undefined && people.data.length > 0 ? (
             <section aria-label="People">
               <h2 className="search-heading">People</h2>
               <ul className="search-people">
-                {people.data!.map((u) => (
+                {people.data.map((u) => (
                   <li key={u.id} className="search-person">
                     <Avatar name={u.displayName} id={u.id} size="small" />
                     <span className="search-person-name">{u.displayName} <span className="muted">@{u.handle}</span></span>
