@@ -53,11 +53,15 @@ export function decodeCursor(text: string): Cursor {
 /**
  * The membership condition, kept in one place: the messages of `m` that user `userParam` may
  * see. Today: the conversations they are a member of now (a conversation they left is not
- * searched at all, so nothing after they left shows). As an array computed once (an InitPlan),
- * so the two-column GIN index (conversation_id, search_tsv) is scanned for those conversations only.
+ * searched at all, so nothing after they left shows).
+ *
+ * A semi-join, not an array: the planner then knows how many conversations that is. For a
+ * member of a few, it probes the (conversation_id, search_tsv) GIN index once per conversation;
+ * for a member of hundreds, it scans the index for the words alone (in parallel) and joins.
+ * Measured in tools/search-bench: an `= ANY(ARRAY(...))` form took 4x longer for the latter.
  */
 export function searchableBy(userParam: string): string {
-  return `m.conversation_id = ANY (ARRAY(SELECT mb.conversation_id FROM members mb WHERE mb.user_id = ${userParam}))`;
+  return `m.conversation_id IN (SELECT mb.conversation_id FROM members mb WHERE mb.user_id = ${userParam})`;
 }
 
 // ts_headline drops what its parser takes for HTML tags and entities; these private-use
