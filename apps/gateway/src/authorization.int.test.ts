@@ -119,6 +119,7 @@ const PROCEDURES: ProcedureRow[] = [
   { procedure: 'conversations.setRole', what: 'member to admin', kind: 'mutation', input: (s) => ({ conversationId: s.group, userId: s.target.id, role: 'admin' }), expected: managers() },
   { procedure: 'conversations.setRole', what: 'member to owner', kind: 'mutation', input: (s) => ({ conversationId: s.group, userId: s.target.id, role: 'owner' }), expected: managers({ admin: 'forbidden' }) },
   { procedure: 'conversations.setRole', what: 'owner to member', kind: 'mutation', input: (s) => ({ conversationId: s.group, userId: s.owner.id, role: 'member' }), expected: managers({ admin: 'forbidden', owner: 'conflict' }) },
+  { procedure: 'conversations.setHistoryVisibility', kind: 'mutation', input: (s) => ({ conversationId: s.group, visibility: 'since_joined' }), expected: managers({ admin: 'forbidden' }) },
   { procedure: 'conversations.rename', kind: 'mutation', input: (s) => ({ conversationId: s.group, title: 'renamed' }), expected: managers() },
   { procedure: 'messages.history', kind: 'query', input: (s) => ({ conversationId: s.group }), expected: membersOnly() },
   { procedure: 'messages.history', what: 'around a seq', kind: 'query', input: (s) => ({ conversationId: s.group, aroundSeq: 1 }), expected: membersOnly() },

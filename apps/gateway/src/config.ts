@@ -6,6 +6,7 @@ import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX, DEFAULT_STATEMENT_TIMEOUT_MS } from '@parley/db';
 import type { ThrottleLimits } from './http/throttle.ts';
 import type { MetricsAccess } from './http/metrics-route.ts';
+import type { Caps } from './deps.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -60,6 +61,10 @@ const EnvSchema = z.object({
   SIGN_UP_WINDOW_MS: z.coerce.number().int().min(1000).default(60 * 60_000),
   USER_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MESSAGE_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  GROUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  // Per-user caps (see Caps in deps.ts).
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(30),
+  MAX_GROUP_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(2_000),
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200),
 });
@@ -123,6 +128,7 @@ export interface Config {
   /** Who may read /metrics: a bearer token, a listener of its own, or both (http/metrics-route.ts). */
   metrics: MetricsAccess;
   limits: ThrottleLimits;
+  caps: Caps;
   /** argon2 hashes running at once, and waiting, on this node (beyond: `overloaded`). */
   passwordHashing: { concurrency: number; maxWaiting: number };
 }
@@ -175,7 +181,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       signUpPerAddress: { max: e.SIGN_UP_PER_IP, windowMs: e.SIGN_UP_WINDOW_MS },
       searchPerUser: { max: e.USER_SEARCH_PER_MINUTE, windowMs: 60_000 },
       messageSearchPerUser: { max: e.MESSAGE_SEARCH_PER_MINUTE, windowMs: 60_000 },
+      groupsPerUser: { max: e.GROUPS_PER_HOUR, windowMs: 60 * 60_000 },
     },
+    caps: { socketsPerUser: e.MAX_SOCKETS_PER_USER, groupMembers: e.MAX_GROUP_MEMBERS },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxWaiting: e.PASSWORD_HASH_QUEUE },
   };
 }

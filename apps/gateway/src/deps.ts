@@ -6,6 +6,17 @@ import type { Metrics } from './http/metrics.ts';
 import type { Admission } from './ws/admission.ts';
 import type { Liveness } from './ws/liveness.ts';
 
+/**
+ * What one user may hold, so no account can exhaust a node or make a group nobody can load.
+ * Refusals are clear errors (PROTOCOL.md §13).
+ */
+export interface Caps {
+  /** Sockets one user may have open on one node; the next hello is refused (close 1013). */
+  socketsPerUser: number;
+  /** Members a group may have; adding past it is refused with `conflict`. */
+  groupMembers: number;
+}
+
 /** Long-lived services the HTTP and WebSocket handlers share; built once in server.ts. */
 export interface GatewayDeps {
   db: Db;
@@ -19,4 +30,5 @@ export interface GatewayDeps {
   admission: Admission;
   /** Pings silent sockets and ends dead ones (ws/liveness.ts). */
   liveness: Liveness;
+  caps: Caps;
 }

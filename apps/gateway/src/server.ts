@@ -116,7 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const liveness = createLiveness();
     cleanups.push(async () => liveness.close());
     const metrics = createMetrics({ hub, writer, admission, liveness });
-    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, liveness, metrics };
+    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, liveness, metrics, caps: config.caps };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();

@@ -49,6 +49,20 @@ export async function openDirect(page: Page, handle: string, displayName: string
   await composer(page).waitFor();
 }
 
+/** Creates a group through the New conversation dialog and waits for its page. */
+export async function createGroup(page: Page, title: string, people: readonly { handle: string; displayName: string }[]): Promise<void> {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByRole('button', { name: 'Group', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Group name' }).fill(title);
+  for (const person of people) {
+    await page.getByRole('searchbox', { name: 'Search people' }).fill(person.handle);
+    await page.getByRole('button', { name: `Add ${person.displayName}` }).click();
+  }
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  await composer(page).waitFor();
+}
+
 /** The conversation's id from the page URL (/c/<id>). */
 export function conversationIdOf(page: Page): string {
   const id = new URL(page.url()).pathname.split('/').pop();

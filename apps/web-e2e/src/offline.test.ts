@@ -150,7 +150,10 @@ describe('offline in the browser', () => {
     await write(hal.page, 'Count me in');
     await stateOf(hal.page, 'Count me in', 'Waiting for connection…').waitFor();
     await gus.page.getByRole('button', { name: 'Members' }).click();
-    await gus.page.getByRole('button', { name: 'Remove Hal Guest' }).click();
+    await gus.page.getByRole('button', { name: 'Manage Hal Guest' }).click();
+    const manage = gus.page.getByRole('dialog', { name: 'Manage Hal Guest' });
+    await manage.getByRole('button', { name: 'Remove from group' }).click();
+    await manage.getByRole('button', { name: 'Remove', exact: true }).click();
     await messages(gus.page).getByText(/removed Hal Guest/).waitFor({ timeout: LIVE_MS });
     await hal.context.setOffline(false);
 

@@ -5,9 +5,9 @@ import type { IceConfig } from './calls/ice-servers.ts';
 
 /**
  * What is throttled, and per what: sign-in per handle and per address, sign-up per address,
- * people search (`search`) and message search per user.
+ * people search (`search`), message search and group creation per user.
  */
-export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'message_search';
+export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'message_search' | 'create_group';
 
 /**
  * Counts one attempt of `kind` (for sign-in, `subject` is the handle tried); rejects with
@@ -55,4 +55,6 @@ export interface ApiContext {
   /** argon2 hashing, through the node's bounded queue. */
   passwords: PasswordWork;
   throttle: Throttle;
+  /** Members a group may have (MAX_GROUP_MEMBERS). */
+  maxGroupMembers: number;
 }

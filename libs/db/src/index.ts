@@ -45,6 +45,7 @@ export {
   removeMember,
   renameConversation,
   setMemberRole,
+  setHistoryVisibility,
   type ConversationChange,
   isMember,
   memberIds,
@@ -98,4 +99,6 @@ export {
 } from './writer/message-writer.ts';
 export type { SendInput } from './writer/commit-batch.ts';
 export type { MessageAction, ActionOutcome } from './writer/commit-action.ts';
+export type { Audience } from './writer/audience.ts';
+export { visibleSeq, visibleMessage, messageFromFor } from './repos/visibility.ts';
 export { createScratchDatabase, type ScratchDatabase } from './admin/scratch-database.ts';

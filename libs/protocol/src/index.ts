@@ -179,7 +179,7 @@ export {
   withoutReaction,
   type FoldTarget,
 } from './fold.ts';
-export { MemberRoleSchema, groupPermissions, type MemberRole, type Permission } from './roles.ts';
+export { HistoryVisibilitySchema, MemberRoleSchema, groupPermissions, type HistoryVisibility, type MemberRole, type Permission } from './roles.ts';
 export {
   MessageSearchInputSchema,
   SnippetSchema,

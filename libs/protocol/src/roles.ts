@@ -7,6 +7,14 @@ import { z } from 'zod';
 export const MemberRoleSchema = z.enum(['owner', 'admin', 'member']);
 export type MemberRole = z.infer<typeof MemberRoleSchema>;
 
+/**
+ * A group's history policy: `all` (the default) lets members see everything said in it, also
+ * before they joined or while they were out; `since_joined` shows each member only what was
+ * said while they were a member. Direct conversations are always `all`.
+ */
+export const HistoryVisibilitySchema = z.enum(['all', 'since_joined']);
+export type HistoryVisibility = z.infer<typeof HistoryVisibilitySchema>;
+
 /** Allowed, or refused with a sentence a UI can show as the reason a control is disabled. */
 export type Permission = { ok: true } | { ok: false; reason: string };
 
@@ -33,6 +41,9 @@ export const groupPermissions = {
     if (actor !== 'owner' && (target === 'owner' || role === 'owner')) return refuse('Only an owner can make or unmake an owner');
     return ALLOWED;
   },
+  /** Who sees the history from before they joined: a privacy decision, so owners only. */
+  setHistoryVisibility: (actor: MemberRole): Permission =>
+    actor === 'owner' ? ALLOWED : refuse('Only owners can change who sees the history'),
   /** Anyone may leave, but a group with other members always keeps an owner. */
   leave: (actor: MemberRole, owners: number, members: number): Permission =>
     actor === 'owner' && owners === 1 && members > 1 ? refuse('Make someone else an owner before you leave') : ALLOWED,

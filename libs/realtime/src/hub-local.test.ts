@@ -39,6 +39,18 @@ describe('hub: local delivery does not depend on the bus', () => {
     expect(a2.sent).toEqual([...expected, encodeFrame(conversationChanged('c9'))]);
   });
 
+  it('counts each user\'s sockets on this node, for the per-user cap', async () => {
+    const { nodeA, nodeB } = twoNodes();
+    await nodeA.attach(socket('p', 'u1'), []);
+    await nodeA.attach(socket('l', 'u1'), ['c1']);
+    await nodeB.attach(socket('t', 'u1'), []);
+    expect(nodeA.userSocketCount('u1')).toBe(2);
+    expect(nodeB.userSocketCount('u1')).toBe(1);
+    expect(nodeA.userSocketCount('u2')).toBe(0);
+    await nodeA.detach('p');
+    expect(nodeA.userSocketCount('u1')).toBe(1);
+  });
+
   it('applies its own joins, leaves and session closes at once while the bus delivers nothing', async () => {
     const { nodeA, busA } = twoNodes();
     const phone = socket('p', 'u1', 's-phone');

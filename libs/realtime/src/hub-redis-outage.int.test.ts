@@ -14,8 +14,10 @@ import { topics } from './topics.ts';
 // restart and freeze. Local delivery must go on; when the bus is whole again, sockets that may
 // have missed frames are told which conversations to re-sync.
 
-// Short timeouts so a frozen Redis is noticed in well under a second.
-const BUS_TIMING = { pingIntervalMs: 200, socketTimeoutMs: 500, maxReconnectDelayMs: 200 } as const;
+// Short timeouts so a frozen Redis is noticed within a couple of seconds, but not so short that
+// a CPU-starved test run (CI runs projects side by side on 2 cores) misses a pong, drops a
+// healthy connection and loses a publish this file expects to arrive.
+const BUS_TIMING = { pingIntervalMs: 250, socketTimeoutMs: 1_500, maxReconnectDelayMs: 200 } as const;
 
 let redis: RedisServer;
 const open: Array<{ close(): Promise<void> }> = [];
@@ -74,6 +76,9 @@ describe('hubs on Redis through a Redis outage', () => {
     }
 
     // Healthy again: every node gets each later frame exactly once, its publisher included.
+    // (A socket's re-sync may come from the other node's announcement before its own bus has
+    // reconnected both connections: wait for both, or a publish may still be dropped.)
+    await waitFor('both buses healthy', () => a.bus.health().ok && b.bus.health().ok, 10_000);
     a.hub.publishToConversation('c1', chatMessage('c1', 4));
     await waitFor('seq 4 on node B', () => seqsOf(b1).includes(4), 5_000);
     b.hub.publishToConversation('c1', chatMessage('c1', 5));
@@ -97,7 +102,7 @@ describe('hubs on Redis through a Redis outage', () => {
     try {
       a.hub.publishToConversation('c1', chatMessage('c1', 1));
       expect(a1.sent).toEqual([message(1)]); // the publish itself is stuck in Redis' socket
-      await waitFor('both buses to give up on the frozen server', () => !a.bus.health().ok && !b.bus.health().ok, 5_000);
+      await waitFor('both buses to give up on the frozen server', () => !a.bus.health().ok && !b.bus.health().ok, 8_000);
       a.hub.publishToConversation('c1', chatMessage('c1', 2));
       expect(a1.sent).toEqual([message(1), message(2)]);
     } finally {
@@ -112,6 +117,7 @@ describe('hubs on Redis through a Redis outage', () => {
 
     // A frozen Redis may still execute publishes it had read before it froze; the node that
     // made them skips them, so its sockets never see a frame twice.
+    await waitFor('both buses healthy', () => a.bus.health().ok && b.bus.health().ok, 10_000);
     a.hub.publishToConversation('c1', chatMessage('c1', 3));
     await waitFor('seq 3 on node B', () => seqsOf(b1).includes(3), 5_000);
     const admin = createRedisAdmin(redis.url);

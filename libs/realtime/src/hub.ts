@@ -81,6 +81,8 @@ export interface Hub {
   closeSessionLocally(sessionId: string, code: number, reason: string): number;
   /** Whether any socket of this user / session is attached here. */
   hasUser(userId: string): boolean;
+  /** How many of this user's sockets are attached here (the per-user cap counts them). */
+  userSocketCount(userId: string): number;
   hasSession(sessionId: string): boolean;
   /**
    * Counts join/leave messages applied to this user's sockets here. A caller that read
@@ -418,6 +420,7 @@ export function createHub(options: HubOptions): Hub {
     },
 
     hasUser: (userId) => byUser.has(userId),
+    userSocketCount: (userId) => byUser.count(userId),
     hasSession: (sessionId) => bySession.has(sessionId),
     membershipVersion: (userId) => membershipVersions.get(userId) ?? 0,
 

@@ -51,6 +51,11 @@ export class SetIndex<V> {
     return this.#map.has(key);
   }
 
+  /** How many values `key` holds (0 for none), without copying them. */
+  count(key: string): number {
+    return this.#map.get(key)?.size ?? 0;
+  }
+
   /** A copy, so callers may remove values while iterating. */
   list(key: string): V[] {
     const values = this.#map.get(key);

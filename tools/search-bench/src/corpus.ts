@@ -47,11 +47,15 @@ export async function generateCorpus(pool: pg.ClientBase, options: CorpusOptions
   );
   await step(
     'conversations',
-    `INSERT INTO conversations (id, kind, title, last_seq, created_by_id, last_message_at)
-     SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'group', 'Bench room ' || c, $2,
-            ('00000000-0000-4000-8000-' || lpad(to_hex(1 + (c * 7) % $3), 12, '0'))::uuid, now()
+    // Every fifth group shows members only what was said while they were in it (history
+    // visibility `since_joined`), so searches also pay for that check. Members join at seq 0
+    // (their periods start at 1): last_seq is set once the messages are in.
+    `INSERT INTO conversations (id, kind, title, last_seq, created_by_id, last_message_at, history_visibility)
+     SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'group', 'Bench room ' || c, 0,
+            ('00000000-0000-4000-8000-' || lpad(to_hex(1 + (c * 7) % $2), 12, '0'))::uuid, now(),
+            (CASE WHEN c % 5 = 0 THEN 'since_joined' ELSE 'all' END)::"HistoryVisibility"
        FROM generate_series(1, $1) c`,
-    [conversations, messagesPerConversation, users],
+    [conversations, users],
   );
   // Member j of conversation c: user 1 + (c*7 + j*k) mod users, k coprime-ish to spread them.
   await step(
@@ -93,6 +97,7 @@ export async function generateCorpus(pool: pg.ClientBase, options: CorpusOptions
       [last, messagesPerConversation, membersPerConversation, VOCABULARY, users, VOCABULARY.length, first],
     );
   }
+  await step('log heads', 'UPDATE conversations SET last_seq = $1', [messagesPerConversation]);
   await step('GIN index', 'CREATE INDEX messages_search_idx ON messages USING GIN (conversation_id, search_tsv)');
   await step('analyze', 'ANALYZE');
   log(`  total: ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -16,6 +16,7 @@ export interface ThrottleLimits {
   searchPerUser: Limit;
   /** messages.search: its own budget, so a search page (people and messages) costs one of each. */
   messageSearchPerUser: Limit;
+  groupsPerUser: Limit;
 }
 
 type KeyedRequest = FastifyRequest & { parleyThrottleKey: string };
@@ -45,6 +46,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signUpAddress: limiter(limits.signUpPerAddress),
     searchUser: limiter(limits.searchPerUser),
     messageSearchUser: limiter(limits.messageSearchPerUser),
+    groupsUser: limiter(limits.groupsPerUser),
   };
   const limitOf: Record<keyof typeof byKind, Limit> = {
     signInHandle: limits.signInPerHandle,
@@ -52,6 +54,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signUpAddress: limits.signUpPerAddress,
     searchUser: limits.searchPerUser,
     messageSearchUser: limits.messageSearchPerUser,
+    groupsUser: limits.groupsPerUser,
   };
   const fallback = new LocalCounter();
 
@@ -69,9 +72,9 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     return run;
   }
 
-  /** Throttle for one request: `userId` is the session's user (search), when there is one. */
+  /** Throttle for one request: `userId` is the session's user (search, groups), when there is one. */
   return (req: FastifyRequest, onRefused: (retryAfterSeconds: number) => void, userId?: string): Throttle => {
-    const check = async (limit: keyof typeof byKind, key: string) => {
+    const check = async (limit: keyof typeof byKind, key: string, what = 'Too many attempts') => {
       // One object per check: batched calls of one request run at once, each with its own key.
       const keyed = Object.assign(Object.create(req) as FastifyRequest, { parleyThrottleKey: key });
       let refusedForMs: number | undefined;
@@ -85,7 +88,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
       if (refusedForMs === undefined) return;
       const seconds = Math.ceil(refusedForMs / 1000);
       onRefused(seconds);
-      throw new AppError('rate_limited', `Too many attempts, try again in ${formatWait(seconds)}`, { retryAfterMs: refusedForMs });
+      throw new AppError('rate_limited', `${what}, try again in ${formatWait(seconds)}`, { retryAfterMs: refusedForMs });
     };
     return async (kind: ThrottleKind, subject?: string) => {
       switch (kind) {
@@ -98,7 +101,9 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
         case 'search':
           return check('searchUser', `search:${userId ?? `ip:${req.ip}`}`);
         case 'message_search':
-          return check('messageSearchUser', `message_search:${userId ?? `ip:${req.ip}`}`);
+          return check('messageSearchUser', `message_search:${userId ?? `ip:${req.ip}`}`, 'Too many searches');
+        case 'create_group':
+          return check('groupsUser', `create_group:${userId ?? `ip:${req.ip}`}`, 'Too many new groups');
       }
     };
   };

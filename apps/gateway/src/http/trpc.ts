@@ -52,6 +52,7 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
           ice: options.ice,
           passwords: options.passwords,
           throttle: options.throttle(req, (seconds) => void res.header('retry-after', String(seconds)), session?.user.id),
+          maxGroupMembers: deps.caps.groupMembers,
         };
       },
       onError({ error, path }) {

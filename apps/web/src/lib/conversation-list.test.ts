@@ -34,6 +34,19 @@ describe('applyLiveMessage', () => {
     expect(applyLiveMessage([group], message(5, { conversationId: 'c1' }), { meId: ME }).list[0]?.title).toBe('Old');
   });
 
+  it('moves a member’s role from a live role change, before any refetch', () => {
+    const group = conversation('c1', { kind: 'group', title: 'Team', lastSeq: 3 });
+    const promoted = message(4, { conversationId: 'c1', kind: 'system', body: '', system: { action: 'role_changed', user: { id: ANA, displayName: 'Ana Lima' }, role: 'admin' } });
+    expect(applyLiveMessage([group], promoted, { meId: ME }).list[0]?.members.find((m) => m.id === ANA)?.role).toBe('admin');
+  });
+
+  it('takes the history policy from a live change, before any refetch', () => {
+    const group = conversation('c1', { kind: 'group', title: 'Team', lastSeq: 3 });
+    const changed = message(4, { conversationId: 'c1', kind: 'system', body: '', system: { action: 'history_visibility_changed', visibility: 'since_joined' } });
+    expect(applyLiveMessage([group], changed, { meId: ME }).list[0]?.historyVisibility).toBe('since_joined');
+    expect(applyLiveMessage([group], message(4, { conversationId: 'c1' }), { meId: ME }).list[0]?.historyVisibility).toBe('all');
+  });
+
   it('flags a conversation it does not know', () => {
     expect(applyLiveMessage([older], message(1, { conversationId: 'c9' }), { meId: ME }).unknownConversation).toBe(true);
   });

@@ -1,6 +1,7 @@
-import type { ConversationEvent, Message, PublicUser } from '@parley/protocol';
+import type { ConversationEvent, HistoryVisibility, Message, PublicUser } from '@parley/protocol';
 import type { ConversationSummary } from './api-types.ts';
 import { callEventText } from './calls/call-text.ts';
+import { applyRoleChange } from './member-permissions.ts';
 import { systemEventText } from './system-text.ts';
 
 /** Direct conversations have no title: name them after the other member. */
@@ -95,6 +96,8 @@ export function applyLiveMessage(
   const updated: ConversationSummary = {
     ...current,
     title: renamedTo(message) ?? current.title,
+    historyVisibility: historyVisibilitySetBy(message) ?? current.historyVisibility,
+    members: applyRoleChange(current, message).members,
     lastSeq: message.seq,
     lastReadSeq: own || reading ? message.seq : current.lastReadSeq,
     unreadCount: own || reading ? 0 : current.unreadCount + (unread ? 1 : 0),
@@ -134,6 +137,11 @@ export function totalUnread(list: readonly ConversationSummary[]): number {
  */
 export function renamedTo(message: Pick<Message, 'kind' | 'system'>): string | undefined {
   return message.kind === 'system' && message.system?.action === 'renamed' ? message.system.title : undefined;
+}
+
+/** The history policy a `history_visibility_changed` system message sets (undefined for any other message). */
+export function historyVisibilitySetBy(message: Pick<Message, 'kind' | 'system'>): HistoryVisibility | undefined {
+  return message.kind === 'system' && message.system?.action === 'history_visibility_changed' ? message.system.visibility : undefined;
 }
 
 /**

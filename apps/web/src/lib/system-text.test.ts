@@ -20,6 +20,10 @@ describe('systemEventText', () => {
     expect(systemEventText({ action: 'member_left' }, 'gone', ME, nameOf)).toBe('Former member left');
     expect(systemEventText({ action: 'renamed', title: 'Trip 2' }, BO, ME, nameOf)).toBe('Bo Chen renamed the group to “Trip 2”');
     expect(systemEventText({ action: 'role_changed', user: { id: ME, displayName: 'Me' }, role: 'admin' }, ANA, ME, nameOf)).toBe('Ana Lima made you an admin');
+    expect(systemEventText({ action: 'history_visibility_changed', visibility: 'since_joined' }, ANA, ME, nameOf)).toBe(
+      'Ana Lima limited each member to messages from while they are in the group',
+    );
+    expect(systemEventText({ action: 'history_visibility_changed', visibility: 'all' }, ME, ME, nameOf)).toBe('You showed the whole history to every member');
     expect(systemEventText({ action: 'role_changed', user: { id: BO, displayName: 'Bo Chen' }, role: 'member' }, ME, ME, nameOf)).toBe('You made Bo Chen a member');
     expect(systemEventText({ action: 'role_changed', user: { id: ANA, displayName: 'Ana Lima' }, role: 'owner' }, ANA, ME, nameOf)).toBe('Ana Lima made themselves an owner');
   });

@@ -38,5 +38,9 @@ export function systemEventText(system: SystemEvent, actorId: string, meId: stri
       const whom = system.user.id === actorId ? (actorId === meId ? 'yourself' : 'themselves') : named(system.user);
       return `${actor} made ${whom} ${ROLE_NOUN[system.role]}`;
     }
+    case 'history_visibility_changed':
+      return system.visibility === 'all'
+        ? `${actor} showed the whole history to every member`
+        : `${actor} limited each member to messages from while they are in the group`;
   }
 }

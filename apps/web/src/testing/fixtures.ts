@@ -29,6 +29,7 @@ export function conversation(id: string, over: Partial<ConversationSummary> = {}
     id,
     kind: 'direct',
     title: null,
+    historyVisibility: 'all',
     members: [
       { id: ME, handle: 'me', displayName: 'Me Myself', role: 'member' },
       { id: ANA, handle: 'ana', displayName: 'Ana Lima', role: 'member' },

@@ -26,6 +26,7 @@ function context(ice: IceConfig, signedIn = true): ApiContext {
     csrfOk: false, // a query must not need the CSRF header
     userAgent: undefined,
     sessionTtlMs: 60_000,
+    maxGroupMembers: 2_000,
     ice,
     passwords: untouchable<ApiContext['passwords']>('passwords'),
     throttle: untouchable<ApiContext['throttle']>('throttle'),

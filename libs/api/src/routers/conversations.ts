@@ -8,12 +8,14 @@ import {
   removeMember,
   renameConversation,
   setMemberRole,
+  setHistoryVisibility,
 } from '@parley/db';
-import { IdSchema, MemberRoleSchema, type KnownEvent } from '@parley/protocol';
+import { HistoryVisibilitySchema, IdSchema, MemberRoleSchema, type KnownEvent } from '@parley/protocol';
 import type { ApiContext } from '../context.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
-const MAX_GROUP_MEMBERS = 256;
+/** People named in one createGroup or addMembers call; the group's own cap is ctx.maxGroupMembers. */
+const MAX_MEMBERS_PER_REQUEST = 256;
 const TitleSchema = z.string().trim().min(1, 'A group needs a title').max(100);
 const ConversationInput = z.object({ conversationId: IdSchema });
 
@@ -51,24 +53,27 @@ export const conversationsRouter = router({
   }),
 
   createGroup: protectedProcedure
-    .input(z.object({ title: TitleSchema, memberIds: z.array(IdSchema).max(MAX_GROUP_MEMBERS) }))
+    .input(z.object({ title: TitleSchema, memberIds: z.array(IdSchema).max(MAX_MEMBERS_PER_REQUEST) }))
     .mutation(async ({ ctx, input }) => {
+      await ctx.throttle('create_group');
       const { conversationId, events, memberIds } = await createGroupConversation(ctx.db, {
         creatorId: ctx.session.user.id,
         title: input.title,
         memberIds: input.memberIds,
+        maxMembers: ctx.maxGroupMembers,
       });
       announce(ctx, conversationId, { memberIds, addedUserIds: memberIds, events });
       return { conversationId };
     }),
 
   addMembers: protectedProcedure
-    .input(ConversationInput.extend({ userIds: z.array(IdSchema).min(1).max(MAX_GROUP_MEMBERS) }))
+    .input(ConversationInput.extend({ userIds: z.array(IdSchema).min(1).max(MAX_MEMBERS_PER_REQUEST) }))
     .mutation(async ({ ctx, input }) => {
       const { added, events, memberIds } = await addMembers(ctx.db, {
         conversationId: input.conversationId,
         actorId: ctx.session.user.id,
         userIds: input.userIds,
+        maxMembers: ctx.maxGroupMembers,
       });
       // Only people who were not members yet hear "added"; the others hear "updated".
       if (added.length > 0) announce(ctx, input.conversationId, { memberIds, addedUserIds: added, events });
@@ -95,6 +100,18 @@ export const conversationsRouter = router({
         actorId: ctx.session.user.id,
         userId: input.userId,
         role: input.role,
+      });
+      if (events.length > 0) announce(ctx, input.conversationId, { memberIds, events });
+      return { ok: true as const };
+    }),
+
+  setHistoryVisibility: protectedProcedure
+    .input(ConversationInput.extend({ visibility: HistoryVisibilitySchema }))
+    .mutation(async ({ ctx, input }) => {
+      const { events, memberIds } = await setHistoryVisibility(ctx.db, {
+        conversationId: input.conversationId,
+        actorId: ctx.session.user.id,
+        visibility: input.visibility,
       });
       if (events.length > 0) announce(ctx, input.conversationId, { memberIds, events });
       return { ok: true as const };

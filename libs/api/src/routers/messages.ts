@@ -28,9 +28,10 @@ export const messagesRouter = router({
   history: protectedProcedure.input(HistoryInputSchema).query(async ({ ctx, input }) => {
     if (!(await isMember(ctx.db, input.conversationId, ctx.session.user.id))) throw new AppError('not_member');
     const { conversationId, limit } = input;
-    if (input.aroundSeq !== undefined) return historyWindow(ctx.db, { conversationId, limit, aroundSeq: input.aroundSeq });
-    if (input.afterSeq !== undefined) return historyWindow(ctx.db, { conversationId, limit, afterSeq: input.afterSeq });
-    const page = await historyPage(ctx.db, { conversationId, limit, ...(input.beforeSeq === undefined ? {} : { beforeSeq: input.beforeSeq }) });
+    const viewerId = ctx.session.user.id;
+    if (input.aroundSeq !== undefined) return historyWindow(ctx.db, { conversationId, limit, viewerId, aroundSeq: input.aroundSeq });
+    if (input.afterSeq !== undefined) return historyWindow(ctx.db, { conversationId, limit, viewerId, afterSeq: input.afterSeq });
+    const page = await historyPage(ctx.db, { conversationId, limit, viewerId, ...(input.beforeSeq === undefined ? {} : { beforeSeq: input.beforeSeq }) });
     // The newest page reaches the head by definition; an older page is followed by what the reader holds.
     return { ...page, hasNewer: input.beforeSeq !== undefined };
   }),

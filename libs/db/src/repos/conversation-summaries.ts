@@ -1,8 +1,9 @@
 import { AppError } from '@parley/protocol';
-import type { MemberRole, Message, PublicUser } from '@parley/protocol';
+import type { HistoryVisibility, MemberRole, Message, PublicUser } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { isUuid } from './db-errors.ts';
-import { MESSAGE_FROM, messageColumns, messageFromRow, toPublicUser, type MessageRow } from './mappers.ts';
+import { messageColumns, messageFromRow, toPublicUser, type MessageRow } from './mappers.ts';
+import { messageFromFor } from './visibility.ts';
 
 /** Unread counts stop here ("999+" in a UI): counting further costs time and says nothing new. */
 export const MAX_UNREAD_COUNT = 999;
@@ -15,6 +16,8 @@ export interface ConversationSummary {
   id: string;
   kind: ConversationKind;
   title: string | null;
+  /** Groups: whether members see what was said before they joined (`all`) or not (`since_joined`). */
+  historyVisibility: HistoryVisibility;
   /** Every member with their role (in a direct conversation both are `member`). */
   members: ConversationMember[];
   lastSeq: number;
@@ -54,9 +57,9 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
     db.pool.query<MessageRow & { sender_display_name: string }>(
       `SELECT l.* FROM unnest($1::uuid[]) AS c(id) CROSS JOIN LATERAL (
          SELECT ${messageColumns('m', 'p')}, u.display_name AS sender_display_name
-           FROM ${MESSAGE_FROM} JOIN users u ON u.id = m.sender_id
+           FROM ${messageFromFor('$2')} JOIN users u ON u.id = m.sender_id
           WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS l`,
-      [ids],
+      [ids, userId],
     ),
     db.pool.query<{ id: string; unread: number; mentions: number }>(
       `SELECT c.id::text AS id, x.unread, x.mentions FROM unnest($1::uuid[], $2::bigint[]) AS c(id, read)
@@ -92,6 +95,7 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
         id: conversation.id,
         kind: conversation.kind,
         title: conversation.title,
+        historyVisibility: conversation.historyVisibility,
         members: membersByConversation.get(conversation.id) ?? [],
         lastSeq,
         lastReadSeq: readSeq,

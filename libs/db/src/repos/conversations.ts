@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, groupPermissions, type MemberRole, type MessageCreatedEvent, type Permission } from '@parley/protocol';
+import {
+  AppError,
+  groupPermissions,
+  type HistoryVisibility,
+  type MemberRole,
+  type MessageCreatedEvent,
+  type Permission,
+} from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { inTransaction, type Query } from '../client/transaction.ts';
 import { isUniqueViolation, isUuid } from './db-errors.ts';
@@ -64,9 +71,10 @@ export async function openDirectConversation(
 
 export async function createGroupConversation(
   db: Db,
-  input: { creatorId: string; title: string | null; memberIds: readonly string[] },
+  input: { creatorId: string; title: string | null; memberIds: readonly string[]; maxMembers?: number },
 ): Promise<{ conversationId: string } & ConversationChange> {
   const memberIds = [...new Set([input.creatorId, ...input.memberIds])];
+  assertRoomFor(memberIds.length, input.maxMembers);
   await assertUsersExist(db, memberIds);
   const conversationId = randomUUID();
   return inTransaction(db, async (query) => {
@@ -95,6 +103,7 @@ interface LockedConversation {
   kind: 'direct' | 'group';
   title: string | null;
   last_seq: string;
+  history_visibility: HistoryVisibility;
   /** The actor's role. */
   role: MemberRole;
 }
@@ -106,7 +115,7 @@ interface LockedConversation {
 async function lockForActor(query: Query, conversationId: string, actorId: string): Promise<LockedConversation> {
   if (!isUuid(conversationId)) throw new AppError('not_member');
   const [conversation] = await query<Omit<LockedConversation, 'role'>>(
-    'SELECT kind::text AS kind, title, last_seq FROM conversations WHERE id = $1 FOR UPDATE',
+    'SELECT kind::text AS kind, title, last_seq, history_visibility::text AS history_visibility FROM conversations WHERE id = $1 FOR UPDATE',
     [conversationId],
   );
   if (!conversation) throw new AppError('not_member');
@@ -132,6 +141,13 @@ async function roleOf(query: Query, conversationId: string, userId: string): Pro
   return row?.role;
 }
 
+/** Refuses a group that would have more than `maxMembers` members (MAX_GROUP_MEMBERS). */
+function assertRoomFor(members: number, maxMembers: number | undefined): void {
+  if (maxMembers !== undefined && members > maxMembers) {
+    throw new AppError('conflict', `A group can have at most ${maxMembers.toLocaleString('en-US')} members`);
+  }
+}
+
 /**
  * Adds users to a group, with a `members_added` system message. New members start with
  * everything before they joined marked read. Returns the ids actually added (existing members
@@ -139,7 +155,7 @@ async function roleOf(query: Query, conversationId: string, userId: string): Pro
  */
 export async function addMembers(
   db: Db,
-  input: { conversationId: string; actorId: string; userIds: readonly string[] },
+  input: { conversationId: string; actorId: string; userIds: readonly string[]; maxMembers?: number },
 ): Promise<{ added: string[] } & ConversationChange> {
   await assertUsersExist(db, input.userIds);
   return inTransaction(db, async (query) => {
@@ -155,6 +171,9 @@ export async function addMembers(
     const order = [...new Set(input.userIds)];
     const added = rows.map((r) => r.user_id).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     if (added.length === 0) return { added, events: [], memberIds: await membersOf(query, input.conversationId) };
+    // Counted after the insert, under the conversation's lock: a refusal rolls it back.
+    const [count] = await query<{ n: number }>('SELECT count(*)::int AS n FROM members WHERE conversation_id = $1', [input.conversationId]);
+    assertRoomFor(count?.n ?? 0, input.maxMembers);
     const users = await query<{ id: string; displayName: string }>(
       'SELECT id::text AS id, display_name AS "displayName" FROM users WHERE id = ANY($1::uuid[])',
       [added],
@@ -230,6 +249,29 @@ export async function renameConversation(
       conversationId: input.conversationId,
       actorId: input.actorId,
       system: { action: 'renamed', title: input.title },
+    });
+    return { events: [event], memberIds: await membersOf(query, input.conversationId) };
+  });
+}
+
+/**
+ * Sets who in a group sees the history from before they joined, with a
+ * `history_visibility_changed` system message (nothing when it is unchanged). Owners only.
+ */
+export async function setHistoryVisibility(
+  db: Db,
+  input: { conversationId: string; actorId: string; visibility: HistoryVisibility },
+): Promise<ConversationChange> {
+  return inTransaction(db, async (query) => {
+    const conversation = await lockForActor(query, input.conversationId, input.actorId);
+    if (conversation.kind !== 'group') throw new AppError('invalid_input', 'Direct conversations always show their whole history');
+    allow(groupPermissions.setHistoryVisibility(conversation.role));
+    if (conversation.history_visibility === input.visibility) return { events: [], memberIds: await membersOf(query, input.conversationId) };
+    await query('UPDATE conversations SET history_visibility = $2::"HistoryVisibility" WHERE id = $1', [input.conversationId, input.visibility]);
+    const event = await appendSystemMessage(query, {
+      conversationId: input.conversationId,
+      actorId: input.actorId,
+      system: { action: 'history_visibility_changed', visibility: input.visibility },
     });
     return { events: [event], memberIds: await membersOf(query, input.conversationId) };
   });

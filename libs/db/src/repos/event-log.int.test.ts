@@ -57,7 +57,7 @@ const actAs = (user: PublicUser, action: ActionOf<MessageAction>) =>
 async function allEvents(afterSeq = 0, limit = 200): Promise<ConversationEvent[]> {
   const events: ConversationEvent[] = [];
   for (let after = afterSeq; ; ) {
-    const page = await eventsAfter(db, { conversationId, afterSeq: after, limit });
+    const page = await eventsAfter(db, { conversationId, afterSeq: after, limit, viewerId: alice.id });
     events.push(...page.events);
     expect(page.throughSeq).toBeGreaterThanOrEqual(after);
     after = page.throughSeq;
@@ -117,7 +117,7 @@ describe('the conversation event log', () => {
     const replayedEdit = events.find((e) => e.kind === 'message_edited' && e.messageId === doomed.id);
     expect(replayedEdit).toMatchObject({ body: null, mentions: [] });
 
-    const history = await historyPage(db, { conversationId, limit: 50 });
+    const history = await historyPage(db, { conversationId, limit: 50, viewerId: alice.id });
     expect(history.throughSeq).toBe(events.length);
     const current = new Map(history.messages.map((m) => [m.seq, m]));
     expect(current.get(hello.seq)).toMatchObject({
@@ -227,7 +227,7 @@ describe('the conversation event log', () => {
     });
     // An emoji already on the message is not a new distinct one.
     await act(carol, { kind: 'react', messageId: message.id, emoji: emoji[0] as string, action: 'add' });
-    const current = (await historyPage(db, { conversationId, limit: 5 })).messages.find((m) => m.id === message.id);
+    const current = (await historyPage(db, { conversationId, limit: 5, viewerId: alice.id })).messages.find((m) => m.id === message.id);
     expect(current?.reactions).toHaveLength(MAX_DISTINCT_REACTIONS);
     expect(current?.reactions[0]).toEqual({ emoji: emoji[0], userIds: [alice.id, carol.id] });
   });
@@ -246,11 +246,11 @@ describe('the conversation event log', () => {
     // 👍 keeps its place (before ❤️) while Carol still has it...
     await react(alice, '👍', 'remove');
     await react(bob, '🎉', 'add');
-    expect((await historyPage(db, { conversationId, limit: 1 })).messages[0]?.reactions.map((r) => r.emoji)).toEqual(['👍', '❤️', '🎉']);
+    expect((await historyPage(db, { conversationId, limit: 1, viewerId: alice.id })).messages[0]?.reactions.map((r) => r.emoji)).toEqual(['👍', '❤️', '🎉']);
     await react(bob, '❤️', 'remove');
     // ...and ❤️, gone and back, goes last.
     await react(alice, '❤️', 'add');
-    const [current] = (await historyPage(db, { conversationId, limit: 1 })).messages;
+    const [current] = (await historyPage(db, { conversationId, limit: 1, viewerId: alice.id })).messages;
     expect(current?.reactions).toEqual([
       { emoji: '👍', userIds: [carol.id] },
       { emoji: '🎉', userIds: [bob.id] },
@@ -270,7 +270,7 @@ describe('the conversation event log', () => {
     ]);
     const events = await allEvents(0, 7);
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
-    const history = await historyPage(db, { conversationId, limit: 100 });
+    const history = await historyPage(db, { conversationId, limit: 100, viewerId: alice.id });
     const folded = fold(events);
     for (const message of history.messages) expect(folded.get(message.seq)).toEqual(message);
   });
@@ -280,10 +280,10 @@ describe('the conversation event log', () => {
     // A seq allocated but never written (no code path does this; a reader must survive it).
     await db.pool.query('UPDATE conversations SET last_seq = last_seq + 3 WHERE id = $1', [conversationId]);
     const after = await say(bob, 'after the hole');
-    const first = await eventsAfter(db, { conversationId, afterSeq: 2, limit: 10 });
+    const first = await eventsAfter(db, { conversationId, afterSeq: 2, limit: 10, viewerId: alice.id });
     expect(first).toMatchObject({ hasMore: false, throughSeq: after.seq });
     expect(first.events.map((e) => e.seq)).toEqual([after.seq]);
-    const paged = await eventsAfter(db, { conversationId, afterSeq: 0, limit: 2 });
+    const paged = await eventsAfter(db, { conversationId, afterSeq: 0, limit: 2, viewerId: alice.id });
     expect(paged).toMatchObject({ hasMore: true, throughSeq: 2 });
   });
 });

@@ -2,7 +2,8 @@ import type { ConversationEvent, KnownEvent, Message } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { inTransaction, type Query } from '../client/transaction.ts';
 import { isUuid } from './db-errors.ts';
-import { MESSAGE_FROM, createdEventOf, messageColumns, messageFromRow, type MessageRow } from './mappers.ts';
+import { createdEventOf, messageColumns, messageFromRow, type MessageRow } from './mappers.ts';
+import { messageFromFor, visibleMessage, visibleSeq } from './visibility.ts';
 
 /** A message_events row with its target message's current state. */
 export interface EventRow {
@@ -84,20 +85,27 @@ export interface EventPage {
  */
 export async function eventsAfter(
   db: Db,
-  input: { conversationId: string; afterSeq: number; limit: number },
+  input: { conversationId: string; afterSeq: number; limit: number; viewerId: string },
 ): Promise<EventPage> {
   if (!isUuid(input.conversationId)) return { events: [], hasMore: false, throughSeq: input.afterSeq };
   return inTransaction(
     db,
     async (query) => {
       const [head] = await query<{ last_seq: string }>('SELECT last_seq FROM conversations WHERE id = $1', [input.conversationId]);
-      const params = [input.conversationId, input.afterSeq, input.limit + 1];
+      // What the viewer may not see (history_visibility) is left out; throughSeq still covers
+      // it, so the reader moves past those seqs without waiting for them.
+      const params = [input.conversationId, input.afterSeq, input.limit + 1, input.viewerId];
       const messages = await query<MessageRow>(
-        `SELECT ${messageColumns('m', 'p')} FROM ${MESSAGE_FROM}
-          WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`,
+        `SELECT ${messageColumns('m', 'p')} FROM ${messageFromFor('$4')}
+          WHERE m.conversation_id = $1 AND m.seq > $2 AND ${visibleMessage('m', '$4')} ORDER BY m.seq LIMIT $3`,
         params,
       );
-      const others = await query<EventRow>(`${EVENT_SELECT} WHERE e.conversation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`, params);
+      const others = await query<EventRow>(
+        `${EVENT_SELECT} WHERE e.conversation_id = $1 AND e.seq > $2
+            AND ${visibleSeq('e.conversation_id', '$4', 'e.seq')} AND ${visibleMessage('t', '$4')}
+          ORDER BY e.seq LIMIT $3`,
+        params,
+      );
       const merged: ConversationEvent[] = [
         ...messages.map((row) => createdEventOf(messageFromRow(row))),
         ...others.map(eventFromRow),
@@ -123,10 +131,13 @@ export interface MessagePage {
   throughSeq: number;
 }
 
-/** The newest `limit` messages before `beforeSeq` (or the newest overall), in their current state. */
+/**
+ * The newest `limit` messages before `beforeSeq` (or the newest overall) that `viewerId` may
+ * see (history_visibility), in their current state.
+ */
 export async function historyPage(
   db: Db,
-  input: { conversationId: string; beforeSeq?: number; limit: number },
+  input: { conversationId: string; beforeSeq?: number; limit: number; viewerId: string },
 ): Promise<MessagePage> {
   if (!isUuid(input.conversationId)) return { messages: [], hasMore: false, throughSeq: 0 };
   return inTransaction(
@@ -134,9 +145,10 @@ export async function historyPage(
     async (query) => {
       const [head] = await query<{ last_seq: string }>('SELECT last_seq FROM conversations WHERE id = $1', [input.conversationId]);
       const rows = await query<MessageRow>(
-        `SELECT ${messageColumns('m', 'p')} FROM ${MESSAGE_FROM}
-          WHERE m.conversation_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
-        [input.conversationId, input.beforeSeq ?? null, input.limit + 1],
+        `SELECT ${messageColumns('m', 'p')} FROM ${messageFromFor('$4')}
+          WHERE m.conversation_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) AND ${visibleMessage('m', '$4')}
+          ORDER BY m.seq DESC LIMIT $3`,
+        [input.conversationId, input.beforeSeq ?? null, input.limit + 1, input.viewerId],
       );
       const hasMore = rows.length > input.limit;
       return {

@@ -34,31 +34,31 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 describe('historyWindow', () => {
   it('opens around a seq: half before, the message itself and what follows', async () => {
-    const page = await historyWindow(db, { conversationId, aroundSeq: 20, limit: 10 });
+    const page = await historyWindow(db, { conversationId, viewerId: alice.id, aroundSeq: 20, limit: 10 });
     expect(seqs(page)).toEqual(range(15, 24));
     expect(page).toMatchObject({ hasMore: true, hasNewer: true, throughSeq: TOTAL });
   });
 
   it('near either end, fills the page from the other side and says which end it reached', async () => {
-    const start = await historyWindow(db, { conversationId, aroundSeq: 2, limit: 10 });
+    const start = await historyWindow(db, { conversationId, viewerId: alice.id, aroundSeq: 2, limit: 10 });
     expect(seqs(start)).toEqual(range(1, 10));
     expect(start).toMatchObject({ hasMore: false, hasNewer: true });
-    const end = await historyWindow(db, { conversationId, aroundSeq: TOTAL - 1, limit: 10 });
+    const end = await historyWindow(db, { conversationId, viewerId: alice.id, aroundSeq: TOTAL - 1, limit: 10 });
     expect(seqs(end)).toEqual(range(TOTAL - 6, TOTAL));
     expect(end).toMatchObject({ hasMore: true, hasNewer: false });
   });
 
   it('pages forwards with afterSeq until it meets the newest message; backwards with beforeSeq', async () => {
-    const held: number[] = seqs(await historyWindow(db, { conversationId, aroundSeq: 20, limit: 10 }));
+    const held: number[] = seqs(await historyWindow(db, { conversationId, viewerId: alice.id, aroundSeq: 20, limit: 10 }));
     for (let after = held.at(-1)!; ; ) {
-      const page = await historyWindow(db, { conversationId, afterSeq: after, limit: 7 });
+      const page = await historyWindow(db, { conversationId, viewerId: alice.id, afterSeq: after, limit: 7 });
       held.push(...seqs(page));
       expect(page.hasMore).toBe(true);
       after = held.at(-1)!;
       if (!page.hasNewer) break;
     }
     for (let before = held[0]!; ; ) {
-      const page = await historyPage(db, { conversationId, beforeSeq: before, limit: 6 });
+      const page = await historyPage(db, { conversationId, viewerId: alice.id, beforeSeq: before, limit: 6 });
       held.unshift(...seqs(page));
       before = held[0]!;
       if (!page.hasMore) break;
@@ -67,7 +67,7 @@ describe('historyWindow', () => {
   });
 
   it('afterSeq at or past the head is an empty page with nothing newer', async () => {
-    expect(await historyWindow(db, { conversationId, afterSeq: TOTAL, limit: 5 })).toMatchObject({ messages: [], hasMore: true, hasNewer: false });
-    expect(await historyWindow(db, { conversationId, afterSeq: 0, limit: 5 })).toMatchObject({ hasMore: false, hasNewer: true });
+    expect(await historyWindow(db, { conversationId, viewerId: alice.id, afterSeq: TOTAL, limit: 5 })).toMatchObject({ messages: [], hasMore: true, hasNewer: false });
+    expect(await historyWindow(db, { conversationId, viewerId: alice.id, afterSeq: 0, limit: 5 })).toMatchObject({ hasMore: false, hasNewer: true });
   });
 });

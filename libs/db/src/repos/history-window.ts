@@ -1,7 +1,8 @@
 import type { Db } from '../client/create-db.ts';
 import { inTransaction } from '../client/transaction.ts';
 import { isUuid } from './db-errors.ts';
-import { MESSAGE_FROM, messageColumns, messageFromRow, type MessageRow } from './mappers.ts';
+import { messageColumns, messageFromRow, type MessageRow } from './mappers.ts';
+import { messageFromFor, visibleMessage } from './visibility.ts';
 import type { MessagePage } from './event-reads.ts';
 
 /** A history page that need not end at the newest message: `hasNewer` says whether it does. */
@@ -12,16 +13,16 @@ export interface MessageWindow extends MessagePage {
 
 export type WindowInput =
   /** The oldest `limit` messages with seq > afterSeq: paging forwards from a window's end. */
-  | { conversationId: string; afterSeq: number; limit: number }
+  | { conversationId: string; viewerId: string; afterSeq: number; limit: number }
   /**
    * About half of `limit` before `aroundSeq` and the rest from it on (the message at that seq
    * included when it exists): opening a conversation at a search hit or a quoted message.
    */
-  | { conversationId: string; aroundSeq: number; limit: number };
+  | { conversationId: string; viewerId: string; aroundSeq: number; limit: number };
 
 /**
- * Messages in their current state, ascending, on one snapshot with the log head
- * (`throughSeq`), like historyPage. `hasMore` keeps its meaning (older messages exist), and
+ * Messages `viewerId` may see (history_visibility), in their current state, ascending, on one
+ * snapshot with the log head (`throughSeq`), like historyPage. `hasMore` keeps its meaning (older messages exist), and
  * `hasNewer` says whether the page reaches the newest message; when it does not, a reader
  * pages on with `afterSeq` before it relies on live events for what follows.
  */
@@ -31,11 +32,11 @@ export async function historyWindow(db: Db, input: WindowInput): Promise<Message
     db,
     async (query) => {
       const [head] = await query<{ last_seq: string }>('SELECT last_seq FROM conversations WHERE id = $1', [input.conversationId]);
-      const select = `SELECT ${messageColumns('m', 'p')} FROM ${MESSAGE_FROM} WHERE m.conversation_id = $1`;
+      const select = `SELECT ${messageColumns('m', 'p')} FROM ${messageFromFor('$4')} WHERE m.conversation_id = $1 AND ${visibleMessage('m', '$4')}`;
       const older = (beforeSeq: number, limit: number) =>
-        query<MessageRow>(`${select} AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`, [input.conversationId, beforeSeq, limit]);
+        query<MessageRow>(`${select} AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`, [input.conversationId, beforeSeq, limit, input.viewerId]);
       const newer = (fromSeq: number, limit: number) =>
-        query<MessageRow>(`${select} AND m.seq >= $2 ORDER BY m.seq LIMIT $3`, [input.conversationId, fromSeq, limit]);
+        query<MessageRow>(`${select} AND m.seq >= $2 ORDER BY m.seq LIMIT $3`, [input.conversationId, fromSeq, limit, input.viewerId]);
 
       let before: MessageRow[] = [];
       let from: MessageRow[];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../client/create-db.ts';
 import { createTestDatabase, createTestUser, testClientId, type TestDatabase } from '../testing/index.ts';
 import { createMessageWriter, type MessageWriter } from '../writer/message-writer.ts';
-import { addMembers, createGroupConversation, removeMember } from './conversations.ts';
+import { addMembers, createGroupConversation, removeMember, setHistoryVisibility } from './conversations.ts';
 import { decodeCursor, encodeCursor, searchMessages, snippetOf, type SearchMessagesInput } from './message-search.ts';
 
 // Message search against real Postgres: the `parley_search` configuration, the generated
@@ -204,5 +204,22 @@ describe('searchMessages: current state and who sees what', () => {
     // Back in the group: a member again, they find the conversation's messages again.
     await addMembers(db, { conversationId: c, actorId: alice.id, userIds: [carol.id] });
     expect(bodies((await search(carol, 'zebra')).hits)).toContain('zebra before leaving');
+  });
+
+  it('in a since_joined group, finds only what was said during your membership periods', async () => {
+    const c = await group([bob, carol]);
+    await setHistoryVisibility(db, { conversationId: c, actorId: alice.id, visibility: 'since_joined' });
+    await say(c, alice, 'okapi one, carol is here');
+    await removeMember(db, { conversationId: c, actorId: carol.id, userId: carol.id });
+    await say(c, alice, 'okapi two, carol is away');
+    await addMembers(db, { conversationId: c, actorId: alice.id, userIds: [carol.id, outsider.id] });
+    await say(c, alice, 'okapi three, carol is back');
+    expect(bodies((await search(carol, 'okapi')).hits).sort()).toEqual(['okapi one, carol is here', 'okapi three, carol is back']);
+    // A newcomer sees from their joining on; a founding member sees everything.
+    expect(bodies((await search(outsider, 'okapi')).hits)).toEqual(['okapi three, carol is back']);
+    expect((await search(bob, 'okapi')).hits).toHaveLength(3);
+    // The same group with history open to all: the newcomer finds everything too.
+    await setHistoryVisibility(db, { conversationId: c, actorId: alice.id, visibility: 'all' });
+    expect((await search(outsider, 'okapi')).hits).toHaveLength(3);
   });
 });

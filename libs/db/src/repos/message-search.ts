@@ -2,6 +2,7 @@ import { AppError, type MessageSearchPage, type SearchHit, type Snippet } from '
 import type { Db } from '../client/create-db.ts';
 import { inTransaction } from '../client/transaction.ts';
 import { isUuid } from './db-errors.ts';
+import { visibleMessage } from './visibility.ts';
 
 /** The text search configuration of the `search` migration: simple + unaccent. */
 export const SEARCH_CONFIG = 'parley_search';
@@ -51,9 +52,11 @@ export function decodeCursor(text: string): Cursor {
 }
 
 /**
- * The membership condition, kept in one place: the messages of `m` that user `userParam` may
- * see. Today: the conversations they are a member of now (a conversation they left is not
- * searched at all, so nothing after they left shows).
+ * The visibility condition, kept in one place: the messages of `m` that user `userParam` may
+ * see. The conversations they are a member of now (one they left is not searched at all, so
+ * nothing said after they left ever shows), and in those the seqs the conversation's
+ * history_visibility lets them see (visibility.ts: in a `since_joined` group, only what was
+ * said during their membership periods).
  *
  * A semi-join, not an array: the planner then knows how many conversations that is. For a
  * member of a few, it probes the (conversation_id, search_tsv) GIN index once per conversation;
@@ -61,7 +64,8 @@ export function decodeCursor(text: string): Cursor {
  * Measured in tools/search-bench: an `= ANY(ARRAY(...))` form took 4x longer for the latter.
  */
 export function searchableBy(userParam: string): string {
-  return `m.conversation_id IN (SELECT mb.conversation_id FROM members mb WHERE mb.user_id = ${userParam})`;
+  return `m.conversation_id IN (SELECT mb.conversation_id FROM members mb WHERE mb.user_id = ${userParam})
+      AND ${visibleMessage('m', userParam)}`;
 }
 
 // ts_headline drops what its parser takes for HTML tags and entities; these private-use

@@ -6,6 +6,8 @@ import { isUniqueViolation, isUuid } from '../repos/db-errors.ts';
 import { eventsByIds } from '../repos/event-reads.ts';
 import { MESSAGE_FROM, createdEventOf, messageColumns, messageFromRow, type MessageRow } from '../repos/mappers.ts';
 import { resolveMentions } from './mentions.ts';
+import { restrictedAudience, type Audience } from './audience.ts';
+import { visibleMessage } from '../repos/visibility.ts';
 
 interface ActionBase {
   actorId: string;
@@ -28,6 +30,8 @@ export type MessageAction =
 export interface ActionOutcome {
   event?: KnownEvent;
   duplicate: boolean;
+  /** Set when some members may not see the target message: they must not get the event. */
+  audience?: Audience;
 }
 
 interface TargetRow {
@@ -53,14 +57,23 @@ interface TargetRow {
 export async function commitAction(db: Db, action: MessageAction): Promise<ActionOutcome> {
   if (!isUuid(action.conversationId) || !isUuid(action.actorId)) throw new AppError('not_member');
   if (!isUuid(action.messageId)) throw new AppError('not_found', 'No such message in this conversation');
+  const committed = (query: Query) => commit(query, action).then((outcome) => withAudience(query, outcome));
   try {
-    return await inTransaction(db, (query) => commit(query, action));
+    return await inTransaction(db, committed);
   } catch (error) {
     // The same clientId committed on another node between our lookup and our insert: the
     // retry finds it and answers with it.
     if (!isUniqueViolation(error)) throw error;
-    return inTransaction(db, (query) => commit(query, action));
+    return inTransaction(db, committed);
   }
+}
+
+/** Who may get the event live, when its target is hidden from some members (audience.ts). */
+async function withAudience(query: Query, outcome: ActionOutcome): Promise<ActionOutcome> {
+  const event = outcome.event;
+  if (!event || event.kind === 'message_created') return outcome;
+  const audience = await restrictedAudience(query, event.conversationId, event.messageSeq);
+  return audience ? { ...outcome, audience } : outcome;
 }
 
 async function commit(query: Query, action: MessageAction): Promise<ActionOutcome> {
@@ -80,7 +93,7 @@ async function commit(query: Query, action: MessageAction): Promise<ActionOutcom
             (SELECT count(*)::int FROM message_reactions r WHERE r.message_id = t.id AND r.user_id = $2) AS mine,
             EXISTS (SELECT 1 FROM message_reactions r WHERE r.message_id = t.id AND r.user_id = $2 AND r.emoji = $4) AS has_it,
             EXISTS (SELECT 1 FROM message_reactions r WHERE r.message_id = t.id AND r.emoji = $4) AS emoji_present
-       FROM (SELECT 1) one LEFT JOIN messages t ON t.id = $3 AND t.conversation_id = $1`,
+       FROM (SELECT 1) one LEFT JOIN messages t ON t.id = $3 AND t.conversation_id = $1 AND ${visibleMessage('t', '$2')}`,
     [action.conversationId, action.actorId, action.messageId, emoji],
   );
   if (!target?.is_member) throw new AppError('not_member');

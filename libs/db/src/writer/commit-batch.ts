@@ -6,6 +6,8 @@ import { inTransaction } from '../client/transaction.ts';
 import { MESSAGE_FROM, messageColumns, messageFromRow, type MessageRow } from '../repos/mappers.ts';
 import { eventsByIds } from '../repos/event-reads.ts';
 import { resolveMentions } from './mentions.ts';
+import { restrictedAudience, type Audience } from './audience.ts';
+import { visibleMessage } from '../repos/visibility.ts';
 
 export interface SendInput {
   senderId: string;
@@ -25,7 +27,7 @@ export interface SendInput {
  * by another kind of action (edit, reaction...): the retry answers with that original event.
  */
 export type SendOutcome =
-  | { ok: true; message: Message; duplicate: boolean }
+  | { ok: true; message: Message; duplicate: boolean; audience?: Audience }
   | { ok: true; event: KnownEvent; duplicate: true }
   | { ok: false; error: AppError };
 
@@ -80,7 +82,7 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
               (k.reply_to IS NULL OR rp.id IS NOT NULL) AS reply_ok
          FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[]) AS k(idx, cid, sid, client_id, reply_to)
          LEFT JOIN messages msg ON msg.sender_id = k.sid AND msg.client_id = k.client_id
-         LEFT JOIN messages rp ON rp.id = k.reply_to AND rp.conversation_id = k.cid
+         LEFT JOIN messages rp ON rp.id = k.reply_to AND rp.conversation_id = k.cid AND ${visibleMessage('rp', 'k.sid')}
          LEFT JOIN message_events ev ON ev.actor_id = k.sid AND ev.client_id = k.client_id`,
       [
         inputs.map((_, i) => i),
@@ -256,6 +258,14 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
       const original = outcomes[first];
       if (original?.ok && 'message' in original) outcomes[index] = { ok: true, message: original.message, duplicate: true };
       else if (original) outcomes[index] = original;
+    }
+
+    // A reply to a message some members may not see (history_visibility): they get it without
+    // the excerpt. Rare, so looked up only for replies, in this transaction.
+    for (const [index, outcome] of outcomes.entries()) {
+      if (!outcome?.ok || !('message' in outcome) || outcome.message.replyTo === null) continue;
+      const audience = await restrictedAudience(query, outcome.message.conversationId, outcome.message.replyTo.seq);
+      if (audience) outcomes[index] = { ...outcome, audience };
     }
 
     return {

@@ -6,11 +6,14 @@ import { createdEventOf } from '../repos/mappers.ts';
 import { commitAction, type ActionOutcome, type MessageAction } from './commit-action.ts';
 import { commitBatch, type BatchResult, type SendInput, type SendOutcome } from './commit-batch.ts';
 import { createWriteLane, type WriteLane } from './write-lane.ts';
+import type { Audience } from './audience.ts';
 
 /** A committed send: its `message_created` event, or (a clientId reused) the original event. */
 export interface SubmitResult {
   event: KnownEvent;
   duplicate: boolean;
+  /** Set when some members may not see the message it replies to (see audience.ts). */
+  audience?: Audience;
 }
 
 export interface MessageWriterOptions {
@@ -113,7 +116,9 @@ export function createMessageWriter(db: Db, options: MessageWriterOptions = {}):
   function settle(pending: Pending, outcome: SendOutcome): void {
     outstanding -= 1;
     if (!outcome.ok) pending.reject(outcome.error);
-    else if ('message' in outcome) pending.resolve({ event: createdEventOf(outcome.message), duplicate: outcome.duplicate });
+    else if ('message' in outcome) {
+      pending.resolve({ event: createdEventOf(outcome.message), duplicate: outcome.duplicate, ...(outcome.audience ? { audience: outcome.audience } : {}) });
+    }
     else pending.resolve({ event: outcome.event, duplicate: true });
   }
 

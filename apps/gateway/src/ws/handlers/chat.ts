@@ -1,5 +1,6 @@
 import { AppError, type ChatActionFrame, type ClientFrame, type KnownEvent } from '@parley/protocol';
-import { eventsAfter, isMember, markRead, type MessageAction } from '@parley/db';
+import { eventsAfter, isMember, markRead, type Audience, type MessageAction } from '@parley/db';
+import type { Hub } from '@parley/realtime';
 import { createTokenBucket } from '@parley/realtime';
 import type { FrameHandlers, SocketSession } from '../socket-session.ts';
 import type { SocketTyping } from './typing.ts';
@@ -36,7 +37,7 @@ export function createChatHandlers(
    */
   async function perform(
     frame: ChatActionFrame,
-    commit: () => Promise<{ event?: KnownEvent; duplicate: boolean }>,
+    commit: () => Promise<{ event?: KnownEvent; duplicate: boolean; audience?: Audience }>,
     committed?: () => void,
   ): Promise<void> {
     const rate = bucket.take();
@@ -45,7 +46,7 @@ export function createChatHandlers(
       throw new AppError('rate_limited', 'Too many changes waiting for the database', { retryAfterMs: IN_FLIGHT_RETRY_AFTER_MS });
     }
     inFlight += 1;
-    let outcome: { event?: KnownEvent; duplicate: boolean };
+    let outcome: { event?: KnownEvent; duplicate: boolean; audience?: Audience };
     try {
       outcome = await commit();
     } finally {
@@ -53,7 +54,7 @@ export function createChatHandlers(
     }
     const { event, duplicate } = outcome;
     committed?.();
-    if (event) hub.publishToConversation(event.conversationId, { type: 'chat_event', event });
+    if (event) publishEvent(hub, event, outcome.audience);
     session.send({ type: 'chat_ack', clientId: frame.clientId, duplicate, ...(event ? { event } : {}) });
     if (event && !duplicate) metrics.messagesCommitted.inc();
   }
@@ -91,6 +92,7 @@ export function createChatHandlers(
         conversationId: frame.conversationId,
         afterSeq: frame.afterSeq,
         limit: frame.limit ?? SYNC_PAGE_DEFAULT,
+        viewerId: user.id,
       });
       session.send({ type: 'chat_sync_result', conversationId: frame.conversationId, afterSeq: frame.afterSeq, ...page });
     },
@@ -102,4 +104,17 @@ export function createChatHandlers(
       hub.publishToConversation(frame.conversationId, { type: 'read_state', conversationId: frame.conversationId, userId: user.id, lastReadSeq });
     },
   };
+}
+
+/**
+ * To every member socket, except when the event is about a message some members may not see
+ * (history_visibility `since_joined`): they get a reply without its excerpt, and nothing of an
+ * edit or reaction (their next sync steps over that seq: it is not theirs to see).
+ */
+function publishEvent(hub: Hub, event: KnownEvent, audience: Audience | undefined): void {
+  if (!audience) return hub.publishToConversation(event.conversationId, { type: 'chat_event', event });
+  hub.publishToUsers(audience.sees, { type: 'chat_event', event });
+  if (event.kind === 'message_created') {
+    hub.publishToUsers(audience.blind, { type: 'chat_event', event: { ...event, message: { ...event.message, replyTo: null } } });
+  }
 }

@@ -1,4 +1,5 @@
 import {
+  AppError,
   CLOSE_CODES,
   HEARTBEAT_INTERVAL_MS,
   MAX_FRAME_BYTES,
@@ -12,6 +13,9 @@ import { contactIdsOf, conversationIdsOfUser, recheckSocket, type SocketRecheck 
 import { statusesWithLastSeen } from '../../presence.ts';
 import { refuseForNow } from '../admission.ts';
 import type { SocketSession } from '../socket-session.ts';
+
+/** A socket refused by the per-user cap may try again after this long (a tab may have closed). */
+export const SOCKET_CAP_RETRY_AFTER_MS = 30_000;
 
 /** After a bus recovery: the first snapshot try at once, then these waits (ms) between tries. */
 const SNAPSHOT_RETRY_DELAYS_MS = [0, 500, 1_000, 2_000, 4_000];
@@ -146,6 +150,15 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
         return hubSocket.close(CLOSE_CODES.version_unsupported.code, 'version_unsupported');
       }
       options.accepted();
+      // Counted among the sockets attached here: one account cannot hold a node's sockets.
+      const cap = session.deps.caps.socketsPerUser;
+      if (hub.userSocketCount(user.id) >= cap) {
+        session.log.debug({ cap }, 'hello refused: too many sockets for this user');
+        const error = new AppError('rate_limited', `Too many open connections for this account (at most ${cap} on one server)`, {
+          retryAfterMs: SOCKET_CAP_RETRY_AFTER_MS,
+        });
+        return refuseForNow(hubSocket, error, 'hello');
+      }
       state = 'pending';
       // A socket that closed while it waited for its turn costs no query at all.
       await admission.run('hello', start, session.isClosed).catch((error: unknown) => {

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { ConversationSummary } from '../../lib/api-types.ts';
+import { groupControls } from '../../lib/member-permissions.ts';
 import { CallButtons } from '../calls/call-buttons.tsx';
 import { PresenceStatus } from '../presence-status.tsx';
 import { EditIcon } from './actions/icons.tsx';
@@ -21,6 +22,7 @@ export function ChatHeader({ conversationId, conversation, title, meId, membersO
   const [renaming, setRenaming] = useState(false);
   const isGroup = conversation?.kind === 'group';
   const other = isGroup ? undefined : conversation?.members.find((m) => m.id !== meId);
+  const rename = isGroup && conversation ? groupControls(conversation.members, meId).rename : null;
   return (
     <header className="chat-header">
       <Link href="/" className="icon-button chat-back" aria-label="Back to conversations">
@@ -29,8 +31,16 @@ export function ChatHeader({ conversationId, conversation, title, meId, membersO
       <div className="chat-title">
         <div className="chat-title-row">
           <h1>{title || '\u00a0'}</h1>
-          {isGroup ? (
-            <button type="button" className="icon-button chat-rename" aria-label="Rename group" title="Rename group" onClick={() => setRenaming(true)}>
+          {rename !== null ? (
+            // Disabled for those the server would refuse; the tooltip (and the members panel) says why.
+            <button
+              type="button"
+              className="icon-button chat-rename"
+              aria-label="Rename group"
+              title={rename.ok ? 'Rename group' : rename.reason}
+              disabled={!rename.ok}
+              onClick={() => setRenaming(true)}
+            >
               <EditIcon />
             </button>
           ) : null}
@@ -48,7 +58,7 @@ export function ChatHeader({ conversationId, conversation, title, meId, membersO
           Members
         </button>
       ) : null}
-      {renaming && conversation ? <RenameDialog conversationId={conversationId} title={conversation.title ?? ''} onClose={() => setRenaming(false)} /> : null}
+      {renaming && conversation && rename?.ok ? <RenameDialog conversationId={conversationId} title={conversation.title ?? ''} onClose={() => setRenaming(false)} /> : null}
     </header>
   );
 }

@@ -200,6 +200,11 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
                 onRetry={history.retry}
                 onCancel={cancelSend}
                 offlineNote={history.status === 'offline' ? 'You’re offline. Earlier messages will show when you’re back.' : undefined}
+                topNote={
+                  conversation.data?.historyVisibility === 'since_joined' && (items[0]?.seq ?? 1) > 1
+                    ? 'Earlier messages are hidden: this group shows you what was said while you were in it.'
+                    : undefined
+                }
                 receipt={receipt}
                 jumpTarget={jump.target}
                 initialSeq={openAtSeq}

@@ -20,6 +20,8 @@ interface Props {
   onCancel: (clientId: string) => void;
   /** What the top of the log says when the history could not be loaded yet (offline). */
   offlineNote?: string | undefined;
+  /** What the top of the loaded log says instead of "the beginning" (earlier messages hidden from the reader). */
+  topNote?: string | undefined;
   receipt?: { seq: number; content: ReactNode } | null;
   /** Scroll this message to the middle of the view (it is loaded by then). */
   jumpTarget?: JumpTarget | null;
@@ -50,7 +52,7 @@ function prefersReducedMotion(): boolean {
  * otherwise a pill says how many arrived and brings the reader down.
  */
 export function MessageLog(props: Props) {
-  const { items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, onCancel, offlineNote, receipt, jumpTarget } = props;
+  const { items, members, hasMore, loadingOlder, olderFailed, onLoadOlder, onRetry, onCancel, offlineNote, topNote, receipt, jumpTarget } = props;
   const { initialSeq, hasNewer = false, loadingNewer = false, onLoadNewer, onJumpToLatest } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -162,7 +164,7 @@ export function MessageLog(props: Props) {
           </div>
         ) : (
           <div className="log-top muted">
-            {items.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}
+            {items.length > 0 ? (topNote ?? 'This is the beginning of the conversation.') : 'No messages yet. Say hello!'}
           </div>
         )}
         {groups.map((group) =>

@@ -1,38 +1,22 @@
 'use client';
-import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { apiErrorInfo } from '../../lib/api-errors.ts';
-import { queryKeys } from '../../lib/query-keys.ts';
 import { Modal } from '../modal.tsx';
 import { useApi } from '../providers.tsx';
+import { useGroupAction } from './use-group-action.ts';
 
 /** Renames a group; the log records it ("You renamed the group to …") for everyone. */
 export function RenameDialog({ conversationId, title, onClose }: { conversationId: string; title: string; onClose: () => void }) {
   const api = useApi();
-  const queryClient = useQueryClient();
+  const { busy, error, run } = useGroupAction(conversationId);
   const inputId = useId();
   const [value, setValue] = useState(title);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const trimmed = value.trim();
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
     if (trimmed === '' || busy) return;
     if (trimmed === title) return onClose();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.conversations.rename.mutate({ conversationId, title: trimmed });
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.conversation(conversationId) }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.conversations }),
-      ]);
-      onClose();
-    } catch (e) {
-      setError(apiErrorInfo(e).message);
-      setBusy(false);
-    }
+    if (await run(() => api.conversations.rename.mutate({ conversationId, title: trimmed }))) onClose();
   }
 
   return (

@@ -2,8 +2,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
+import type { Message } from '@parley/protocol';
 import type { ConversationSummary } from '../../lib/api-types.ts';
-import { applyLiveEvent, applyReadPosition, renamedTo } from '../../lib/conversation-list.ts';
+import { applyLiveEvent, applyReadPosition, historyVisibilitySetBy, renamedTo } from '../../lib/conversation-list.ts';
+import { applyRoleChange } from '../../lib/member-permissions.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useRealtime } from './realtime-provider.tsx';
 
@@ -26,12 +28,26 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
   useEffect(() => {
     if (client === null) return;
     const refetchList = () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+    // A conversation's title, roles and history policy follow its log, live and in the replay after a reconnect
+    // (`conversation_changed`, which refetches, is a live frame that can be lost).
+    const foldIntoConversation = (message: Message) => {
+      const key = queryKeys.conversation(message.conversationId);
+      const held = queryClient.getQueryData<ConversationSummary>(key);
+      if (held === undefined) return;
+      const title = renamedTo(message);
+      const historyVisibility = historyVisibilitySetBy(message);
+      const next = applyRoleChange(held, message);
+      if (title !== undefined || historyVisibility !== undefined || next !== held) {
+        queryClient.setQueryData<ConversationSummary>(key, {
+          ...next,
+          title: title ?? next.title,
+          historyVisibility: historyVisibility ?? next.historyVisibility,
+        });
+      }
+    };
     const offs = [
       client.on('event', (event) => {
-        const title = event.kind === 'message_created' ? renamedTo(event.message) : undefined;
-        if (title !== undefined) {
-          queryClient.setQueryData<ConversationSummary>(queryKeys.conversation(event.conversationId), (c) => (c === undefined ? c : { ...c, title }));
-        }
+        if (event.kind === 'message_created') foldIntoConversation(event.message);
         const list = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
         if (list === undefined) return;
         const result = applyLiveEvent(list, event, { meId, readingConversationId: reading.current });
