@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { ParleyClient } from '@parley/client';
 import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
-import { article, conversationIdOf, LIVE_MS, messages, openDirect, sdkClientOf, send, sendAllAcked, signUp } from './chat-helpers.ts';
+import { article, conversationIdOf, LIVE_MS, messages, openDirect, PHONE, sdkClientOf, send, sendAllAcked, signUp } from './chat-helpers.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
 let stack: E2eStack;
@@ -118,5 +118,11 @@ describe('search in the browser', () => {
     await expect.poll(() => region.getByRole('link').count()).toBe(40);
     await bob.goto(`${stack.url}/search?q=filler&until=2000-01-01`);
     await bob.getByText('No messages match.', { exact: false }).waitFor({ timeout: LIVE_MS });
+
+    // At phone width the form wraps and the hits stay readable.
+    await bob.setViewportSize(PHONE);
+    await bob.goto(`${stack.url}/search?q=lisbon`);
+    await bob.getByRole('region', { name: 'Messages' }).getByRole('link').first().waitFor({ timeout: LIVE_MS });
+    await bob.screenshot({ path: join(SCREENSHOT_DIR, 'search-phone.png') });
   });
 });

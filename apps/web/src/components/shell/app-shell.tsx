@@ -1,6 +1,6 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
-import { useParams, useRouter } from 'next/navigation';
+import { useParams, usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, type ReactNode } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { browserStorage } from '../../lib/browser-storage.ts';
@@ -78,12 +78,15 @@ interface SignedInProps {
 
 function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) {
   const params = useParams<{ conversationId?: string }>();
+  const pathname = usePathname();
   const { client } = useRealtime();
   useEffect(() => {
     if (client === null || !unconfirmed) return;
     return client.on('ready', onConfirm);
   }, [client, unconfirmed, onConfirm]);
   const activeId = params.conversationId;
+  // On a phone one column shows: the main one for a conversation or the search page, else the list.
+  const mainView = activeId !== undefined || pathname === '/search';
   const attention = useAttention();
   useLiveConversations(me.id, activeId, attention);
   useOfflineConversationList(me.id);
@@ -91,7 +94,7 @@ function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) 
   return (
     <UnreadMentionsContext.Provider value={mentions}>
       <CallProvider selfUserId={me.id}>
-        <div className="shell" data-view={activeId === undefined ? 'list' : 'chat'}>
+        <div className="shell" data-view={mainView ? 'chat' : 'list'}>
           <AppHeader me={me} />
           <div className="shell-body">
             <ConnectionBanner />
