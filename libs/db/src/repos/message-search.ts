@@ -2,7 +2,7 @@ import { AppError, type MessageSearchPage, type SearchHit, type Snippet } from '
 import type { Db } from '../client/create-db.ts';
 import { inTransaction } from '../client/transaction.ts';
 import { isUuid } from './db-errors.ts';
-import { visibleMessage } from './visibility.ts';
+import { visibleRangesSql } from './visibility.ts';
 
 /** The text search configuration of the `search` migration: simple + unaccent. */
 export const SEARCH_CONFIG = 'parley_search';
@@ -58,14 +58,16 @@ export function decodeCursor(text: string): Cursor {
  * history_visibility lets them see (visibility.ts: in a `since_joined` group, only what was
  * said during their membership periods).
  *
- * A semi-join, not an array: the planner then knows how many conversations that is. For a
- * member of a few, it probes the (conversation_id, search_tsv) GIN index once per conversation;
- * for a member of hundreds, it scans the index for the words alone (in parallel) and joins.
- * Measured in tools/search-bench: an `= ANY(ARRAY(...))` form took 4x longer for the latter.
+ * Two parts on purpose. The membership semi-join tells the planner how many conversations
+ * that is: for a member of a few it probes the (conversation_id, search_tsv) GIN index once per
+ * conversation; for a member of hundreds it scans the index for the words alone (in parallel)
+ * and joins. The visible ranges (visibleRangesSql, the rule of visibleMessage as a set) are
+ * then one hashed lookup per hit instead of two index lookups per hit.
  */
 export function searchableBy(userParam: string): string {
   return `m.conversation_id IN (SELECT mb.conversation_id FROM members mb WHERE mb.user_id = ${userParam})
-      AND ${visibleMessage('m', userParam)}`;
+      AND EXISTS (SELECT 1 FROM (${visibleRangesSql(userParam)}) vr
+                   WHERE vr.conversation_id = m.conversation_id AND vr.from_seq <= m.seq AND (vr.to_seq IS NULL OR m.seq <= vr.to_seq))`;
 }
 
 // ts_headline drops what its parser takes for HTML tags and entities; these private-use
