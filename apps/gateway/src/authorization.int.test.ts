@@ -13,7 +13,7 @@ import { openSocket, type TestSocket } from './testing/ws-client.ts';
 const ROLES = ['signed_out', 'expired', 'outsider', 'member', 'admin', 'owner'] as const;
 type Role = (typeof ROLES)[number];
 /** `ok`, or the `appCode` / error `code` the caller must get. */
-type Outcome = 'ok' | 'unauthorized' | 'not_member' | 'forbidden' | 'conflict' | 'not_found' | 'invalid_input' | 'already_hello';
+type Outcome = 'ok' | 'unauthorized' | 'not_member' | 'forbidden' | 'conflict' | 'not_found' | 'invalid_input' | 'already_hello' | 'invalid_credentials';
 type Expected = Record<Role, Outcome>;
 
 const PASSWORD = 'correct horse battery';
@@ -33,6 +33,8 @@ interface Scene {
   /** The acting role's cookie (none for signed_out, an expired session for expired). */
   cookie: string | undefined;
   cookieOf(user: PublicUser): Promise<string>;
+  /** A live session of the target's (someone else's, for every acting role). */
+  targetSessionId: string;
 }
 
 let sceneCount = 0;
@@ -55,7 +57,18 @@ async function scene(role: Role): Promise<Scene> {
     admin: () => cookieOf(admin!),
     owner: () => cookieOf(owner!),
   };
-  return { group: conversationId, owner: owner!, admin: admin!, member: member!, target: target!, outsider: outsider!, cookie: await actor[role](), cookieOf: (u) => cookieOf(u) };
+  const targetSession = await createSession(db, { userId: target!.id, tokenHash: hashSessionToken(newSessionToken()), expiresAt: new Date(Date.now() + 3_600_000) });
+  return {
+    group: conversationId,
+    owner: owner!,
+    admin: admin!,
+    member: member!,
+    target: target!,
+    outsider: outsider!,
+    cookie: await actor[role](),
+    cookieOf: (u) => cookieOf(u),
+    targetSessionId: targetSession.id,
+  };
 }
 
 const signedIn = (outcome: Outcome, overrides: Partial<Record<'outsider' | 'member' | 'admin' | 'owner', Outcome>> = {}): Expected => ({
@@ -142,6 +155,23 @@ const PROCEDURES: ProcedureRow[] = [
     check: searchHitsOnlyForMembers,
   },
   { procedure: 'calls.iceServers', kind: 'query', input: () => undefined, expected: signedIn('ok') },
+  { procedure: 'account.sessions', kind: 'query', input: () => undefined, expected: signedIn('ok') },
+  { procedure: 'account.revokeSession', what: 'another of your own', kind: 'mutation', input: (s) => ({ sessionId: ownOtherSession.get(s) ?? s.targetSessionId }), expected: signedIn('ok') },
+  // Someone else's session is not_found, never forbidden: its existence is not confirmed.
+  { procedure: 'account.revokeSession', what: "someone else's", kind: 'mutation', input: (s) => ({ sessionId: s.targetSessionId }), expected: signedIn('not_found') },
+  { procedure: 'account.revokeOtherSessions', kind: 'mutation', input: () => undefined, expected: signedIn('ok') },
+  { procedure: 'account.changePassword', kind: 'mutation', input: () => ({ currentPassword: PASSWORD, newPassword: 'another horse battery' }), expected: signedIn('ok') },
+  {
+    procedure: 'account.changePassword',
+    what: 'wrong current password',
+    kind: 'mutation',
+    input: () => ({ currentPassword: 'not the password', newPassword: 'another horse battery' }),
+    expected: signedIn('invalid_credentials'),
+  },
+  { procedure: 'account.updateProfile', kind: 'mutation', input: () => ({ displayName: 'Renamed' }), expected: signedIn('ok') },
+  // Owners included: ownership passes to someone else as the account leaves the group.
+  { procedure: 'account.delete', kind: 'mutation', input: () => ({ password: PASSWORD }), expected: signedIn('ok') },
+  { procedure: 'account.delete', what: 'wrong password', kind: 'mutation', input: () => ({ password: 'not the password' }), expected: signedIn('invalid_credentials') },
 ];
 
 /** The acting user's id (the outsider's for roles that have none: they fail before it matters). */
@@ -149,6 +179,8 @@ function selfOf(s: Scene): string {
   return actingUser.get(s)?.id ?? s.outsider.id;
 }
 const actingUser = new WeakMap<Scene, PublicUser>();
+/** A second live session of the acting user's (signed-in roles only). */
+const ownOtherSession = new WeakMap<Scene, string>();
 
 beforeAll(async () => {
   h = await startHarness();
@@ -161,7 +193,11 @@ afterAll(() => h?.close());
 async function sceneAs(role: Role): Promise<Scene> {
   const s = await scene(role);
   const user = { outsider: s.outsider, member: s.member, admin: s.admin, owner: s.owner }[role as 'member'];
-  if (user) actingUser.set(s, user);
+  if (user) {
+    actingUser.set(s, user);
+    const other = await createSession(db, { userId: user.id, tokenHash: hashSessionToken(newSessionToken()), expiresAt: new Date(Date.now() + 3_600_000) });
+    ownOtherSession.set(s, other.id);
+  }
   return s;
 }
 

@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
   DATA_DIR: z.string().default('.data'),
   SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
+  // Revoked and expired sessions are deleted this long after they ended (0: at the next purge).
+  SESSION_RETENTION_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SERVE_WEB: Bool.default(true),
   WEB_DIR: z.string().default('apps/web'),
@@ -118,6 +120,8 @@ export interface Config {
   /** A device that dropped mid-call keeps its seat this long (a reconnect re-accepts). */
   callReconnectGraceMs: number;
   sessionTtlMs: number;
+  /** Sessions revoked or expired longer ago than this are purged (each node, every 10 min). */
+  sessionRetentionMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Serve the built Next.js UI from webDir on the same origin. */
   serveWeb: boolean;
@@ -166,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     callReconnectGraceMs: e.CALL_RECONNECT_GRACE_MS,
     ice: iceConfig(e),
     sessionTtlMs: e.SESSION_TTL_DAYS * DAY_MS,
+    sessionRetentionMs: e.SESSION_RETENTION_HOURS * 60 * 60 * 1000,
     logLevel: e.LOG_LEVEL,
     serveWeb: e.SERVE_WEB,
     webDir: resolve(e.WEB_DIR),
@@ -182,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       searchPerUser: { max: e.USER_SEARCH_PER_MINUTE, windowMs: 60_000 },
       messageSearchPerUser: { max: e.MESSAGE_SEARCH_PER_MINUTE, windowMs: 60_000 },
       groupsPerUser: { max: e.GROUPS_PER_HOUR, windowMs: 60 * 60_000 },
+      // Checking a signed-in user's password (change, account deletion) counts like a sign-in.
+      passwordPerUser: { max: e.SIGN_IN_PER_HANDLE, windowMs: e.SIGN_IN_WINDOW_MS },
     },
     caps: { socketsPerUser: e.MAX_SOCKETS_PER_USER, groupMembers: e.MAX_GROUP_MEMBERS },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxWaiting: e.PASSWORD_HASH_QUEUE },

@@ -3,6 +3,7 @@ import type { Db, MessageWriter } from '@parley/db';
 import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { CallService } from './calls/call-service.ts';
 import type { Metrics } from './http/metrics.ts';
+import type { SessionActivity } from './access/session-activity.ts';
 import type { Admission } from './ws/admission.ts';
 import type { Liveness } from './ws/liveness.ts';
 
@@ -31,4 +32,6 @@ export interface GatewayDeps {
   /** Pings silent sockets and ends dead ones (ws/liveness.ts). */
   liveness: Liveness;
   caps: Caps;
+  /** Records sessions' last use for the Sessions page (access/session-activity.ts). */
+  sessionActivity: SessionActivity;
 }

@@ -43,6 +43,9 @@ export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTrac
         );
       }
     },
+    userUpdated(user, audienceIds) {
+      hub.publishToUsers([user.id, ...audienceIds], { type: 'user_updated', user });
+    },
     sessionRevoked(sessionId) {
       hub.closeSession(sessionId, CLOSE_CODES.unauthorized.code, 'signed_out');
     },

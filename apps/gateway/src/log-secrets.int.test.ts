@@ -21,6 +21,9 @@ const sink = new Writable({
 const PASSWORD = 'hunter2-correct-horse-battery-secret';
 const WRONG_PASSWORD = 'wrong-password-should-not-be-logged';
 const JSON_PASSWORD = 'password-inside-broken-json-body';
+const NEW_PASSWORD = 'brand-new-password-never-logged';
+const WRONG_CURRENT = 'wrong-current-password-never-logged';
+const SHORT_NEW = 'short7!';
 const TURN_SECRET = 'turn-static-auth-secret-0123456789';
 const METRICS_TOKEN = 'metrics-bearer-token-0123456789';
 const FORGED_TOKEN = 'A'.repeat(43);
@@ -68,6 +71,13 @@ describe('logs never hold secrets', () => {
     const ack = await act(socket, { type: 'chat_send', conversationId: group.data!.conversationId, clientId: newClientId(), body: BODY });
     expect(ack.type).toBe('chat_ack');
 
+    // A password change: wrong current password, a refused new one, then the real change.
+    const change = (currentPassword: string, newPassword: string) => h.trpc('account.changePassword', { currentPassword, newPassword }, { cookie });
+    expect((await change(WRONG_CURRENT, NEW_PASSWORD)).status).toBe(401);
+    expect((await change(PASSWORD, SHORT_NEW)).status).toBe(400);
+    expect((await change(PASSWORD, NEW_PASSWORD)).status).toBe(200);
+    expect((await h.trpc('account.delete', { password: WRONG_CURRENT }, { cookie })).status).toBe(401);
+
     expect((await fetch(`${h.origin}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
     expect((await fetch(`${h.origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
     expect((await h.trpc('auth.signOut', undefined, { cookie })).status).toBe(200);
@@ -85,6 +95,9 @@ describe('logs never hold secrets', () => {
       password: PASSWORD,
       'wrong password': WRONG_PASSWORD,
       'password in broken JSON': JSON_PASSWORD,
+      'new password': NEW_PASSWORD,
+      'wrong current password': WRONG_CURRENT,
+      'refused new password': SHORT_NEW,
       'session token': token,
       'session token hash': hashSessionToken(token),
       'forged token': FORGED_TOKEN,

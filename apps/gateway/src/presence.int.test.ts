@@ -44,6 +44,27 @@ describe('presence, typing and receipts on one node', () => {
     expect(c.frames.filter((f) => f.type === 'presence')).toEqual([]);
   });
 
+  it('announces a burst of people coming online in a few presence_batch frames, not one frame per person', async () => {
+    const crowd = await Promise.all(Array.from({ length: 30 }, (_, i) => h.signUp(`crowd${i}`, `Crowd ${i}`)));
+    await h.trpc('conversations.createGroup', { title: 'Crowd', memberIds: crowd.map((u) => u.user.id) }, { cookie: alice.cookie });
+    const a = await h.connect(alice);
+    await a.next('presence_snapshot');
+    const seen = a.frames.length;
+    await Promise.all(crowd.map((u) => h.connect(u)));
+
+    const presenceFrames = () => a.frames.slice(seen).filter((f) => f.type === 'presence' || f.type === 'presence_batch');
+    const onlineNow = () =>
+      new Set(
+        presenceFrames().flatMap((f) =>
+          f.type === 'presence_batch' ? f.users.filter((u) => u.status === 'online').map((u) => u.userId) : f.status === 'online' ? [f.userId] : [],
+        ),
+      );
+    await expect.poll(() => onlineNow().size, { timeout: 10_000 }).toBe(30);
+    expect(presenceFrames().some((f) => f.type === 'presence_batch')).toBe(true);
+    // Group commit: changes that arrive while a flush queries the database share the next frame.
+    expect(presenceFrames().length).toBeLessThan(30);
+  });
+
   it('does not flicker offline on a reload within the grace period, and goes offline after it', async () => {
     const b = await h.connect(bob);
     const a = await h.connect(alice);

@@ -1,33 +1,51 @@
-import { contactIdsOf, lastSeenOf, touchLastSeen, type Db } from '@parley/db';
+import { contactsOfMany, lastSeenOf, touchLastSeen, type Db } from '@parley/db';
+import { presenceDeliveries } from './presence-batches.ts';
 import type { UserPresence } from '@parley/protocol';
 import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { Logger } from 'pino';
 
+/** Changes announced by one flush at most: bounds the contacts query and the frames' size. */
+const MAX_CHANGES_PER_FLUSH = 1000;
+
 /**
- * Sends a user's presence transition to everyone who shares a conversation with them (and
- * nobody else). Transitions of one user are announced in the order they happened, even though
- * each needs a database round trip.
+ * Sends each presence transition to everyone who shares a conversation with them (and nobody
+ * else). One flush at a time (group commit, as the message writer does): a lone change goes out
+ * at once as a `presence` frame; the changes that arrive while a flush queries the database go
+ * out together in the next, one `presence_batch` per recipient (presence-batches.ts). A
+ * reconnect storm so costs about one frame per socket per flush, not one per change per
+ * contact, and one contacts query per flush. Order per user holds: flushes run in order.
  */
 export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger }): (presence: UserPresence) => void {
-  const queues = new Map<string, Promise<void>>();
-  // A reconnect storm brings thousands of people online at once: their announcements query
-  // the database a few at a time, and the sends of live sockets keep connections to use.
-  const limit = createLimiter(ANNOUNCE_CONCURRENCY);
-  const announce = (presence: UserPresence) =>
-    limit(async () => {
-      if (presence.status === 'offline') await touchLastSeen(deps.db, presence.userId);
-      const frame = { type: 'presence', ...presence } as const;
-      deps.hub.publishToUsers(await contactIdsOf(deps.db, presence.userId), frame);
-    });
+  let pending: UserPresence[] = [];
+  let flushing = false;
+
+  async function announce(changes: UserPresence[]): Promise<void> {
+    for (const change of changes) if (change.status === 'offline') await touchLastSeen(deps.db, change.userId);
+    const contacts = await contactsOfMany(deps.db, changes.map((c) => c.userId));
+    for (const { recipients, users } of presenceDeliveries(changes, contacts)) {
+      const [only] = users;
+      if (users.length === 1 && only) deps.hub.publishToUsers(recipients, { type: 'presence', ...only });
+      else deps.hub.publishToUsers(recipients, { type: 'presence_batch', users });
+    }
+  }
+
+  async function flush(): Promise<void> {
+    while (pending.length > 0) {
+      const changes = pending.slice(0, MAX_CHANGES_PER_FLUSH);
+      pending = pending.slice(changes.length);
+      try {
+        await announce(changes);
+      } catch (error) {
+        deps.logger.error({ err: error, changes: changes.length }, 'presence announce failed');
+      }
+    }
+  }
+
   return (presence) => {
-    const previous = queues.get(presence.userId) ?? Promise.resolve();
-    const next = previous
-      .then(() => announce(presence))
-      .catch((error: unknown) => deps.logger.error({ err: error, userId: presence.userId }, 'presence announce failed'))
-      .finally(() => {
-        if (queues.get(presence.userId) === next) queues.delete(presence.userId);
-      });
-    queues.set(presence.userId, next);
+    pending.push(presence);
+    if (flushing) return;
+    flushing = true;
+    void flush().finally(() => (flushing = false));
   };
 }
 
@@ -47,25 +65,4 @@ export async function statusesWithLastSeen(
   if (missing.length === 0) return statuses;
   const stored = known ?? (await lastSeenOf(db, missing));
   return statuses.map((p) => (p.status === 'offline' && p.lastSeenAt === null ? { ...p, lastSeenAt: stored.get(p.userId) ?? null } : p));
-}
-
-/** Presence announcements querying the database at once, on one node. */
-const ANNOUNCE_CONCURRENCY = 2;
-
-/** Runs at most `concurrency` tasks at once, the others in the order they came. */
-function createLimiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    // A finishing task hands its slot straight to the next in line.
-    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running -= 1;
-    }
-  };
 }

@@ -159,6 +159,26 @@ describe('revocation is durable: two gateway processes, Redis frozen or down dur
     await redis.restart();
   }, 60_000);
 
+  it('signing out another device from the Sessions page while Redis is down closes it on the other node within the bound', async () => {
+    const laptop = await signIn(carol);
+    const laptopB = await connect(nodeB, laptop);
+    const phoneB = await connect(nodeB, carol);
+    const sessions = await trpcCall<Array<{ id: string; current: boolean }>>(originOf(nodeA), 'account.sessions', undefined, { cookie: laptop.cookie, method: 'GET' });
+    const laptopId = sessions.data!.find((s) => s.current)!.id;
+
+    await redis.kill();
+    const res = await trpcCall(originOf(nodeA), 'account.revokeSession', { sessionId: laptopId }, { cookie: carol.cookie });
+    const revokedAt = Date.now();
+    expect(res.status).toBe(200);
+    let closedAt = 0;
+    const closed = laptopB.closed.then((c) => ((closedAt = Date.now()), c));
+    await waitFor('the other node to close the revoked session', () => closedAt > 0, { timeoutMs: REVOCATION_BOUND_MS });
+    expect(await closed).toEqual({ code: CLOSE_CODES.unauthorized.code, reason: 'signed_out' });
+    console.info(`[faults] Sessions-page sign-out with Redis down: closed on the other node ${closedAt - revokedAt} ms after the commit`);
+    expect(phoneB.ws.readyState).toBe(phoneB.ws.OPEN);
+    await redis.restart();
+  }, 60_000);
+
   it('a session that expires while its socket is open is closed with 4001 session_expired when it expires', async () => {
     const token = newSessionToken();
     // Long enough for the socket to get through hello on a loaded machine before it expires.

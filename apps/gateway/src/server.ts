@@ -26,6 +26,8 @@ import { registerWeb } from './http/web.ts';
 import { createPresenceAnnouncer } from './presence.ts';
 import { createCallService } from './calls/call-service.ts';
 import { startAccessWatch } from './access/access-watch.ts';
+import { createSessionActivity } from './access/session-activity.ts';
+import { startSessionPurge } from './access/session-purge.ts';
 import { createAdmission } from './ws/admission.ts';
 import { createLiveness } from './ws/liveness.ts';
 
@@ -90,6 +92,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cleanups.push(() => hub.close());
     const access = await startAccessWatch({ db, hub, logger });
     cleanups.push(() => access.close());
+    const purge = startSessionPurge({ db, logger, retentionMs: config.sessionRetentionMs });
+    cleanups.push(() => purge.close());
+    const sessionActivity = createSessionActivity({ db, logger });
+    cleanups.push(() => sessionActivity.close());
     const presence = createPresenceTracker({
       store,
       nodeId: config.nodeId,
@@ -116,7 +122,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const liveness = createLiveness();
     cleanups.push(async () => liveness.close());
     const metrics = createMetrics({ hub, writer, admission, liveness });
-    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, liveness, metrics, caps: config.caps };
+    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, liveness, metrics, caps: config.caps, sessionActivity };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();

@@ -63,6 +63,15 @@ export async function createGroup(page: Page, title: string, people: readonly { 
   await composer(page).waitFor();
 }
 
+/** The header's account button (avatar and name), which opens the account menu. */
+export const accountMenuButton = (page: Page): Locator => page.getByRole('button', { name: /^Account menu for / });
+
+/** Opens the account menu and picks `item` ("Account settings", "Sign out"). */
+export async function accountMenu(page: Page, item: 'Account settings' | 'Sign out'): Promise<void> {
+  await accountMenuButton(page).click();
+  await page.getByRole('menu', { name: 'Account' }).getByRole('menuitem', { name: item }).click();
+}
+
 /** The conversation's id from the page URL (/c/<id>). */
 export function conversationIdOf(page: Page): string {
   const id = new URL(page.url()).pathname.split('/').pop();

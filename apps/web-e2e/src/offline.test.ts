@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
-import { article, composer, conversationLink, LIVE_MS, messages, openDirect, send, signUp } from './chat-helpers.ts';
+import { accountMenu, accountMenuButton, article, composer, conversationLink, LIVE_MS, messages, openDirect, send, signUp } from './chat-helpers.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 import { banner, committed, logBodies, offlineReady, screenshotBoth, stateOf } from './offline-helpers.ts';
 
@@ -181,7 +181,7 @@ describe('offline in the browser', () => {
     await ivy.page.reload();
     await write(ivy.page, 'Unsent goodbye');
     await stateOf(ivy.page, 'Unsent goodbye', 'Waiting for connection…').waitFor({ timeout: 5_000 });
-    const signOut = ivy.page.getByRole('button', { name: 'Sign out' });
+    const signOut = { click: () => accountMenu(ivy.page, 'Sign out') };
     const question = ivy.page.getByRole('dialog', { name: 'Sign out?' });
 
     await signOut.click();
@@ -217,7 +217,7 @@ describe('offline in the browser', () => {
 
     await erin.context.setOffline(true);
     await erin.page.reload();
-    await erin.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await accountMenuButton(erin.page).waitFor();
     await banner(erin.page, 'Waiting for connection…').waitFor();
 
     // The session ends elsewhere (another device signs out) while this page is offline.

@@ -5,9 +5,10 @@ import type { IceConfig } from './calls/ice-servers.ts';
 
 /**
  * What is throttled, and per what: sign-in per handle and per address, sign-up per address,
- * people search (`search`), message search and group creation per user.
+ * people search (`search`), message search and group creation per user, checks of a signed-in
+ * user's password (password change, account deletion) per user.
  */
-export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'message_search' | 'create_group';
+export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'message_search' | 'create_group' | 'password';
 
 /**
  * Counts one attempt of `kind` (for sign-in, `subject` is the handle tried); rejects with
@@ -32,6 +33,11 @@ export interface ApiEvents {
   }): void;
   /** A session was revoked (sign-out): its sockets must close. */
   sessionRevoked(sessionId: string): void;
+  /**
+   * A user's public profile changed (display name, or the account became a tombstone): tell
+   * their own sockets and `audienceIds` (everyone who shares a conversation with them).
+   */
+  userUpdated(user: PublicUser, audienceIds: readonly string[]): void;
 }
 
 /** The session cookie, set and cleared by the HTTP adapter that owns the response. */
@@ -49,6 +55,8 @@ export interface ApiContext {
   /** True when the request passed the CSRF check (custom header + allowed Origin). */
   csrfOk: boolean;
   userAgent: string | undefined;
+  /** The client's address (behind a proxy: per TRUST_PROXY); stored with a new session. */
+  ip: string | undefined;
   sessionTtlMs: number;
   /** STUN/TURN servers for calls; the TURN secret stays server-side. */
   ice: IceConfig;

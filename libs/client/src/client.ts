@@ -272,11 +272,17 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
           case 'presence':
             presence.update(frame);
             return;
+          case 'presence_batch':
+            for (const user of frame.users) presence.update(user);
+            return;
           case 'presence_snapshot':
             presence.replace(frame.users);
             return;
           case 'typing_update':
             typingIn.update(frame);
+            return;
+          case 'user_updated':
+            events.emit('user_updated', frame.user);
             return;
           case 'call_ring':
             events.emit('call_ring', frame);

@@ -5,6 +5,7 @@ import type {
   ConversationChangedFrame,
   ConversationEvent,
   HelloOkFrame,
+  PublicUser,
   ReadStateFrame,
   UserPresence,
 } from '@parley/protocol';
@@ -35,6 +36,8 @@ export interface ParleyClientEvents {
   /** The set of other users typing in a conversation changed (start, stop, expiry, disconnect). */
   typing: (change: TypingChange) => void;
   conversation_changed: (frame: ConversationChangedFrame) => void;
+  /** Someone's profile changed (display name), or their account was deleted; possibly yours. */
+  user_updated: (user: PublicUser) => void;
   /** Someone calls this device: ring until a call_update says the ringing stopped. */
   call_ring: (frame: CallRingFrame) => void;
   /** A call this device rings for or takes part in changed (always the full CallInfo). */

@@ -32,6 +32,17 @@ describe('presence', () => {
     ]);
   });
 
+  it('applies a presence_batch entry by entry, in order, as presence frames', () => {
+    const { client, connect, deliver, events } = setup();
+    connect();
+    deliver({ type: 'presence_snapshot', users: [offline(BOB), offline(CAROL)] });
+    events.length = 0;
+    deliver({ type: 'presence_batch', users: [online(BOB), online(CAROL), { userId: BOB, status: 'away', lastSeenAt: null }] });
+    expect(client.presence(BOB)).toEqual({ userId: BOB, status: 'away', lastSeenAt: null });
+    expect(client.presence(CAROL)).toEqual(online(CAROL));
+    expect(events.map((p) => `${p.userId === BOB ? 'bob' : 'carol'}:${p.status}`)).toEqual(['bob:online', 'carol:online', 'bob:away']);
+  });
+
   it('replaces everything with the snapshot after a reconnect, reporting only differences', () => {
     const { client, connect, reconnect, deliver, events } = setup();
     connect();

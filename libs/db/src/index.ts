@@ -35,9 +35,25 @@ export {
   createSession,
   findActiveSession,
   revokeSession,
+  listActiveSessions,
+  revokeUserSession,
+  revokeOtherSessions,
+  touchSessions,
+  purgeSessions,
   type NewSession,
   type SessionInfo,
+  type ActiveSession,
 } from './repos/sessions.ts';
+export {
+  updateDisplayName,
+  passwordHashOf,
+  changePasswordHash,
+  deleteAccount,
+  DELETED_USER_NAME,
+  DELETED_HANDLE_PREFIX,
+  type AccountDeletion,
+  type GroupLeft,
+} from './repos/accounts.ts';
 export {
   openDirectConversation,
   createGroupConversation,
@@ -51,6 +67,7 @@ export {
   memberIds,
   conversationIdsOfUser,
   contactIdsOf,
+  contactsOfMany,
   recheckSocket,
   type SocketRecheck,
   directKeyOf,

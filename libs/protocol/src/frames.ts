@@ -215,6 +215,15 @@ export const PresenceFrameSchema = z.object({
   ...UserPresenceSchema.shape,
 });
 
+/**
+ * Several contacts' statuses changed at about the same time (a reconnect storm): apply each
+ * entry as a `presence` frame, in order. One frame instead of one per change.
+ */
+export const PresenceBatchFrameSchema = z.object({
+  type: z.literal('presence_batch'),
+  users: z.array(UserPresenceSchema).min(2),
+});
+
 /** Sent right after hello_ok: the status of everyone who shares a conversation with you. */
 export const PresenceSnapshotFrameSchema = z.object({
   type: z.literal('presence_snapshot'),
@@ -228,6 +237,17 @@ export const TypingUpdateFrameSchema = z.object({
   userId: IdSchema,
   active: z.boolean(),
   expiresInMs: z.number().int().nonnegative(),
+});
+
+/**
+ * A user's public profile changed (display name), or the account was deleted (it then reads
+ * "Deleted user" with a `deleted_…` handle). Sent to that user's own sockets and to everyone
+ * who shares a conversation with them. Best effort, like presence: lists and conversations
+ * read after a reconnect carry the current names anyway.
+ */
+export const UserUpdatedFrameSchema = z.object({
+  type: z.literal('user_updated'),
+  user: PublicUserSchema,
 });
 
 export const ErrorFrameSchema = z.object({
@@ -251,8 +271,10 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ReadStateFrameSchema,
   ConversationChangedFrameSchema,
   PresenceFrameSchema,
+  PresenceBatchFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
+  UserUpdatedFrameSchema,
   CallRingFrameSchema,
   CallUpdateFrameSchema,
   CallSignalInFrameSchema,
@@ -270,5 +292,7 @@ export type ReadStateFrame = z.infer<typeof ReadStateFrameSchema>;
 export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSchema>;
 export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;
 export type PresenceSnapshotFrame = z.infer<typeof PresenceSnapshotFrameSchema>;
+export type PresenceBatchFrame = z.infer<typeof PresenceBatchFrameSchema>;
 export type TypingUpdateFrame = z.infer<typeof TypingUpdateFrameSchema>;
+export type UserUpdatedFrame = z.infer<typeof UserUpdatedFrameSchema>;
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;

@@ -81,7 +81,9 @@ export {
   ConversationChangedFrameSchema,
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
+  PresenceBatchFrameSchema,
   TypingUpdateFrameSchema,
+  UserUpdatedFrameSchema,
   ErrorFrameSchema,
   ServerFrameSchema,
   type ClientFrame,
@@ -106,8 +108,10 @@ export {
   type ReadStateFrame,
   type ConversationChangedFrame,
   type PresenceFrame,
+  type PresenceBatchFrame,
   type PresenceSnapshotFrame,
   type TypingUpdateFrame,
+  type UserUpdatedFrame,
   type ErrorFrame,
 } from './frames.ts';
 export {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['s1', 's2', 'connect', 'memory', 'load'] as const;
+export const SCENARIOS = ['s1', 's2', 'connect', 'memory', 'load', 'signin-flood'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-/** `--scenario all`: the four of issue 11 (the fixed `load` only by name). */
+/** `--scenario all`: the four of issue 11 (the fixed `load` and `signin-flood` only by name). */
 const ALL: readonly Scenario[] = ['s1', 's2', 'connect', 'memory'];
 
 /** Every option, its default and what it means: README.md's table is this list. */
@@ -29,6 +29,9 @@ const OPTIONS = {
   rooms: { type: 'string', default: '20' },
   clients: { type: 'string', default: '10' },
   rate: { type: 'string', default: '2' },
+  flooders: { type: 'string', default: '200' },
+  'flood-rate': { type: 'string', default: '100' },
+  'flood-env': { type: 'string', default: '' },
   pin: { type: 'boolean', default: false },
   'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
   'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL },
@@ -50,6 +53,18 @@ function list(name: string, raw: string | undefined, min: number, max: number): 
   const values = (raw ?? '').split(',').filter(Boolean).map((v) => number(name, v, min, max));
   if (values.length === 0 || values.some((v, i) => i > 0 && v <= (values[i - 1] ?? 0))) throw new UsageError(`--${name} takes ascending numbers, got ${JSON.stringify(raw)}`);
   return values;
+}
+
+/** `KEY=VALUE,KEY=VALUE` → an environment (values may not contain commas). */
+function environment(name: string, raw: string): Record<string, string> {
+  const pairs = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+      if (!match) throw new UsageError(`--${name} takes KEY=VALUE pairs separated by commas, got ${JSON.stringify(pair)}`);
+      return [match[1], match[2]];
+    }),
+  );
 }
 
 export function parseCli(argv: string[]) {
@@ -82,6 +97,11 @@ export function parseCli(argv: string[]) {
       rooms: Math.round(number('rooms', values.rooms, 1, 5000)),
       roomSize: Math.max(2, Math.round(number('clients', values.clients, 2, 1000))),
       ratePerClient: number('rate', values.rate, 0.01, 10),
+    },
+    flood: {
+      flooders: Math.round(number('flooders', values.flooders, 1, 10_000)),
+      rate: number('flood-rate', values['flood-rate'], 1, 1_000_000),
+      gatewayEnv: environment('flood-env', values['flood-env']),
     },
     pin: values.pin,
     databaseUrl: values['database-url'],

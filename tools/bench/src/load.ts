@@ -20,6 +20,23 @@ export interface LoadOptions {
   connectConcurrency: number;
   /** `taskset -c` CPU list for the server processes. */
   serverCpus?: string | undefined;
+  /** Extra environment for the server processes (Parley: gateway settings). */
+  serverEnv?: Readonly<Record<string, string>> | undefined;
+  /** Other work on the same server while the load runs (e.g. a flood of sign-ins). */
+  alongside?: Alongside | undefined;
+}
+
+/**
+ * Work that runs beside the load, in this process, from before the warm-up until the measured
+ * window (drain included) is over, so that the whole window sees it.
+ */
+export interface Alongside {
+  /** The population is connected and the load's clock has not started yet. */
+  start(server: RunningServer): Promise<void>;
+  /** The measured window begins at this `performance.now()` time (the end of the warm-up). */
+  measureFrom(timeMs: number): void;
+  /** The window is over and CPU has been read; also called when the run failed. */
+  stop(): Promise<void>;
 }
 
 /** One measured run: a fresh server, the population connected, a fixed offered rate. */
@@ -101,10 +118,12 @@ const serverCpu = (server: RunningServer) => server.processes.reduce((sum, c) =>
 export async function runLoad(target: BenchTarget, options: LoadOptions): Promise<LoadResult> {
   const { population } = options;
   const clients = populationSize(population);
-  const server = await target.start({ cpus: options.serverCpus });
+  const server = await target.start({ cpus: options.serverCpus, env: options.serverEnv });
   const fleet = new Fleet(server, clients);
+  const { alongside } = options;
   try {
     const connect = await fleet.connectAll(options.connectConcurrency);
+    await alongside?.start(server);
     const padding = 'x'.repeat(options.paddingChars);
     // Member-major order: message k goes from order[k % clients], so rooms take turns.
     const order = Array.from({ length: clients }, (_, j) => (j % population.rooms) * population.roomSize + Math.floor(j / population.rooms));
@@ -115,6 +134,7 @@ export async function runLoad(target: BenchTarget, options: LoadOptions): Promis
     const measureFrom = start + options.warmupMs;
     const end = measureFrom + options.durationMs;
     const recorder = new Recorder(clients, Math.round(measureFrom * 1000));
+    alongside?.measureFrom(measureFrom);
     fleet.sink = recorder;
     let k = 0;
     let sent = 0;
@@ -175,6 +195,8 @@ export async function runLoad(target: BenchTarget, options: LoadOptions): Promis
       errorSamples: fleet.errorSamples,
     };
   } finally {
+    // After the result above was taken: the window's CPU includes the work alongside.
+    await alongside?.stop();
     await fleet.closeAll();
     await server.stop();
   }

@@ -9,6 +9,7 @@ import { int, loadLine, machineLine } from './format.ts';
 import { runKnee, type KneeOptions } from './knee.ts';
 import { renderMemory, runMemory } from './memory.ts';
 import { renderKnee } from './report-knee.ts';
+import { renderSignInFlood, runSignInFlood } from './signin-flood.ts';
 import type { BenchTarget, Population } from './target.ts';
 import { parleyTarget } from './targets/parley.ts';
 import { socketIoTarget, wsTarget } from './targets/relay.ts';
@@ -22,10 +23,11 @@ try {
   process.exit(2);
 }
 
+const oneParley = () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, profileDir: cli.profileDir });
 const factories: Record<string, () => BenchTarget> = {
   ws: wsTarget,
   socketio: socketIoTarget,
-  parley: () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, profileDir: cli.profileDir }),
+  parley: oneParley,
   parley2: () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, redisUrl: cli.redisUrl, nodes: 2, profileDir: cli.profileDir }),
 };
 const unknown = cli.targets.filter((n) => !(n in factories));
@@ -64,8 +66,12 @@ async function knee(title: string, population: Population, rates: readonly numbe
   return renderKnee(title, await runKnee(targets, options, log), fixed);
 }
 
+/** The targets some scenario ran, for the notes under the report. */
+const measured = new Set<BenchTarget>();
+
 async function run(scenario: Scenario): Promise<string[]> {
   const size = cli.s1.roomSize;
+  if (scenario !== 'signin-flood') for (const t of targets) measured.add(t);
   switch (scenario) {
     case 's1':
       return knee(`S1: ${int(cli.s1.rooms * size)} sockets in ${int(cli.s1.rooms)} rooms × ${size}, knee`, cli.s1, cli.s1Rates);
@@ -99,6 +105,18 @@ async function run(scenario: Scenario): Promise<string[]> {
       const rate = r * roomSize * ratePerClient;
       return knee(`Fixed load: ${r} rooms × ${roomSize}, ${ratePerClient} msg/s per client (${int(rate)} msg/s)`, { rooms: r, roomSize }, [rate], true);
     }
+    case 'signin-flood': {
+      // About Parley's own defence: the relays have no sign-in. The one-node Parley of
+      // --targets, or one made for it (on the same kind of database).
+      let parley = targets.find((t) => t.id === 'parley');
+      if (!parley) targets.push((parley = oneParley()));
+      const population = { rooms: cli.load.rooms, roomSize: cli.load.roomSize };
+      measured.add(parley);
+      await parley.prepare(population);
+      return renderSignInFlood(
+        await runSignInFlood(parley, { ...loadShared, population, rate: cli.flood.rate, flooders: cli.flood.flooders, gatewayEnv: cli.flood.gatewayEnv }, log),
+      );
+    }
   }
 }
 
@@ -128,7 +146,7 @@ try {
 
 const notes = [
   `Finished with ${loadLine()}.`,
-  ...targets.map((t) => `- ${t.name}: a delivery is ${t.delivery}.`),
+  ...[...measured].map((t) => `- ${t.name}: a delivery is ${t.delivery}.`),
   postgresCounts ? `- Postgres CPU counts ${postgresCounts}.` : '',
 ].filter(Boolean);
 const report = [...header, '', ...sections.flatMap((s) => [...s, '']), ...notes].join('\n');

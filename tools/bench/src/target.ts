@@ -18,6 +18,8 @@ export interface StartOptions {
   gcProbe?: boolean;
   /** `taskset -c` CPU list for the server processes. */
   cpus?: string | undefined;
+  /** Extra environment for the server processes, over the target's own (Parley: gateway settings such as SIGN_IN_PER_IP). */
+  env?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One start of a server under test: fresh processes, nothing carried over in memory. */

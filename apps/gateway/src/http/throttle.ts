@@ -17,6 +17,8 @@ export interface ThrottleLimits {
   /** messages.search: its own budget, so a search page (people and messages) costs one of each. */
   messageSearchPerUser: Limit;
   groupsPerUser: Limit;
+  /** Current-password checks of a signed-in user (password change, account deletion). */
+  passwordPerUser: Limit;
 }
 
 type KeyedRequest = FastifyRequest & { parleyThrottleKey: string };
@@ -47,6 +49,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     searchUser: limiter(limits.searchPerUser),
     messageSearchUser: limiter(limits.messageSearchPerUser),
     groupsUser: limiter(limits.groupsPerUser),
+    passwordUser: limiter(limits.passwordPerUser),
   };
   const limitOf: Record<keyof typeof byKind, Limit> = {
     signInHandle: limits.signInPerHandle,
@@ -55,6 +58,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     searchUser: limits.searchPerUser,
     messageSearchUser: limits.messageSearchPerUser,
     groupsUser: limits.groupsPerUser,
+    passwordUser: limits.passwordPerUser,
   };
   const fallback = new LocalCounter();
 
@@ -104,6 +108,8 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
           return check('messageSearchUser', `message_search:${userId ?? `ip:${req.ip}`}`, 'Too many searches');
         case 'create_group':
           return check('groupsUser', `create_group:${userId ?? `ip:${req.ip}`}`, 'Too many new groups');
+        case 'password':
+          return check('passwordUser', `password:${subject ?? userId ?? `ip:${req.ip}`}`);
       }
     };
   };

@@ -41,6 +41,7 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
           // Every call looks its session up first: during a database outage that is where it fails.
           throw isDatabaseUnavailable(error) ? toTrpcError(new AppError('unavailable')) : error;
         });
+        if (session) deps.sessionActivity.seen(session.id);
         return {
           db: deps.db,
           events: options.events,
@@ -48,6 +49,7 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
           session,
           csrfOk: csrfOk(req, options.allowedOrigins),
           userAgent: req.headers['user-agent'],
+          ip: req.ip,
           sessionTtlMs: options.sessionTtlMs,
           ice: options.ice,
           passwords: options.passwords,

@@ -88,6 +88,7 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
     if (ws.readyState !== ws.OPEN) return;
     // The expiry timer fires on time unless the event loop was busy; a frame never outruns it.
     if (Date.now() >= resolved.expiresAt.getTime()) return hubSocket.close(CLOSE_CODES.unauthorized.code, 'session_expired');
+    deps.sessionActivity.seen(resolved.id);
     if (!frameBucket.take().ok) {
       metrics.wsErrors.inc({ code: 'rate_limited' });
       return hubSocket.close(CLOSE_CODES.rate_limited.code, 'rate_limited');

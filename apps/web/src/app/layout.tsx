@@ -11,6 +11,7 @@ import './styles/composer.css';
 import './styles/popover.css';
 import './styles/presence.css';
 import './styles/calls.css';
+import './styles/settings.css';
 
 export const metadata: Metadata = { title: 'Parley', description: 'Conversations, in real time' };
 export const viewport: Viewport = {

@@ -4,6 +4,7 @@ export const queryKeys = {
   me: ['me'] as const,
   conversations: ['conversations'] as const,
   conversation: (id: string) => ['conversation', id] as const,
+  sessions: ['account.sessions'] as const,
   userSearch: (query: string) => ['users.search', query] as const,
   messageSearch: (input: MessageSearchInput) => ['messages.search', input] as const,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createSession, createUser, findUserByHandle, revokeSession } from '@parley/db';
+import { createSession, createUser, DELETED_HANDLE_PREFIX, findUserByHandle, revokeSession } from '@parley/db';
 import { AppError, DisplayNameSchema, HandleSchema, PasswordSchema } from '@parley/protocol';
 import type { ApiContext } from '../context.ts';
 import { hashSessionToken, newSessionToken } from '../auth/session-token.ts';
@@ -7,17 +7,19 @@ import { protectedProcedure, publicProcedure, router } from '../trpc.ts';
 
 // Handles are stored lowercase; accept any case and surrounding spaces at sign-up and sign-in.
 const HandleInputSchema = z.string().trim().toLowerCase().pipe(HandleSchema);
+// Deleted accounts are renamed `deleted_<id>`: nobody may take a handle that looks like one.
+const NewHandleSchema = HandleInputSchema.refine((h) => !h.startsWith(DELETED_HANDLE_PREFIX), `Handles starting with ${DELETED_HANDLE_PREFIX} are reserved`);
 
 async function startSession(ctx: ApiContext, userId: string): Promise<void> {
   const token = newSessionToken();
   const expiresAt = new Date(Date.now() + ctx.sessionTtlMs);
-  await createSession(ctx.db, { userId, tokenHash: hashSessionToken(token), expiresAt, userAgent: ctx.userAgent });
+  await createSession(ctx.db, { userId, tokenHash: hashSessionToken(token), expiresAt, userAgent: ctx.userAgent, ip: ctx.ip });
   ctx.cookie.set(token, expiresAt);
 }
 
 export const authRouter = router({
   signUp: publicProcedure
-    .input(z.object({ handle: HandleInputSchema, displayName: DisplayNameSchema, password: PasswordSchema }))
+    .input(z.object({ handle: NewHandleSchema, displayName: DisplayNameSchema, password: PasswordSchema }))
     .mutation(async ({ ctx, input }) => {
       await ctx.throttle('sign_up');
       const passwordHash = await ctx.passwords.hash(input.password);

@@ -25,6 +25,7 @@ function context(ice: IceConfig, signedIn = true): ApiContext {
       : null,
     csrfOk: false, // a query must not need the CSRF header
     userAgent: undefined,
+    ip: undefined,
     sessionTtlMs: 60_000,
     maxGroupMembers: 2_000,
     ice,

@@ -36,7 +36,8 @@ export function directKeyOf(a: string, b: string): string {
 async function assertUsersExist(db: Db, ids: readonly string[]): Promise<void> {
   const unique = [...new Set(ids)];
   if (!unique.every(isUuid)) throw new AppError('not_found', 'User not found');
-  const count = await db.prisma.user.count({ where: { id: { in: unique } } });
+  // A deleted account cannot be added anywhere or messaged anew.
+  const count = await db.prisma.user.count({ where: { id: { in: unique }, deletedAt: null } });
   if (count !== unique.length) throw new AppError('not_found', 'User not found');
 }
 
@@ -345,6 +346,29 @@ export async function contactIdsOf(db: Db, userId: string): Promise<string[]> {
   if (!isUuid(userId)) return [];
   const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id::text AS user_id FROM (${CONTACTS_SQL}) c`, [userId]);
   return rows.map((r) => r.user_id);
+}
+
+/**
+ * contactIdsOf for many users in one round trip (a burst of presence changes): userId -> its
+ * contacts. Users with none are missing from the map.
+ */
+export async function contactsOfMany(db: Db, userIds: readonly string[]): Promise<Map<string, string[]>> {
+  const ids = [...new Set(userIds.filter(isUuid))];
+  const contacts = new Map<string, string[]>();
+  if (ids.length === 0) return contacts;
+  const { rows } = await db.pool.query<{ user_id: string; contact_id: string }>(
+    `SELECT DISTINCT mine.user_id::text AS user_id, other.user_id::text AS contact_id
+       FROM members mine
+       JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
+      WHERE mine.user_id = ANY($1::uuid[])`,
+    [ids],
+  );
+  for (const row of rows) {
+    const list = contacts.get(row.user_id);
+    if (list) list.push(row.contact_id);
+    else contacts.set(row.user_id, [row.contact_id]);
+  }
+  return contacts;
 }
 
 /** What a new socket re-reads once attached (see the gateway's hello), in one round trip. */

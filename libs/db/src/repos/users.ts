@@ -24,7 +24,8 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
 /** For sign-in only: the one read that returns the password hash. */
 export async function findUserByHandle(db: Db, handle: string): Promise<UserWithPassword | null> {
   const user = await db.prisma.user.findUnique({ where: { handle } });
-  return user ? { ...toPublicUser(user), passwordHash: user.passwordHash } : null;
+  // A deleted account's handle is scrubbed and it has no password; it can never sign in.
+  return user && user.deletedAt === null ? { ...toPublicUser(user), passwordHash: user.passwordHash } : null;
 }
 
 /** Users that exist among `ids`, in no particular order; unknown ids are skipped. */
@@ -52,6 +53,7 @@ export async function searchUsers(db: Db, input: SearchUsersInput): Promise<Publ
         { displayName: { contains: query, mode: 'insensitive' } },
       ],
       ...(input.excludeUserId ? { NOT: { id: input.excludeUserId } } : {}),
+      deletedAt: null,
     },
     orderBy: { handle: 'asc' },
     take: input.limit,

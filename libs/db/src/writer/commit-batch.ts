@@ -57,6 +57,8 @@ interface LookupRow {
   message_id: string | null;
   event_id: string | null;
   reply_ok: boolean;
+  /** False for a direct conversation whose other person deleted their account. */
+  peer_ok: boolean;
 }
 
 const kindOf = (input: SendInput) => (input.call ? 'call' : input.system ? 'system' : 'text');
@@ -79,7 +81,11 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
     // read below for the rare duplicates.
     const lookups = await query<LookupRow>(
       `SELECT k.idx, msg.id::text AS message_id, ev.id::text AS event_id,
-              (k.reply_to IS NULL OR rp.id IS NOT NULL) AS reply_ok
+              (k.reply_to IS NULL OR rp.id IS NOT NULL) AS reply_ok,
+              NOT EXISTS (SELECT 1 FROM conversations dc
+                            JOIN members peer ON peer.conversation_id = dc.id AND peer.user_id <> k.sid
+                            JOIN users pu ON pu.id = peer.user_id
+                           WHERE dc.id = k.cid AND dc.kind = 'direct' AND pu.deleted_at IS NOT NULL) AS peer_ok
          FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[]) AS k(idx, cid, sid, client_id, reply_to)
          LEFT JOIN messages msg ON msg.sender_id = k.sid AND msg.client_id = k.client_id
          LEFT JOIN messages rp ON rp.id = k.reply_to AND rp.conversation_id = k.cid AND ${visibleMessage('rp', 'k.sid')}
@@ -117,6 +123,10 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
       }
       if (lookup?.event_id) {
         otherEvents.set(index, lookup.event_id);
+        return;
+      }
+      if (lookup && !lookup.peer_ok) {
+        outcomes[index] = { ok: false, error: new AppError('invalid_input', 'This person deleted their account: nobody will read it') };
         return;
       }
       if (!lookup?.reply_ok) {

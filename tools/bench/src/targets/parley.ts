@@ -80,6 +80,7 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
               NODE_ID: `bench-${node}-${process.pid}`,
               SERVE_WEB: 'false',
               LOG_LEVEL: 'warn',
+              ...start.env,
             },
             cwd: ROOT,
             readyPattern: /Parley is running at http:\/\/\S+:(\d+)/,

@@ -28,7 +28,7 @@ function relayTarget(kind: RelayKind): BenchTarget {
       if (!prepared) throw new Error('prepare() the target first');
       const [command, args] = tsNode(kind.server, { gcProbe: options.gcProbe });
       const child = await startChild(command, args, {
-        env: { ...process.env, PORT: String(options.ports?.[0] ?? 0) },
+        env: { ...process.env, ...options.env, PORT: String(options.ports?.[0] ?? 0) },
         readyPattern: /listening on (\d+)/,
         cpus: options.cpus,
       });

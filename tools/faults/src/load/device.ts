@@ -129,8 +129,10 @@ export function createDevice(options: { label: string; session: Session; home: n
         case 'chat_sync_result':
         case 'read_state':
         case 'presence':
+        case 'presence_batch':
         case 'presence_snapshot':
         case 'typing_update':
+        case 'user_updated':
         case 'call_ring':
         case 'call_update':
         case 'call_signal_in':

@@ -1,7 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { browserStorage } from '../../lib/browser-storage.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
@@ -9,6 +9,7 @@ import { forgetUnsent } from '../../lib/realtime.ts';
 import { forgetLocalData } from '../../lib/signed-in-user.ts';
 import { unsentSentence } from '../../lib/unsent-text.ts';
 import { Avatar } from '../avatar.tsx';
+import { moveFocus, Popover } from '../popover.tsx';
 import { useApi } from '../providers.tsx';
 import { useRealtime } from './realtime-provider.tsx';
 import { SignOutDialog } from './sign-out-dialog.tsx';
@@ -20,6 +21,13 @@ export function AppHeader({ me }: { me: PublicUser }) {
   const { client } = useRealtime();
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState<string | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const closeMenu = (refocus: boolean) => {
+    setMenuOpen(false);
+    if (refocus) menuButton.current?.focus();
+  };
 
   /**
    * Signing out means "nothing of mine stays on this device": unsent messages (this tab's and
@@ -58,13 +66,71 @@ export function AppHeader({ me }: { me: PublicUser }) {
       <form className="app-header-search" role="search" onSubmit={search}>
         <input type="search" name="q" className="input" aria-label="Search messages and people" placeholder="Search" maxLength={256} autoComplete="off" />
       </form>
-      <div className="app-header-user">
+      <button
+        ref={menuButton}
+        type="button"
+        className="app-header-user"
+        aria-haspopup="menu"
+        aria-expanded={menuOpen}
+        aria-label={`Account menu for ${me.displayName}`}
+        disabled={busy}
+        onClick={() => setMenuOpen((open) => !open)}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown' && !menuOpen) {
+            event.preventDefault();
+            setMenuOpen(true);
+          }
+        }}
+      >
         <Avatar name={me.displayName} id={me.id} size="small" />
         <span className="app-header-name" title={`@${me.handle}`}>{me.displayName}</span>
-        <button type="button" className="button button-quiet" onClick={requestSignOut} disabled={busy}>
-          Sign out
-        </button>
-      </div>
+        <span aria-hidden="true" className="app-header-caret">▾</span>
+      </button>
+      {menuOpen && menuButton.current ? (
+        <Popover
+          anchor={menuButton.current}
+          role="menu"
+          label="Account"
+          className="user-menu"
+          onClose={(reason) => closeMenu(reason === 'escape')}
+          onKeyDown={(event) => {
+            if (event.key === 'Tab') closeMenu(false);
+            else if (menuRef.current !== null && moveFocus(menuRef.current, '[role="menuitem"]', event.key)) event.preventDefault();
+          }}
+        >
+          <div ref={(el) => {
+            menuRef.current = el;
+            el?.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
+          }}>
+            <p className="user-menu-who">
+              <strong>{me.displayName}</strong>
+              <span>@{me.handle}</span>
+            </p>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                closeMenu(false);
+                router.push('/settings');
+              }}
+            >
+              Account settings
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                closeMenu(false);
+                requestSignOut();
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        </Popover>
+      ) : null}
       {asking !== null ? <SignOutDialog unsent={asking} onConfirm={() => void signOut()} onClose={() => setAsking(null)} /> : null}
     </header>
   );

@@ -16,6 +16,7 @@ import { AppHeader } from './app-header.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { RealtimeProvider, useRealtime } from './realtime-provider.tsx';
 import { useLiveConversations } from './use-live-conversations.ts';
+import { useLiveUsers } from './use-live-users.ts';
 import { useOfflineConversationList } from './use-offline-list.ts';
 import { useSignedInUser } from './use-signed-in-user.ts';
 import { UnreadMentionsContext, useUnreadMentions } from './use-unread-mentions.ts';
@@ -85,16 +86,17 @@ function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) 
     return client.on('ready', onConfirm);
   }, [client, unconfirmed, onConfirm]);
   const activeId = params.conversationId;
-  // On a phone one column shows: the main one for a conversation or the search page, else the list.
-  const mainView = activeId !== undefined || pathname === '/search';
+  // On a phone the list and the main column take turns: settings and search are main-column pages.
+  const inMain = activeId !== undefined || pathname.startsWith('/settings') || pathname === '/search';
   const attention = useAttention();
   useLiveConversations(me.id, activeId, attention);
+  useLiveUsers(me.id);
   useOfflineConversationList(me.id);
   const mentions = useUnreadMentions(me.id);
   return (
     <UnreadMentionsContext.Provider value={mentions}>
       <CallProvider selfUserId={me.id}>
-        <div className="shell" data-view={mainView ? 'chat' : 'list'}>
+        <div className="shell" data-view={inMain ? 'chat' : 'list'}>
           <AppHeader me={me} />
           <div className="shell-body">
             <ConnectionBanner />
