@@ -91,7 +91,22 @@ interface ProcedureRow {
   kind: 'query' | 'mutation';
   input: (s: Scene) => unknown;
   expected: Expected;
+  /** Runs before the call (as other people): something for a read to find. */
+  setup?: (s: Scene) => Promise<void>;
+  /** For an `ok` answer: what is wrong with the data this caller got, if anything. */
+  check?: (data: unknown, s: Scene) => string | undefined;
 }
+
+/** Search hits must be exactly the scene's group message for its members, and nothing for others. */
+const searchHitsOnlyForMembers = (data: unknown, s: Scene): string | undefined => {
+  const hits = (data as { hits: Array<{ conversationId: string }> }).hits;
+  const member = actingUser.get(s) !== undefined && actingUser.get(s) !== s.outsider;
+  const inGroup = hits.filter((hit) => hit.conversationId === s.group).length;
+  if (hits.length !== inGroup) return 'hits from another conversation';
+  if (member && inGroup !== 1) return 'missing the group message';
+  if (!member && inGroup !== 0) return 'leaked the group message';
+  return undefined;
+};
 
 const PROCEDURES: ProcedureRow[] = [
   { procedure: 'auth.signUp', kind: 'mutation', input: () => ({ handle: `new_${randomUUID().slice(0, 8)}`, displayName: 'New', password: PASSWORD }), expected: anyone },
@@ -120,6 +135,25 @@ const PROCEDURES: ProcedureRow[] = [
   { procedure: 'conversations.setHistoryVisibility', kind: 'mutation', input: (s) => ({ conversationId: s.group, visibility: 'since_joined' }), expected: managers({ admin: 'forbidden' }) },
   { procedure: 'conversations.rename', kind: 'mutation', input: (s) => ({ conversationId: s.group, title: 'renamed' }), expected: managers() },
   { procedure: 'messages.history', kind: 'query', input: (s) => ({ conversationId: s.group }), expected: membersOnly() },
+  { procedure: 'messages.history', what: 'around a seq', kind: 'query', input: (s) => ({ conversationId: s.group, aroundSeq: 1 }), expected: membersOnly() },
+  {
+    procedure: 'messages.search',
+    what: 'everywhere',
+    kind: 'query',
+    setup: (s) => targetMessage(s, {}),
+    input: () => ({ query: 'target' }),
+    expected: signedIn('ok'),
+    check: searchHitsOnlyForMembers,
+  },
+  {
+    procedure: 'messages.search',
+    what: 'in the group',
+    kind: 'query',
+    setup: (s) => targetMessage(s, {}),
+    input: (s) => ({ query: 'target', conversationId: s.group }),
+    expected: membersOnly(),
+    check: searchHitsOnlyForMembers,
+  },
   { procedure: 'calls.iceServers', kind: 'query', input: () => undefined, expected: signedIn('ok') },
   { procedure: 'account.sessions', kind: 'query', input: () => undefined, expected: signedIn('ok') },
   { procedure: 'account.revokeSession', what: 'another of your own', kind: 'mutation', input: (s) => ({ sessionId: ownOtherSession.get(s) ?? s.targetSessionId }), expected: signedIn('ok') },
@@ -170,7 +204,7 @@ async function sceneAs(role: Role): Promise<Scene> {
 async function call(row: ProcedureRow, s: Scene): Promise<Outcome | string> {
   const input = row.input(s);
   const response = await h.trpc(row.procedure, input, { cookie: s.cookie, method: row.kind === 'query' ? 'GET' : 'POST' });
-  if (response.status === 200) return 'ok';
+  if (response.status === 200) return row.check?.(response.data, s) ?? 'ok';
   return response.error?.data.appCode ?? `HTTP ${response.status} ${response.error?.data.code ?? ''}`;
 }
 
@@ -183,7 +217,11 @@ describe('HTTP procedures × callers', () => {
   for (const row of PROCEDURES) {
     it(`${row.procedure}${row.what ? ` (${row.what})` : ''}`, async () => {
       const answers: Record<string, Outcome | string> = {};
-      for (const role of ROLES) answers[role] = await call(row, await sceneAs(role));
+      for (const role of ROLES) {
+        const s = await sceneAs(role);
+        await row.setup?.(s);
+        answers[role] = await call(row, s);
+      }
       expect(answers).toEqual(row.expected);
     });
   }

@@ -62,6 +62,7 @@ const EnvSchema = z.object({
   SIGN_UP_PER_IP: z.coerce.number().int().min(1).default(20),
   SIGN_UP_WINDOW_MS: z.coerce.number().int().min(1000).default(60 * 60_000),
   USER_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  MESSAGE_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   GROUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
   // Per-user caps (see Caps in deps.ts).
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(30),
@@ -184,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       signInPerAddress: { max: e.SIGN_IN_PER_IP, windowMs: e.SIGN_IN_WINDOW_MS },
       signUpPerAddress: { max: e.SIGN_UP_PER_IP, windowMs: e.SIGN_UP_WINDOW_MS },
       searchPerUser: { max: e.USER_SEARCH_PER_MINUTE, windowMs: 60_000 },
+      messageSearchPerUser: { max: e.MESSAGE_SEARCH_PER_MINUTE, windowMs: 60_000 },
       groupsPerUser: { max: e.GROUPS_PER_HOUR, windowMs: 60 * 60_000 },
       // Checking a signed-in user's password (change, account deletion) counts like a sign-in.
       passwordPerUser: { max: e.SIGN_IN_PER_HANDLE, windowMs: e.SIGN_IN_WINDOW_MS },

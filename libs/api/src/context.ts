@@ -5,10 +5,10 @@ import type { IceConfig } from './calls/ice-servers.ts';
 
 /**
  * What is throttled, and per what: sign-in per handle and per address, sign-up per address,
- * search and group creation per user, checks of a signed-in user's password (password change,
- * account deletion) per user.
+ * people search (`search`), message search and group creation per user, checks of a signed-in
+ * user's password (password change, account deletion) per user.
  */
-export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'create_group' | 'password';
+export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'message_search' | 'create_group' | 'password';
 
 /**
  * Counts one attempt of `kind` (for sign-in, `subject` is the handle tried); rejects with

@@ -90,6 +90,8 @@ export {
 export { markRead } from './repos/messages.ts';
 export { eventsAfter, historyPage, type EventPage, type MessagePage } from './repos/event-reads.ts';
 export { createdEventOf } from './repos/mappers.ts';
+export { historyWindow, type MessageWindow, type WindowInput } from './repos/history-window.ts';
+export { searchMessages, searchSql, SEARCH_CONFIG, type SearchMessagesInput } from './repos/message-search.ts';
 export {
   createCall,
   acceptCall,

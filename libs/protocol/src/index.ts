@@ -184,3 +184,16 @@ export {
   type FoldTarget,
 } from './fold.ts';
 export { HistoryVisibilitySchema, MemberRoleSchema, groupPermissions, type HistoryVisibility, type MemberRole, type Permission } from './roles.ts';
+export {
+  MessageSearchInputSchema,
+  SnippetSchema,
+  SearchHitSchema,
+  MAX_SEARCH_QUERY_CHARS,
+  MAX_SEARCH_PAGE,
+  DEFAULT_SEARCH_PAGE,
+  MAX_SEARCH_CURSOR_CHARS,
+  type MessageSearchInput,
+  type MessageSearchPage,
+  type Snippet,
+  type SearchHit,
+} from './search.ts';

@@ -14,6 +14,8 @@ export interface ThrottleLimits {
   signInPerAddress: Limit;
   signUpPerAddress: Limit;
   searchPerUser: Limit;
+  /** messages.search: its own budget, so a search page (people and messages) costs one of each. */
+  messageSearchPerUser: Limit;
   groupsPerUser: Limit;
   /** Current-password checks of a signed-in user (password change, account deletion). */
   passwordPerUser: Limit;
@@ -45,6 +47,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signInAddress: limiter(limits.signInPerAddress),
     signUpAddress: limiter(limits.signUpPerAddress),
     searchUser: limiter(limits.searchPerUser),
+    messageSearchUser: limiter(limits.messageSearchPerUser),
     groupsUser: limiter(limits.groupsPerUser),
     passwordUser: limiter(limits.passwordPerUser),
   };
@@ -53,6 +56,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     signInAddress: limits.signInPerAddress,
     signUpAddress: limits.signUpPerAddress,
     searchUser: limits.searchPerUser,
+    messageSearchUser: limits.messageSearchPerUser,
     groupsUser: limits.groupsPerUser,
     passwordUser: limits.passwordPerUser,
   };
@@ -100,6 +104,8 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
           return check('signUpAddress', `sign_up:ip:${req.ip}`);
         case 'search':
           return check('searchUser', `search:${userId ?? `ip:${req.ip}`}`);
+        case 'message_search':
+          return check('messageSearchUser', `message_search:${userId ?? `ip:${req.ip}`}`, 'Too many searches');
         case 'create_group':
           return check('groupsUser', `create_group:${userId ?? `ip:${req.ip}`}`, 'Too many new groups');
         case 'password':

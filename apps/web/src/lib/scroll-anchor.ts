@@ -25,3 +25,8 @@ export function shouldLoadOlder(m: ScrollMetrics, thresholdPx: number = LOAD_OLD
 export function anchoredScrollTop(before: Pick<ScrollMetrics, 'scrollTop' | 'scrollHeight'>, newScrollHeight: number): number {
   return Math.max(0, before.scrollTop + (newScrollHeight - before.scrollHeight));
 }
+
+/** Start loading the next page when the bottom is closer than this (px): a log opened at an older message. */
+export function shouldLoadNewer(m: ScrollMetrics, thresholdPx: number = LOAD_OLDER_THRESHOLD_PX): boolean {
+  return m.scrollHeight - m.scrollTop - m.clientHeight <= thresholdPx;
+}

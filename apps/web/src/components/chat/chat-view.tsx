@@ -1,6 +1,7 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Message, PublicUser } from '@parley/protocol';
 import { isNetworkError } from '../../lib/api-errors.ts';
@@ -36,8 +37,10 @@ import { usePendingActions } from './use-pending-actions.ts';
 
 const NO_MEMBERS: readonly PublicUser[] = [];
 
-export function ChatView({ conversationId }: { conversationId: string }) {
+/** `openAtSeq`: open the log at this message (a search hit), highlighted, instead of at the newest. */
+export function ChatView({ conversationId, openAtSeq }: { conversationId: string; openAtSeq?: number | undefined }) {
   const api = useApi();
+  const router = useRouter();
   const queryClient = useQueryClient();
   const { client } = useRealtime();
   const me = queryClient.getQueryData<{ user: PublicUser } | null>(queryKeys.me)?.user;
@@ -47,7 +50,7 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     queryFn: () => api.conversations.get.query({ conversationId }),
     initialData: () => queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations)?.find((c) => c.id === conversationId),
   });
-  const history = useConversationMessages(conversationId, meId);
+  const history = useConversationMessages(conversationId, meId, openAtSeq);
   const pendingActions = usePendingActions(conversationId, history.foldedSeq);
   const draft = useDraft(meId, conversationId);
   const emoji = useEmojiUsage(meId);
@@ -105,6 +108,16 @@ export function ChatView({ conversationId }: { conversationId: string }) {
     },
     [cancel, pending, notify],
   );
+
+  // Opened at a message: once its page is in, show it highlighted (once per view).
+  const { jumpTo } = jump;
+  const openedAt = useRef(false);
+  useEffect(() => {
+    if (openAtSeq === undefined || history.status !== 'ready' || openedAt.current) return;
+    openedAt.current = true;
+    void jumpTo(openAtSeq);
+  }, [openAtSeq, history.status, jumpTo]);
+  const toLatest = useCallback(() => router.replace(`/c/${encodeURIComponent(conversationId)}`), [router, conversationId]);
 
   // Reached by a client-side navigation: ask the service worker to keep this page for a reload offline.
   useEffect(rememberPageForOffline, [conversationId]);
@@ -194,6 +207,11 @@ export function ChatView({ conversationId }: { conversationId: string }) {
                 }
                 receipt={receipt}
                 jumpTarget={jump.target}
+                initialSeq={openAtSeq}
+                hasNewer={history.hasNewer}
+                loadingNewer={history.loadingNewer}
+                onLoadNewer={() => void history.loadNewer()}
+                onJumpToLatest={toLatest}
               />
             )}
             <TypingIndicator conversationId={conversationId} members={members} />
@@ -209,6 +227,8 @@ export function ChatView({ conversationId }: { conversationId: string }) {
               onSend={(body) => {
                 history.send(body, replyTo ?? undefined);
                 draft.clear();
+                // Reading an older part of the log: what you send shows with the newest messages.
+                if (history.hasNewer) toLatest();
               }}
               onEditLast={() => interactions.editLast(lastEditable(items)?.messageId)}
               members={memberList}

@@ -30,6 +30,13 @@ export interface PendingItem {
 interface PageState {
   hasMore: boolean;
   /**
+   * The log was opened at a message (a search hit) and newer messages exist below what is
+   * loaded: they load page by page as the reader scrolls down, and live messages wait until
+   * the loaded part reaches the newest one.
+   */
+  hasNewer: boolean;
+  loadingNewer: boolean;
+  /**
    * `offline`: the server could not be reached and no offline copy fits; only this tab's
    * unsent messages show, and the history loads once the socket is back.
    */
@@ -38,7 +45,7 @@ interface PageState {
   olderFailed: boolean;
 }
 
-const INITIAL: PageState = { hasMore: false, status: 'loading', loadingOlder: false, olderFailed: false };
+const INITIAL: PageState = { hasMore: false, hasNewer: false, loadingNewer: false, status: 'loading', loadingOlder: false, olderFailed: false };
 
 function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyDraft): PendingItem[] {
   if (entry.action.type !== 'send') return list;
@@ -65,7 +72,7 @@ function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyD
  * folded, so optimistic actions know when their event has landed. Without a server, the
  * offline copy of the newest messages stands in for the page (the SDK resumes from it).
  */
-export function useConversationMessages(conversationId: string, meId: string) {
+export function useConversationMessages(conversationId: string, meId: string, aroundSeq?: number) {
   const api = useApi();
   const { client } = useRealtime();
   const [page, setPage] = useState<PageState>(INITIAL);
@@ -79,6 +86,10 @@ export function useConversationMessages(conversationId: string, meId: string) {
   const hasMore = useRef(false);
   const ready = useRef(false);
   const olderLoad = useRef<Promise<boolean> | null>(null);
+  const newerLoad = useRef<Promise<boolean> | null>(null);
+  // While the loaded window does not reach the newest message: the last seq loaded by a page.
+  // Messages past it (live ones) are folded but not shown, so no gap is ever on screen.
+  const windowEnd = useRef<number | null>(null);
 
   useEffect(() => {
     if (client === null) return;
@@ -86,9 +97,13 @@ export function useConversationMessages(conversationId: string, meId: string) {
     const fold = new ConversationTimeline(conversationId);
     timeline.current = fold;
     ready.current = false;
-    setMessages(fold.messages);
+    windowEnd.current = null;
+    const show = () => {
+      const end = windowEnd.current;
+      setMessages(end === null ? fold.messages : fold.messages.filter((m) => m.seq <= end));
+    };
+    show();
     setFoldedSeq(0);
-    const show = () => setMessages(fold.messages);
     const offEvent = client.on('event', (event) => {
       if (event.conversationId !== conversationId) return;
       if (fold.apply(event)) show();
@@ -105,17 +120,19 @@ export function useConversationMessages(conversationId: string, meId: string) {
         .filter((e) => e.state !== 'sent' && e.state !== 'cancelled')
         .reduce<PendingItem[]>((list, e) => upsertPending(list, e), []),
     );
-    const showPage = (first: { messages: readonly Message[]; hasMore: boolean; throughSeq: number }) => {
+    const showPage = (first: { messages: readonly Message[]; hasMore: boolean; hasNewer?: boolean; throughSeq: number }) => {
+      const hasNewer = first.hasNewer === true;
+      windowEnd.current = hasNewer ? (first.messages.at(-1)?.seq ?? 0) : null;
       fold.mergeHistory(first);
       show();
       hasMore.current = first.hasMore;
       ready.current = true;
       setFoldedSeq((s) => Math.max(s, first.throughSeq));
-      setPage((s) => ({ ...s, status: 'ready', hasMore: first.hasMore }));
+      setPage((s) => ({ ...s, status: 'ready', hasMore: first.hasMore, hasNewer }));
       client.track(conversationId, first.throughSeq);
     };
     api.messages.history
-      .query({ conversationId })
+      .query(aroundSeq === undefined ? { conversationId } : { conversationId, aroundSeq })
       .then((first) => {
         if (!cancelled) showPage(first);
       })
@@ -132,7 +149,7 @@ export function useConversationMessages(conversationId: string, meId: string) {
       offEvent();
       offSend();
     };
-  }, [api, client, conversationId, meId, attempt]);
+  }, [api, client, conversationId, meId, attempt, aroundSeq]);
 
   // Nothing to show but the unsent messages: load the history once the socket is back.
   const offline = page.status === 'offline';
@@ -144,7 +161,8 @@ export function useConversationMessages(conversationId: string, meId: string) {
     });
   }, [client, offline]);
 
-  useSaveHistoryCopy(meId, conversationId, page.status === 'ready', messages, foldedSeq, page.hasMore);
+  // A window opened at an older message is not "the newest messages": never kept as the offline copy.
+  useSaveHistoryCopy(meId, conversationId, page.status === 'ready' && !page.hasNewer, messages, foldedSeq, page.hasMore);
 
   /** Loads the page before the oldest message held; resolves false on failure. Never overlaps. */
   const loadOlder = useCallback((): Promise<boolean> => {
@@ -158,7 +176,8 @@ export function useConversationMessages(conversationId: string, meId: string) {
       .then((older) => {
         fold.mergeHistory(older);
         hasMore.current = older.hasMore;
-        if (timeline.current === fold) setMessages(fold.messages);
+        const end = windowEnd.current;
+        if (timeline.current === fold) setMessages(end === null ? fold.messages : fold.messages.filter((m) => m.seq <= end));
         setPage((x) => ({ ...x, loadingOlder: false, hasMore: older.hasMore }));
         return true;
       })
@@ -170,6 +189,35 @@ export function useConversationMessages(conversationId: string, meId: string) {
         olderLoad.current = null;
       });
     olderLoad.current = load;
+    return load;
+  }, [api, conversationId]);
+
+  /** Loads the page after the newest message loaded, when the window does not reach the newest yet. */
+  const loadNewer = useCallback((): Promise<boolean> => {
+    const fold = timeline.current;
+    const end = windowEnd.current;
+    if (newerLoad.current !== null) return newerLoad.current;
+    if (end === null || !ready.current || fold === null) return Promise.resolve(false);
+    setPage((x) => ({ ...x, loadingNewer: true }));
+    const load = api.messages.history
+      .query({ conversationId, afterSeq: end })
+      .then((newer) => {
+        if (timeline.current !== fold) return false;
+        fold.mergeHistory(newer);
+        windowEnd.current = newer.hasNewer ? (newer.messages.at(-1)?.seq ?? end) : null;
+        const shownEnd = windowEnd.current;
+        setMessages(shownEnd === null ? fold.messages : fold.messages.filter((m) => m.seq <= shownEnd));
+        setPage((x) => ({ ...x, loadingNewer: false, hasNewer: newer.hasNewer }));
+        return true;
+      })
+      .catch(() => {
+        setPage((x) => ({ ...x, loadingNewer: false }));
+        return false;
+      })
+      .finally(() => {
+        newerLoad.current = null;
+      });
+    newerLoad.current = load;
     return load;
   }, [api, conversationId]);
 
@@ -203,5 +251,5 @@ export function useConversationMessages(conversationId: string, meId: string) {
     setAttempt((n) => n + 1);
   }, []);
 
-  return { ...page, messages, foldedSeq, pending, loadOlder, loadUntil, send, retry, cancel, reload };
+  return { ...page, messages, foldedSeq, pending, loadOlder, loadNewer, loadUntil, send, retry, cancel, reload };
 }

@@ -1,7 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useRef, useState } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { browserStorage } from '../../lib/browser-storage.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
@@ -48,6 +48,12 @@ export function AppHeader({ me }: { me: PublicUser }) {
     router.replace('/sign-in');
   }
 
+  function search(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    const q = new FormData(event.currentTarget).get('q');
+    if (typeof q === 'string' && q.trim() !== '') router.push(`/search?q=${encodeURIComponent(q.trim())}`);
+  }
+
   function requestSignOut(): void {
     const unsent = unsentSentence(client?.outbox() ?? []);
     if (unsent === null) void signOut();
@@ -57,6 +63,9 @@ export function AppHeader({ me }: { me: PublicUser }) {
   return (
     <header className="app-header">
       <span className="brand">Parley</span>
+      <form className="app-header-search" role="search" onSubmit={search}>
+        <input type="search" name="q" className="input" aria-label="Search messages and people" placeholder="Search" maxLength={256} autoComplete="off" />
+      </form>
       <button
         ref={menuButton}
         type="button"

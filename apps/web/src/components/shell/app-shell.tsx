@@ -79,15 +79,15 @@ interface SignedInProps {
 
 function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) {
   const params = useParams<{ conversationId?: string }>();
+  const pathname = usePathname();
   const { client } = useRealtime();
   useEffect(() => {
     if (client === null || !unconfirmed) return;
     return client.on('ready', onConfirm);
   }, [client, unconfirmed, onConfirm]);
   const activeId = params.conversationId;
-  // On a phone the list and the main column take turns: settings are a main-column page.
-  const pathname = usePathname();
-  const inMain = activeId !== undefined || pathname.startsWith('/settings');
+  // On a phone the list and the main column take turns: settings and search are main-column pages.
+  const inMain = activeId !== undefined || pathname.startsWith('/settings') || pathname === '/search';
   const attention = useAttention();
   useLiveConversations(me.id, activeId, attention);
   useLiveUsers(me.id);
