@@ -43,6 +43,12 @@ export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTrac
         );
       }
     },
+    memberSettingsChanged({ userId, conversationId }) {
+      hub.publishToUser(userId, { type: 'conversation_changed', conversationId, change: 'updated' });
+    },
+    settingsChanged({ userId, dndUntil }) {
+      hub.publishToUser(userId, { type: 'settings_changed', dndUntil });
+    },
     sessionRevoked(sessionId) {
       hub.closeSession(sessionId, CLOSE_CODES.unauthorized.code, 'signed_out');
     },

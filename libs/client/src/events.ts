@@ -6,6 +6,7 @@ import type {
   ConversationEvent,
   HelloOkFrame,
   ReadStateFrame,
+  SettingsChangedFrame,
   UserPresence,
 } from '@parley/protocol';
 import type { ClientStatus, ClosedInfo, StatusInfo } from './connection.ts';
@@ -35,6 +36,8 @@ export interface ParleyClientEvents {
   /** The set of other users typing in a conversation changed (start, stop, expiry, disconnect). */
   typing: (change: TypingChange) => void;
   conversation_changed: (frame: ConversationChangedFrame) => void;
+  /** Your account-wide settings (do-not-disturb) changed, on this or another device. */
+  settings_changed: (frame: SettingsChangedFrame) => void;
   /** Someone calls this device: ring until a call_update says the ringing stopped. */
   call_ring: (frame: CallRingFrame) => void;
   /** A call this device rings for or takes part in changed (always the full CallInfo). */

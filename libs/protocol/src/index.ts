@@ -79,6 +79,7 @@ export {
   ChatResyncFrameSchema,
   ReadStateFrameSchema,
   ConversationChangedFrameSchema,
+  SettingsChangedFrameSchema,
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
@@ -105,6 +106,7 @@ export {
   type ChatResyncFrame,
   type ReadStateFrame,
   type ConversationChangedFrame,
+  type SettingsChangedFrame,
   type PresenceFrame,
   type PresenceSnapshotFrame,
   type TypingUpdateFrame,
@@ -180,3 +182,4 @@ export {
   type FoldTarget,
 } from './fold.ts';
 export { HistoryVisibilitySchema, MemberRoleSchema, groupPermissions, type HistoryVisibility, type MemberRole, type Permission } from './roles.ts';
+export { NotifyLevelSchema, defaultNotifyLevel, MAX_DND_MS, type NotifyLevel } from './notifications.ts';
