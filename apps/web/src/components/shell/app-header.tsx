@@ -9,6 +9,7 @@ import { forgetUnsent } from '../../lib/realtime.ts';
 import { forgetLocalData } from '../../lib/signed-in-user.ts';
 import { unsentSentence } from '../../lib/unsent-text.ts';
 import { Avatar } from '../avatar.tsx';
+import { DndSetting } from '../notifications/dnd-setting.tsx';
 import { useApi } from '../providers.tsx';
 import { useRealtime } from './realtime-provider.tsx';
 import { SignOutDialog } from './sign-out-dialog.tsx';
@@ -50,6 +51,7 @@ export function AppHeader({ me }: { me: PublicUser }) {
     <header className="app-header">
       <span className="brand">Parley</span>
       <div className="app-header-user">
+        <DndSetting />
         <Avatar name={me.displayName} id={me.id} size="small" />
         <span className="app-header-name" title={`@${me.handle}`}>{me.displayName}</span>
         <button type="button" className="button button-quiet" onClick={requestSignOut} disabled={busy}>
