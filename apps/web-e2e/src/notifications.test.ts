@@ -85,6 +85,7 @@ const observed = (page: Page) => page.evaluate(() => window.__observed);
 const setHidden = (page: Page, hidden: boolean) => page.evaluate((h) => window.__setHidden(h), hidden);
 const iconHref = (page: Page) => page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href ?? '');
 const level = (page: Page) => page.getByRole('combobox', { name: 'Notifications' });
+const dnd = (page: Page) => page.getByRole('combobox', { name: 'Do not disturb' });
 
 describe('notifications in the page', () => {
   it('counts unread in the title and icon, alerts once from one of two hidden tabs, and not once muted', async () => {
@@ -161,6 +162,21 @@ describe('notifications in the page', () => {
     // After a reload the choice is still there (stored on the server).
     await tab2.reload();
     await expect.poll(() => level(tab2).inputValue(), { timeout: LIVE_MS }).toBe('none');
+
+    // Do not disturb, set in one tab, shows in the other at once, and silences even an unmuted conversation.
+    for (const tab of tabs) await setHidden(tab, false);
+    await level(alice.page).selectOption('all');
+    await expect.poll(() => level(tab2).inputValue(), { timeout: LIVE_MS }).toBe('all');
+    await dnd(alice.page).selectOption('1h');
+    await expect.poll(() => dnd(tab2).inputValue(), { timeout: LIVE_MS }).toBe('on');
+    expect(await dnd(tab2).locator('option:checked').innerText()).toMatch(/^Do not disturb until /);
+    await tab2.screenshot({ path: join(SCREENSHOT_DIR, 'notify-dnd-second-tab.png') });
+    for (const tab of tabs) await setHidden(tab, true);
+    const dndBefore = (await Promise.all(tabs.map(observed))).reduce((n, o) => n + o.notes.length + o.chimes, 0);
+    await send(bob.page, 'during do not disturb');
+    for (const tab of tabs) await article(tab, 'during do not disturb').waitFor({ timeout: LIVE_MS });
+    await alice.page.waitForTimeout(1_500);
+    expect((await Promise.all(tabs.map(observed))).reduce((n, o) => n + o.notes.length + o.chimes, 0)).toBe(dndBefore);
   });
 
   it('offers desktop notifications only after the person has been active, and remembers "Not now"', async () => {

@@ -15,8 +15,11 @@ const CHOICES = [
   { value: '7d', label: 'For 7 days', ms: 7 * 24 * HOUR_MS - 60_000 },
 ] as const;
 
-function untilText(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+/** "14:05" today, "Tue 14:05" on another day. */
+function untilText(iso: string, now: Date): string {
+  const until = new Date(iso);
+  const sameDay = until.toDateString() === now.toDateString();
+  return until.toLocaleString(undefined, sameDay ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
 /** Do not disturb for every conversation, on every device: no sound, no desktop notification. */
@@ -42,7 +45,7 @@ export function DndSetting() {
       <span aria-hidden="true">{on ? '🌙' : '🔔'}</span>
       <select aria-label="Do not disturb" value={on ? 'on' : 'off'} disabled={busy} onChange={(e) => choose(e.target.value)}>
         <option value="off">Notifications on</option>
-        {on && dndUntil !== null ? <option value="on">Do not disturb until {untilText(dndUntil)}</option> : null}
+        {on && dndUntil !== null ? <option value="on">Do not disturb until {untilText(dndUntil, now)}</option> : null}
         {CHOICES.map((c) => (
           <option key={c.value} value={c.value}>
             Do not disturb {c.label.toLowerCase()}
