@@ -30,20 +30,22 @@ export function DndSetting() {
   const now = useNow(30_000);
   const on = now !== null && dndActive(dndUntil, now.getTime());
   const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
   const choose = (value: string) => {
     const ms = CHOICES.find((c) => c.value === value)?.ms;
     const until = ms === undefined ? null : new Date(Date.now() + ms).toISOString();
     setBusy(true);
+    setFailed(false);
     api.users.setDoNotDisturb
       .mutate({ until })
       .then((settings) => queryClient.setQueryData<NotificationSettings>(queryKeys.notificationSettings, settings))
-      .catch(() => undefined)
+      .catch(() => setFailed(true))
       .finally(() => setBusy(false));
   };
   return (
-    <label className="dnd-setting" data-on={on || undefined}>
+    <label className="dnd-setting" data-on={on || undefined} title={failed ? 'Could not change do not disturb. Try again.' : undefined}>
       <span aria-hidden="true">{on ? '🌙' : '🔔'}</span>
-      <select aria-label="Do not disturb" value={on ? 'on' : 'off'} disabled={busy} onChange={(e) => choose(e.target.value)}>
+      <select aria-label="Do not disturb" value={on ? 'on' : 'off'} disabled={busy} aria-invalid={failed || undefined} onChange={(e) => choose(e.target.value)}>
         <option value="off">Notifications on</option>
         {on && dndUntil !== null ? <option value="on">Do not disturb until {untilText(dndUntil, now)}</option> : null}
         {CHOICES.map((c) => (
