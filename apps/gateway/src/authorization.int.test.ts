@@ -114,6 +114,8 @@ const PROCEDURES: ProcedureRow[] = [
   { procedure: 'auth.signOut', kind: 'mutation', input: () => undefined, expected: signedIn('ok') },
   { procedure: 'auth.me', kind: 'query', input: () => undefined, expected: anyone },
   { procedure: 'users.search', kind: 'query', input: (s) => ({ query: s.target.handle }), expected: signedIn('ok') },
+  { procedure: 'users.notificationSettings', kind: 'query', input: () => undefined, expected: signedIn('ok') },
+  { procedure: 'users.setDoNotDisturb', kind: 'mutation', input: () => ({ until: new Date(Date.now() + 3_600_000).toISOString() }), expected: signedIn('ok') },
   { procedure: 'conversations.list', kind: 'query', input: () => undefined, expected: signedIn('ok') },
   { procedure: 'conversations.get', kind: 'query', input: (s) => ({ conversationId: s.group }), expected: membersOnly() },
   { procedure: 'conversations.openDirect', kind: 'mutation', input: (s) => ({ userId: s.target.id }), expected: signedIn('ok') },
@@ -133,6 +135,8 @@ const PROCEDURES: ProcedureRow[] = [
   { procedure: 'conversations.setRole', what: 'member to owner', kind: 'mutation', input: (s) => ({ conversationId: s.group, userId: s.target.id, role: 'owner' }), expected: managers({ admin: 'forbidden' }) },
   { procedure: 'conversations.setRole', what: 'owner to member', kind: 'mutation', input: (s) => ({ conversationId: s.group, userId: s.owner.id, role: 'member' }), expected: managers({ admin: 'forbidden', owner: 'conflict' }) },
   { procedure: 'conversations.setHistoryVisibility', kind: 'mutation', input: (s) => ({ conversationId: s.group, visibility: 'since_joined' }), expected: managers({ admin: 'forbidden' }) },
+  // Only your own level: any member may, an outsider may not (no row to change).
+  { procedure: 'conversations.setNotifications', kind: 'mutation', input: (s) => ({ conversationId: s.group, level: 'none' }), expected: membersOnly() },
   { procedure: 'conversations.rename', kind: 'mutation', input: (s) => ({ conversationId: s.group, title: 'renamed' }), expected: managers() },
   { procedure: 'messages.history', kind: 'query', input: (s) => ({ conversationId: s.group }), expected: membersOnly() },
   { procedure: 'messages.history', what: 'around a seq', kind: 'query', input: (s) => ({ conversationId: s.group, aroundSeq: 1 }), expected: membersOnly() },

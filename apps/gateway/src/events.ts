@@ -51,6 +51,12 @@ export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTrac
       // grace and changes nothing on the clients).
       hub.publishToUsers(audienceIds, { type: 'presence', userId, status: 'offline', lastSeenAt: new Date().toISOString() });
     },
+    memberSettingsChanged({ userId, conversationId }) {
+      hub.publishToUser(userId, { type: 'conversation_changed', conversationId, change: 'updated' });
+    },
+    settingsChanged({ userId, dndUntil }) {
+      hub.publishToUser(userId, { type: 'settings_changed', dndUntil });
+    },
     sessionRevoked(sessionId) {
       hub.closeSession(sessionId, CLOSE_CODES.unauthorized.code, 'signed_out');
     },

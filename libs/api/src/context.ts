@@ -31,6 +31,13 @@ export interface ApiEvents {
     removedUserIds: string[];
     events: KnownEvent[];
   }): void;
+  /**
+   * One member's own notification level in a conversation changed (committed): that user's
+   * other devices refetch the conversation. Nobody else hears of it.
+   */
+  memberSettingsChanged(change: { userId: string; conversationId: string }): void;
+  /** A user's account-wide settings (do-not-disturb) changed: all their devices hear it. */
+  settingsChanged(change: { userId: string; dndUntil: string | null }): void;
   /** A session was revoked (sign-out): its sockets must close. */
   sessionRevoked(sessionId: string): void;
   /**

@@ -269,6 +269,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             }
             events.emit('conversation_changed', frame);
             return;
+          case 'settings_changed':
+            events.emit('settings_changed', frame);
+            return;
           case 'presence':
             presence.update(frame);
             return;

@@ -7,6 +7,7 @@ import type {
   HelloOkFrame,
   PublicUser,
   ReadStateFrame,
+  SettingsChangedFrame,
   UserPresence,
 } from '@parley/protocol';
 import type { ClientStatus, ClosedInfo, StatusInfo } from './connection.ts';
@@ -38,6 +39,8 @@ export interface ParleyClientEvents {
   conversation_changed: (frame: ConversationChangedFrame) => void;
   /** Someone's profile changed (display name), or their account was deleted; possibly yours. */
   user_updated: (user: PublicUser) => void;
+  /** Your account-wide settings (do-not-disturb) changed, on this or another device. */
+  settings_changed: (frame: SettingsChangedFrame) => void;
   /** Someone calls this device: ring until a call_update says the ringing stopped. */
   call_ring: (frame: CallRingFrame) => void;
   /** A call this device rings for or takes part in changed (always the full CallInfo). */

@@ -87,6 +87,7 @@ export {
   type ConversationMember,
   type ConversationSummary,
 } from './repos/conversation-summaries.ts';
+export { setNotifyLevel, setDoNotDisturb, notificationSettingsOf, effectiveNotifyLevel } from './repos/notifications.ts';
 export { markRead } from './repos/messages.ts';
 export { eventsAfter, historyPage, type EventPage, type MessagePage } from './repos/event-reads.ts';
 export { createdEventOf } from './repos/mappers.ts';

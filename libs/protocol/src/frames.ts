@@ -209,6 +209,16 @@ export const ConversationChangedFrameSchema = z.object({
   change: z.enum(['added', 'removed', 'updated']),
 });
 
+/**
+ * Your own account-wide settings changed (users.setDoNotDisturb), on any device: sent to all your
+ * sockets, the device that made the change included.
+ */
+export const SettingsChangedFrameSchema = z.object({
+  type: z.literal('settings_changed'),
+  /** ISO 8601; null when do-not-disturb is off. A time in the past means off too. */
+  dndUntil: z.string().nullable(),
+});
+
 /** A user's aggregated status changed. Sent to users who share a conversation with them. */
 export const PresenceFrameSchema = z.object({
   type: z.literal('presence'),
@@ -270,6 +280,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ChatResyncFrameSchema,
   ReadStateFrameSchema,
   ConversationChangedFrameSchema,
+  SettingsChangedFrameSchema,
   PresenceFrameSchema,
   PresenceBatchFrameSchema,
   PresenceSnapshotFrameSchema,
@@ -290,6 +301,7 @@ export type ChatSyncResultFrame = z.infer<typeof ChatSyncResultFrameSchema>;
 export type ChatResyncFrame = z.infer<typeof ChatResyncFrameSchema>;
 export type ReadStateFrame = z.infer<typeof ReadStateFrameSchema>;
 export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSchema>;
+export type SettingsChangedFrame = z.infer<typeof SettingsChangedFrameSchema>;
 export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;
 export type PresenceSnapshotFrame = z.infer<typeof PresenceSnapshotFrameSchema>;
 export type PresenceBatchFrame = z.infer<typeof PresenceBatchFrameSchema>;

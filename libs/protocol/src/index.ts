@@ -79,6 +79,7 @@ export {
   ChatResyncFrameSchema,
   ReadStateFrameSchema,
   ConversationChangedFrameSchema,
+  SettingsChangedFrameSchema,
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
   PresenceBatchFrameSchema,
@@ -107,6 +108,7 @@ export {
   type ChatResyncFrame,
   type ReadStateFrame,
   type ConversationChangedFrame,
+  type SettingsChangedFrame,
   type PresenceFrame,
   type PresenceBatchFrame,
   type PresenceSnapshotFrame,
@@ -197,3 +199,4 @@ export {
   type Snippet,
   type SearchHit,
 } from './search.ts';
+export { NotifyLevelSchema, defaultNotifyLevel, MAX_DND_MS, type NotifyLevel } from './notifications.ts';

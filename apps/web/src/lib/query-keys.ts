@@ -5,6 +5,7 @@ export const queryKeys = {
   conversations: ['conversations'] as const,
   conversation: (id: string) => ['conversation', id] as const,
   sessions: ['account.sessions'] as const,
+  notificationSettings: ['users.notificationSettings'] as const,
   userSearch: (query: string) => ['users.search', query] as const,
   messageSearch: (input: MessageSearchInput) => ['messages.search', input] as const,
 };

@@ -36,6 +36,7 @@ export function conversation(id: string, over: Partial<ConversationSummary> = {}
     ],
     lastSeq: 0,
     lastReadSeq: 0,
+    notifyLevel: 'all',
     readStates: {},
     unreadCount: 0,
     unreadMentionCount: 0,

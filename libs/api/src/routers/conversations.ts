@@ -9,8 +9,9 @@ import {
   renameConversation,
   setMemberRole,
   setHistoryVisibility,
+  setNotifyLevel,
 } from '@parley/db';
-import { HistoryVisibilitySchema, IdSchema, MemberRoleSchema, type KnownEvent } from '@parley/protocol';
+import { HistoryVisibilitySchema, IdSchema, MemberRoleSchema, NotifyLevelSchema, type KnownEvent } from '@parley/protocol';
 import type { ApiContext } from '../context.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
@@ -114,6 +115,16 @@ export const conversationsRouter = router({
         visibility: input.visibility,
       });
       if (events.length > 0) announce(ctx, input.conversationId, { memberIds, events });
+      return { ok: true as const };
+    }),
+
+  /** Your own alert level here; any member may set theirs, for nobody else. */
+  setNotifications: protectedProcedure
+    .input(ConversationInput.extend({ level: NotifyLevelSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const userId = ctx.session.user.id;
+      await setNotifyLevel(ctx.db, { conversationId: input.conversationId, userId, level: input.level });
+      ctx.events.memberSettingsChanged({ userId, conversationId: input.conversationId });
       return { ok: true as const };
     }),
 

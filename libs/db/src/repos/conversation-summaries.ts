@@ -1,8 +1,9 @@
 import { AppError } from '@parley/protocol';
-import type { HistoryVisibility, MemberRole, Message, PublicUser } from '@parley/protocol';
+import type { HistoryVisibility, MemberRole, Message, NotifyLevel, PublicUser } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { isUuid } from './db-errors.ts';
 import { messageColumns, messageFromRow, toPublicUser, type MessageRow } from './mappers.ts';
+import { effectiveNotifyLevel } from './notifications.ts';
 import { messageFromFor } from './visibility.ts';
 
 /** Unread counts stop here ("999+" in a UI): counting further costs time and says nothing new. */
@@ -22,6 +23,11 @@ export interface ConversationSummary {
   members: ConversationMember[];
   lastSeq: number;
   lastReadSeq: number;
+  /**
+   * What alerts you here (sound, desktop notification): your choice, else the kind's default
+   * (direct `all`, group `mentions`). Yours only; other members' levels are never sent.
+   */
+  notifyLevel: NotifyLevel;
   /** Every member's read position (userId -> lastReadSeq): read receipts survive a reload. */
   readStates: Record<string, number>;
   /**
@@ -87,7 +93,7 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
   const lastByConversation = new Map(lastMessages.rows.map((row) => [row.conversation_id, row]));
 
   return mine
-    .map(({ conversation, lastReadSeq }) => {
+    .map(({ conversation, lastReadSeq, notify }) => {
       const last = lastByConversation.get(conversation.id);
       const lastSeq = Number(conversation.lastSeq);
       const readSeq = Number(lastReadSeq);
@@ -99,6 +105,7 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
         members: membersByConversation.get(conversation.id) ?? [],
         lastSeq,
         lastReadSeq: readSeq,
+        notifyLevel: effectiveNotifyLevel(notify, conversation.kind),
         readStates: readStatesByConversation.get(conversation.id) ?? {},
         unreadCount: unreadByConversation.get(conversation.id)?.unread ?? 0,
         unreadMentionCount: unreadByConversation.get(conversation.id)?.mentions ?? 0,

@@ -124,7 +124,7 @@ export function createDevice(options: { label: string; session: Session; home: n
         case 'conversation_changed':
           if (frame.change === 'removed' && !removedFrom.has(frame.conversationId)) removedFrom.set(frame.conversationId, at);
           return;
-        // Presence, typing, receipts, calls and the answers the SDK consumes: not what is checked here.
+        // Presence, typing, receipts, calls, settings and the answers the SDK consumes: not what is checked here.
         case 'pong':
         case 'chat_sync_result':
         case 'read_state':
@@ -136,6 +136,7 @@ export function createDevice(options: { label: string; session: Session; home: n
         case 'call_ring':
         case 'call_update':
         case 'call_signal_in':
+        case 'settings_changed':
           return;
       }
     },

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { groupControls } from '../../lib/member-permissions.ts';
 import { CallButtons } from '../calls/call-buttons.tsx';
+import { NotifySetting } from '../notifications/notify-setting.tsx';
 import { PresenceStatus } from '../presence-status.tsx';
 import { EditIcon } from './actions/icons.tsx';
 import { RenameDialog } from './rename-dialog.tsx';
@@ -52,6 +53,7 @@ export function ChatHeader({ conversationId, conversation, title, meId, membersO
           </p>
         ) : null}
       </div>
+      {conversation !== undefined ? <NotifySetting conversationId={conversationId} level={conversation.notifyLevel} /> : null}
       <CallButtons conversationId={conversationId} isGroup={isGroup} />
       {isGroup ? (
         <button type="button" className="button button-quiet" aria-expanded={membersOpen} onClick={onToggleMembers}>

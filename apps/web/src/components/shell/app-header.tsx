@@ -10,6 +10,7 @@ import { forgetLocalData } from '../../lib/signed-in-user.ts';
 import { unsentSentence } from '../../lib/unsent-text.ts';
 import { Avatar } from '../avatar.tsx';
 import { moveFocus, Popover } from '../popover.tsx';
+import { DndSetting } from '../notifications/dnd-setting.tsx';
 import { useApi } from '../providers.tsx';
 import { useRealtime } from './realtime-provider.tsx';
 import { SignOutDialog } from './sign-out-dialog.tsx';
@@ -66,6 +67,7 @@ export function AppHeader({ me }: { me: PublicUser }) {
       <form className="app-header-search" role="search" onSubmit={search}>
         <input type="search" name="q" className="input" aria-label="Search messages and people" placeholder="Search" maxLength={256} autoComplete="off" />
       </form>
+      <DndSetting />
       <button
         ref={menuButton}
         type="button"

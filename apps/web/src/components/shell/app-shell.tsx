@@ -12,6 +12,9 @@ import { CallToast } from '../calls/call-toast.tsx';
 import { CallView } from '../calls/call-view.tsx';
 import { IncomingCall } from '../calls/incoming-call.tsx';
 import { ConversationSidebar } from '../conversations/conversation-sidebar.tsx';
+import { NotificationPrompt } from '../notifications/notification-prompt.tsx';
+import { useAlerts } from '../notifications/use-alerts.ts';
+import { useTitleBadge } from '../notifications/use-title-badge.ts';
 import { AppHeader } from './app-header.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { RealtimeProvider, useRealtime } from './realtime-provider.tsx';
@@ -93,6 +96,8 @@ function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) 
   useLiveUsers(me.id);
   useOfflineConversationList(me.id);
   const mentions = useUnreadMentions(me.id);
+  useTitleBadge();
+  useAlerts(me.id, activeId);
   return (
     <UnreadMentionsContext.Provider value={mentions}>
       <CallProvider selfUserId={me.id}>
@@ -100,6 +105,7 @@ function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) 
           <AppHeader me={me} />
           <div className="shell-body">
             <ConnectionBanner />
+            <NotificationPrompt meId={me.id} />
             <ConversationSidebar me={me} activeId={activeId} />
             <main className="shell-main">{children}</main>
             <CallView me={me} />
