@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultOrigins, loadConfig } from './config.ts';
+import { ConfigError, defaultOrigins, defaultPasswordHashConcurrency, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('defaults to one loopback node with embedded Postgres and no TURN', () => {
@@ -7,6 +7,12 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 3000, host: 'localhost', databaseUrl: undefined, redisUrl: undefined, serveWeb: true });
     expect(config.ice).toEqual({ stunUrls: [], turn: null });
     expect(defaultOrigins(config, 3000)).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('hashes passwords on half the cores by default (at least one), so a sign-in flood leaves chat a core', () => {
+    expect([1, 2, 3, 4, 16].map(defaultPasswordHashConcurrency)).toEqual([1, 1, 1, 2, 8]);
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashing.concurrency).toBe(3);
+    expect(loadConfig({}).passwordHashing.concurrency).toBeGreaterThanOrEqual(1);
   });
 
   it('allows exactly the PUBLIC_URL origin and makes it the allowlist', () => {
