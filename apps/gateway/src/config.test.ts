@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     expect([1, 2, 3, 4, 16].map(defaultPasswordHashConcurrency)).toEqual([1, 1, 1, 2, 8]);
     expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashing.concurrency).toBe(3);
     expect(loadConfig({}).passwordHashing.concurrency).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({}).passwordHashing.share).toBe(0.5);
+    expect(() => loadConfig({ PASSWORD_HASH_SHARE: '0' })).toThrow(ConfigError);
   });
 
   it('allows exactly the PUBLIC_URL origin and makes it the allowlist', () => {

@@ -71,6 +71,8 @@ const EnvSchema = z.object({
   // Default: half the cores (at least 1), see passwordHashConcurrency below.
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200),
+  // The share of a hashing slot's time spent hashing (see libs/api password-queue.ts).
+  PASSWORD_HASH_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
 });
 
 export interface Config {
@@ -136,7 +138,7 @@ export interface Config {
   limits: ThrottleLimits;
   caps: Caps;
   /** argon2 hashes running at once, and waiting, on this node (beyond: `overloaded`). */
-  passwordHashing: { concurrency: number; maxWaiting: number };
+  passwordHashing: { concurrency: number; maxWaiting: number; share: number };
 }
 
 export class ConfigError extends Error {
@@ -193,7 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       passwordPerUser: { max: e.SIGN_IN_PER_HANDLE, windowMs: e.SIGN_IN_WINDOW_MS },
     },
     caps: { socketsPerUser: e.MAX_SOCKETS_PER_USER, groupMembers: e.MAX_GROUP_MEMBERS },
-    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY ?? defaultPasswordHashConcurrency(availableParallelism()), maxWaiting: e.PASSWORD_HASH_QUEUE },
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY ?? defaultPasswordHashConcurrency(availableParallelism()), maxWaiting: e.PASSWORD_HASH_QUEUE, share: e.PASSWORD_HASH_SHARE },
   };
 }
 
