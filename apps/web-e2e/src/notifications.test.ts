@@ -149,6 +149,8 @@ describe('notifications in the page', () => {
     expect(await level(alice.page).inputValue()).toBe('all');
     await level(alice.page).selectOption('none');
     await expect.poll(() => level(tab2).inputValue(), { timeout: LIVE_MS }).toBe('none');
+    // The list says so too, on both tabs.
+    for (const tab of [alice.page, tab2]) await conversationLink(tab, /Bob Builder/).getByRole('img', { name: 'Muted' }).waitFor({ timeout: LIVE_MS });
     await screenshotBoth(tab2, 'notify-muted-second-tab');
 
     // Muted: the message arrives and counts, but nothing alerts.

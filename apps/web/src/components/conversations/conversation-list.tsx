@@ -57,8 +57,14 @@ export function ConversationList({ conversations, meId, activeId }: Props) {
                       @
                     </span>
                   ) : null}
+                  {c.notifyLevel === 'none' ? (
+                    // In the described row, so a screen reader says it with the preview.
+                    <span className="muted-marker" role="img" aria-label="Muted" title="Muted: no sound or notification">
+                      🔕
+                    </span>
+                  ) : null}
                   {c.unreadCount > 0 ? (
-                    <span className="badge">
+                    <span className={`badge${c.notifyLevel === 'none' ? ' is-muted' : ''}`}>
                       {c.unreadCount > 99 ? '99+' : c.unreadCount}
                       <span className="sr-only"> unread</span>
                     </span>
