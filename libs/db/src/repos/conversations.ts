@@ -336,16 +336,18 @@ export async function conversationIdsOfUser(db: Db, userId: string): Promise<str
   return rows.map((r) => r.id);
 }
 
-const CONTACTS_SQL = `SELECT DISTINCT other.user_id
+/** (user_id, contact_id): everyone who shares a conversation with each user matching `usersExpr`. */
+const contactPairsSql = (usersExpr: string) => `SELECT DISTINCT mine.user_id, other.user_id AS contact_id
    FROM members mine
-   JOIN members other ON other.conversation_id = mine.conversation_id
-  WHERE mine.user_id = $1 AND other.user_id <> $1`;
+   JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
+  WHERE mine.user_id = ${usersExpr}`;
+
+/** The contacts (as `user_id`) of user $1. */
+const CONTACTS_SQL = `SELECT contact_id AS user_id FROM (${contactPairsSql('$1')}) pairs`;
 
 /** Everyone who shares at least one conversation with `userId` (not the user): presence audience. */
 export async function contactIdsOf(db: Db, userId: string): Promise<string[]> {
-  if (!isUuid(userId)) return [];
-  const { rows } = await db.pool.query<{ user_id: string }>(`SELECT user_id::text AS user_id FROM (${CONTACTS_SQL}) c`, [userId]);
-  return rows.map((r) => r.user_id);
+  return (await contactsOfMany(db, [userId])).get(userId) ?? [];
 }
 
 /**
@@ -357,10 +359,7 @@ export async function contactsOfMany(db: Db, userIds: readonly string[]): Promis
   const contacts = new Map<string, string[]>();
   if (ids.length === 0) return contacts;
   const { rows } = await db.pool.query<{ user_id: string; contact_id: string }>(
-    `SELECT DISTINCT mine.user_id::text AS user_id, other.user_id::text AS contact_id
-       FROM members mine
-       JOIN members other ON other.conversation_id = mine.conversation_id AND other.user_id <> mine.user_id
-      WHERE mine.user_id = ANY($1::uuid[])`,
+    `SELECT user_id::text AS user_id, contact_id::text AS contact_id FROM (${contactPairsSql('ANY($1::uuid[])')}) pairs`,
     [ids],
   );
   for (const row of rows) {
