@@ -164,7 +164,7 @@ describe('deleting an account', () => {
     const updated = await aliceSocket.next('user_updated');
     expect(updated.user).toMatchObject({ id: gone.user.id, displayName: 'Deleted user' });
     // Offline at once, not after the presence grace (8 s by default): a tombstone is never "online".
-    await aliceSocket.next('presence', (f) => f.userId === gone.user.id && f.status === 'offline', 3_000);
+    await aliceSocket.nextPresence((p) => p.userId === gone.user.id && p.status === 'offline', { timeoutMs: 3_000 });
     await aliceSocket.next('chat_event', (f) => f.event.conversationId === group && f.event.kind === 'message_created' && f.event.message.system?.action === 'member_left');
     const after = await syncLog(aliceSocket, group, before.throughSeq);
     expect(after.events.map((e) => e.seq)).toEqual(after.events.map((_, i) => before.throughSeq + 1 + i));

@@ -10,6 +10,7 @@ import { registerMetricsRoute, type MetricsAccess } from './http/metrics-route.t
 import { createThrottle, type ThrottleLimits } from './http/throttle.ts';
 import { registerTrpc, type TrpcRouteOptions } from './http/trpc.ts';
 import { registerWsRoute } from './ws/route.ts';
+import { registerFileRoutes } from './http/file-routes.ts';
 
 export interface AppOptions extends Omit<TrpcRouteOptions, 'throttle'> {
   limits: ThrottleLimits;
@@ -71,6 +72,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.log.warn({ err: error }, 'throttle store (Redis) failed: counting attempts on this node alone');
   });
   await registerTrpc(app, { ...options, throttle });
+  const { files } = options.deps;
+  await registerFileRoutes(app, {
+    db: options.deps.db,
+    store: files.store,
+    ingest: files.ingest,
+    direct: files.direct,
+    maxUploadBytes: files.maxUploadBytes,
+    allowedOrigins: options.allowedOrigins,
+    countUpload: (request, reply, userId) => throttle(request, (seconds) => void reply.header('retry-after', String(seconds)), userId)('upload'),
+  });
   registerWsRoute(app, options);
   return app;
 }

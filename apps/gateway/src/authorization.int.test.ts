@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter, hashPassword, hashSessionToken, newSessionToken, SESSION_COOKIE } from '@parley/api';
 import { createGroupConversation, createSession, createUser, setMemberRole, type Db } from '@parley/db';
 import { CLIENT_FRAME_TYPES, CLOSE_CODES, PROTOCOL_VERSION, type ClientFrame, type PublicUser, type ServerFrame } from '@parley/protocol';
+import { newUserAgentKeys } from '@parley/api/testing';
 import { startHarness, type Harness } from './testing/harness.ts';
 import { openSocket, type TestSocket } from './testing/ws-client.ts';
 
@@ -108,6 +109,9 @@ const searchHitsOnlyForMembers = (data: unknown, s: Scene): string | undefined =
   return undefined;
 };
 
+/** A well-formed subscription's keys (a P-256 point and a 16-byte secret). */
+const PUSH_KEYS = { p256dh: newUserAgentKeys().p256dh, auth: newUserAgentKeys().auth };
+
 const PROCEDURES: ProcedureRow[] = [
   { procedure: 'auth.signUp', kind: 'mutation', input: () => ({ handle: `new_${randomUUID().slice(0, 8)}`, displayName: 'New', password: PASSWORD }), expected: anyone },
   { procedure: 'auth.signIn', kind: 'mutation', input: (s) => ({ handle: s.member.handle, password: PASSWORD }), expected: anyone },
@@ -116,6 +120,11 @@ const PROCEDURES: ProcedureRow[] = [
   { procedure: 'users.search', kind: 'query', input: (s) => ({ query: s.target.handle }), expected: signedIn('ok') },
   { procedure: 'users.notificationSettings', kind: 'query', input: () => undefined, expected: signedIn('ok') },
   { procedure: 'users.setDoNotDisturb', kind: 'mutation', input: () => ({ until: new Date(Date.now() + 3_600_000).toISOString() }), expected: signedIn('ok') },
+  { procedure: 'users.setPushContent', kind: 'mutation', input: () => ({ content: 'text' }), expected: signedIn('ok') },
+  { procedure: 'push.publicKey', kind: 'query', input: () => undefined, expected: signedIn('ok') },
+  // Loopback port 9 (discard): nothing listens, so a push caused meanwhile fails locally and never leaves the machine.
+  { procedure: 'push.subscribe', kind: 'mutation', input: () => ({ endpoint: `https://127.0.0.1:9/push/${randomUUID()}`, keys: PUSH_KEYS }), expected: signedIn('ok') },
+  { procedure: 'push.unsubscribe', kind: 'mutation', input: () => ({ endpoint: 'https://127.0.0.1:9/push/none' }), expected: signedIn('ok') },
   { procedure: 'conversations.list', kind: 'query', input: () => undefined, expected: signedIn('ok') },
   { procedure: 'conversations.get', kind: 'query', input: (s) => ({ conversationId: s.group }), expected: membersOnly() },
   { procedure: 'conversations.openDirect', kind: 'mutation', input: (s) => ({ userId: s.target.id }), expected: signedIn('ok') },
@@ -187,7 +196,7 @@ const actingUser = new WeakMap<Scene, PublicUser>();
 const ownOtherSession = new WeakMap<Scene, string>();
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { PUSH_ALLOW_LOOPBACK: 'true' } });
   db = h.server.deps.db;
   // One real argon2 hash for every user (sign-in must verify it); made once, it is slow on purpose.
   passwordHash = await hashPassword(PASSWORD);

@@ -17,6 +17,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PASSWORD_HASH_SHARE: '0' })).toThrow(ConfigError);
   });
 
+  it('turns Web Push on with stored keys, the vendors\' push services and a subject from PUBLIC_URL', () => {
+    const push = loadConfig({ PUBLIC_URL: 'https://chat.example.com/app' }).push!;
+    expect(push).toMatchObject({ vapid: null, subject: 'https://chat.example.com', endpoints: { allowLoopback: false } });
+    expect(push.endpoints.hosts).toContain('fcm.googleapis.com');
+    expect(loadConfig({}).push!.subject).toBe('mailto:parley@localhost');
+    expect(loadConfig({ PUSH_ENABLED: 'false' }).push).toBeNull();
+    expect(loadConfig({ PUSH_ENDPOINT_HOSTS: '*' }).push!.endpoints.hosts).toBe('any');
+    expect(loadConfig({ PUSH_ENDPOINT_HOSTS: 'Push.Example.org, other.example' }).push!.endpoints.hosts).toEqual(['push.example.org', 'other.example']);
+    const keys = { VAPID_PUBLIC_KEY: `B${'A'.repeat(86)}`, VAPID_PRIVATE_KEY: 'A'.repeat(43) };
+    expect(loadConfig(keys).push!.vapid).toEqual({ publicKey: keys.VAPID_PUBLIC_KEY, privateKey: keys.VAPID_PRIVATE_KEY });
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: keys.VAPID_PUBLIC_KEY })).toThrow('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together');
+    expect(() => loadConfig({ ...keys, VAPID_PRIVATE_KEY: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VAPID_SUBJECT: 'ops@example.org' })).toThrow('VAPID_SUBJECT is a mailto: address or an https: URL');
+  });
+
   it('allows exactly the PUBLIC_URL origin and makes it the allowlist', () => {
     const config = loadConfig({ PUBLIC_URL: 'https://chat.example.com/app' });
     expect(config.allowedOrigins).toEqual(['https://chat.example.com']);

@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import type { IceConfig } from '@parley/api';
-import { PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
+import { DEFAULT_PUSH_HOSTS, type IceConfig } from '@parley/api';
+import { DEFAULT_MAX_UPLOAD_BYTES, PRESENCE_GRACE_MS, RING_TIMEOUT_MS } from '@parley/protocol';
+import type { PushConfig } from './push/push-config.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_MAX, DEFAULT_STATEMENT_TIMEOUT_MS } from '@parley/db';
 import type { ThrottleLimits } from './http/throttle.ts';
 import type { MetricsAccess } from './http/metrics-route.ts';
 import type { Caps } from './deps.ts';
+import type { S3Settings } from './files/s3-blob-store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -29,6 +31,8 @@ const EnvSchema = z.object({
   HELLO_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
   HELLO_QUEUE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   REDIS_URL: z.string().optional(),
+  // Presence keys live under it: two deployments (or test runs) sharing one Redis keep apart.
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'REDIS_KEY_PREFIX takes 1-64 letters, digits, ":", "_", "." or "-"').default('parley:'),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(PRESENCE_GRACE_MS),
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
@@ -65,6 +69,7 @@ const EnvSchema = z.object({
   USER_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MESSAGE_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   GROUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   // Per-user caps (see Caps in deps.ts).
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(30),
   MAX_GROUP_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(2_000),
@@ -73,7 +78,47 @@ const EnvSchema = z.object({
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200),
   // The share of a hashing slot's time spent hashing (see libs/api password-queue.ts).
   PASSWORD_HASH_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  // Files (PROTOCOL.md "Files"): per-file limit, and where the bytes live.
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).max(5 * 1024 ** 3).default(DEFAULT_MAX_UPLOAD_BYTES),
+  // Uploads never sent are removed after this long; the sweep runs on every node this often.
+  UPLOAD_ORPHAN_TTL_MS: z.coerce.number().int().min(1000).default(DAY_MS),
+  FILE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
+  STORAGE: z.enum(['local', 's3']).default('local'),
+  // local: files under FILES_DIR (default DATA_DIR/files).
+  FILES_DIR: z.string().optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_FORCE_PATH_STYLE: Bool.optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'S3_PREFIX is empty or path segments ending in /').default(''),
+  // Web Push (see push/push-config.ts). Without keys, a pair is made at first start and kept in Postgres.
+  PUSH_ENABLED: Bool.default(true),
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'VAPID_PUBLIC_KEY is a base64url P-256 public key (87 characters)').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'VAPID_PRIVATE_KEY is a base64url P-256 private key (43 characters)').optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:.+@.+|https:\/\/.+)$/, 'VAPID_SUBJECT is a mailto: address or an https: URL').optional(),
+  // Hosts pushes may go to (and their subdomains), comma-separated; '*' for any public https host.
+  PUSH_ENDPOINT_HOSTS: z.string().optional(),
+  // Only for tests that run their own push service on loopback.
+  PUSH_ALLOW_LOOPBACK: Bool.default(false),
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  PUSH_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
+
+/** Where file bytes live (files/blob-store.ts). */
+export type StorageConfig = { kind: 'local'; dir: string } | { kind: 's3'; s3: S3Settings };
+
+export interface FilesConfig {
+  storage: StorageConfig;
+  /** Largest file accepted, in bytes; refused with 413 `too_large` before anything is stored. */
+  maxUploadBytes: number;
+  /** Where uploads wait while they are checked (on local disk even with S3). */
+  tmpDir: string;
+  orphanAfterMs: number;
+  sweepIntervalMs: number;
+}
 
 export interface Config {
   port: number;
@@ -108,6 +153,8 @@ export interface Config {
   helloQueueMaxWaitMs: number;
   /** Set for many nodes: fan-out and presence go through Redis. Unset: in-process, one node. */
   redisUrl: string | undefined;
+  /** Prepended to the presence keys in Redis (`<prefix>presence:...`). */
+  redisKeyPrefix: string;
   /** Names this node in Redis (presence entries, client names); random when unset. */
   nodeId: string;
   /** How long a user with no connection left stays shown online (reloads don't flicker). */
@@ -139,6 +186,9 @@ export interface Config {
   caps: Caps;
   /** argon2 hashes running at once, and waiting, on this node (beyond: `overloaded`). */
   passwordHashing: { concurrency: number; maxWaiting: number; share: number };
+  files: FilesConfig;
+  /** Web Push; null when PUSH_ENABLED=false. */
+  push: PushConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     helloConcurrency: e.HELLO_CONCURRENCY ?? Math.max(1, Math.floor(e.DATABASE_POOL_SIZE / 2)),
     helloQueueMaxWaitMs: e.HELLO_QUEUE_MAX_WAIT_MS,
     redisUrl: e.REDIS_URL || undefined,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,
@@ -191,11 +242,57 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       searchPerUser: { max: e.USER_SEARCH_PER_MINUTE, windowMs: 60_000 },
       messageSearchPerUser: { max: e.MESSAGE_SEARCH_PER_MINUTE, windowMs: 60_000 },
       groupsPerUser: { max: e.GROUPS_PER_HOUR, windowMs: 60 * 60_000 },
+      uploadsPerUser: { max: e.UPLOADS_PER_MINUTE, windowMs: 60_000 },
       // Checking a signed-in user's password (change, account deletion) counts like a sign-in.
       passwordPerUser: { max: e.SIGN_IN_PER_HANDLE, windowMs: e.SIGN_IN_WINDOW_MS },
     },
     caps: { socketsPerUser: e.MAX_SOCKETS_PER_USER, groupMembers: e.MAX_GROUP_MEMBERS },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY ?? defaultPasswordHashConcurrency(availableParallelism()), maxWaiting: e.PASSWORD_HASH_QUEUE, share: e.PASSWORD_HASH_SHARE },
+    files: filesConfig(e),
+    push: pushConfig(e),
+  };
+}
+
+function filesConfig(e: z.infer<typeof EnvSchema>): FilesConfig {
+  const filesDir = resolve(e.FILES_DIR ?? resolve(e.DATA_DIR, 'files'));
+  const common = { maxUploadBytes: e.MAX_UPLOAD_BYTES, tmpDir: resolve(filesDir, 'tmp'), orphanAfterMs: e.UPLOAD_ORPHAN_TTL_MS, sweepIntervalMs: e.FILE_SWEEP_INTERVAL_MS };
+  if (e.STORAGE === 'local') return { ...common, storage: { kind: 'local', dir: filesDir } };
+  if (!e.S3_BUCKET) throw new ConfigError('STORAGE=s3 needs S3_BUCKET');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) throw new ConfigError('Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither');
+  return {
+    ...common,
+    storage: {
+      kind: 's3',
+      s3: {
+        bucket: e.S3_BUCKET,
+        region: e.S3_REGION,
+        endpoint: e.S3_ENDPOINT,
+        // S3-compatible stores mostly want the bucket in the path; AWS itself, in the host name.
+        forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+        credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+        prefix: e.S3_PREFIX,
+      },
+    },
+  };
+}
+
+function pushConfig(e: z.infer<typeof EnvSchema>): PushConfig | null {
+  if (!e.PUSH_ENABLED) return null;
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together, or neither (a pair is then made and stored)');
+  }
+  const hosts = list(e.PUSH_ENDPOINT_HOSTS).map((h) => h.toLowerCase());
+  return {
+    vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null,
+    // Push services may use it to reach the operator; a placeholder works until one is set.
+    subject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith('https:') ? new URL(e.PUBLIC_URL).origin : 'mailto:parley@localhost'),
+    endpoints: {
+      hosts: hosts.includes('*') ? 'any' : hosts.length > 0 ? hosts : DEFAULT_PUSH_HOSTS,
+      allowLoopback: e.PUSH_ALLOW_LOOPBACK,
+    },
+    sendConcurrency: e.PUSH_CONCURRENCY,
+    timeoutMs: e.PUSH_TIMEOUT_MS,
+    maxQueued: e.PUSH_QUEUE_MAX,
   };
 }
 

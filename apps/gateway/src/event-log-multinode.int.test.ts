@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldEvent, mapFoldTarget, type ChatAckFrame, type ConversationEvent, type Message } from '@parley/protocol';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
+import { sharedRedisScope } from './testing/redis-scope.ts';
 import { startNodeProcess, type NodeProcess } from './testing/node-process.ts';
 import { signUpUser, trpcCall, type TestUser } from './testing/http-client.ts';
 import {
@@ -21,10 +22,11 @@ if (!REDIS_URL && process.env.CI === 'true') throw new Error('TEST_REDIS_URL mus
 if (!REDIS_URL) console.warn('event-log-multinode.int.test.ts skipped: set TEST_REDIS_URL=redis://127.0.0.1:6379 to run it');
 
 let database: TestDatabase;
+const redisScope = sharedRedisScope(REDIS_URL ?? 'redis://127.0.0.1:1');
 const nodes: NodeProcess[] = [];
 
 async function startNode(id: number): Promise<NodeProcess> {
-  const node = await startNodeProcess({ DATABASE_URL: database.databaseUrl, REDIS_URL: REDIS_URL!, NODE_ID: `log-node-${id}-${process.pid}` });
+  const node = await startNodeProcess({ DATABASE_URL: database.databaseUrl, REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: redisScope.keyPrefix, NODE_ID: `log-node-${id}-${process.pid}` });
   nodes.push(node);
   return node;
 }
@@ -65,6 +67,7 @@ describe.skipIf(!REDIS_URL)('the conversation log on two gateway nodes', () => {
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     await database?.drop();
+    await redisScope.clear();
   });
 
   async function newGroup(): Promise<string> {

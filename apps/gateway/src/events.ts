@@ -4,9 +4,10 @@ import type { Hub, PresenceTracker } from '@parley/realtime';
 import type { Logger } from 'pino';
 import type { Db } from '@parley/db';
 import { statusesWithLastSeen } from './presence.ts';
+import type { PushService } from './push/push-service.ts';
 
 /** Turns API-side changes into hub subscriptions and frames, on every node through the bus. */
-export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTracker; logger: Logger }): ApiEvents {
+export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTracker; logger: Logger; push: PushService }): ApiEvents {
   const { hub } = deps;
 
   /** New contacts learn each other's status now, not at their next reconnect. */
@@ -54,11 +55,16 @@ export function createApiEvents(deps: { db: Db; hub: Hub; presence: PresenceTrac
     memberSettingsChanged({ userId, conversationId }) {
       hub.publishToUser(userId, { type: 'conversation_changed', conversationId, change: 'updated' });
     },
-    settingsChanged({ userId, dndUntil }) {
-      hub.publishToUser(userId, { type: 'settings_changed', dndUntil });
+    settingsChanged({ userId, dndUntil, pushContent }) {
+      hub.publishToUser(userId, { type: 'settings_changed', dndUntil, pushContent });
+    },
+    pushSubscribed() {
+      deps.push.subscribed();
     },
     sessionRevoked(sessionId) {
       hub.closeSession(sessionId, CLOSE_CODES.unauthorized.code, 'signed_out');
+      // Its device must stop hearing about this account now, not when the row is purged.
+      deps.push.sessionRevoked(sessionId);
     },
   };
 }

@@ -74,6 +74,26 @@ describe('HTTP API', () => {
     expect(list.data?.[0]).toMatchObject({ unreadCount: 1, lastMessage: { body: 'hey frank', senderDisplayName: 'Gina' } });
     const ginaList = await h.trpc<Summary[]>('conversations.list', undefined, { cookie: gina.cookie, method: 'GET' });
     expect(ginaList.data?.[0]?.unreadCount).toBe(0);
+
+    // Paged: one at a time, the next page after the last item of the one before.
+    type Paged = Summary & { lastActivityAt: string };
+    const page1 = await h.trpc<Paged[]>('conversations.list', { limit: 1 }, { cookie: frank.cookie, method: 'GET' });
+    expect(page1.data?.map((c) => c.id)).toEqual([first.data!.conversationId]);
+    const before = { lastActivityAt: page1.data![0]!.lastActivityAt, id: page1.data![0]!.id };
+    const page2 = await h.trpc<Paged[]>('conversations.list', { limit: 1, before }, { cookie: frank.cookie, method: 'GET' });
+    expect(page2.data?.map((c) => c.id)).toEqual([second.data!.conversationId]);
+    // Bad paging input: a clear 400 naming the field, never a partial list.
+    for (const [input, field] of [
+      [{ limit: 0 }, 'limit'],
+      [{ limit: 201 }, 'limit'],
+      [{ limit: 'ten' }, 'limit'],
+      [{ limit: 5, before: { lastActivityAt: 'yesterday', id: first.data!.conversationId } }, 'before'],
+      [{ limit: 5, before: { lastActivityAt: before.lastActivityAt, id: 'not-a-uuid' } }, 'before'],
+    ] as const) {
+      const refused = await h.trpc('conversations.list', input, { cookie: frank.cookie, method: 'GET' });
+      expect(refused.status).toBe(400);
+      expect(Object.keys(refused.error?.data.fieldErrors ?? {})).toContain(field);
+    }
   });
 
   it('serves health and readiness, and no metrics to anyone by default', async () => {

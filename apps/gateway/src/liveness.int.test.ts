@@ -27,12 +27,12 @@ describe('a peer whose network vanished', () => {
   it(`is ended by the server within ${NOTICED_WITHIN_MS} ms and shown offline to others after the grace`, async () => {
     const watcher = await h.connect(alice);
     const vanishing = await h.connect(bob);
-    await watcher.next('presence', (f) => f.userId === bob.user.id && f.status === 'online');
+    await watcher.nextPresence((p) => p.userId === bob.user.id && p.status === 'online');
 
     // The network goes away: nothing it receives is read any more, so nothing is answered.
     (vanishing.ws as unknown as { _socket: Socket })._socket.pause();
     const vanishedAt = Date.now();
-    const offline = await watcher.next('presence', (f) => f.userId === bob.user.id && f.status === 'offline', NOTICED_WITHIN_MS + PRESENCE_GRACE_MS + 3_000);
+    const offline = await watcher.nextPresence((p) => p.userId === bob.user.id && p.status === 'offline', { timeoutMs: NOTICED_WITHIN_MS + PRESENCE_GRACE_MS + 3_000 });
     const elapsedMs = Date.now() - vanishedAt;
     console.info(`[liveness] a silently dead peer shown offline ${elapsedMs} ms after its network vanished (grace ${PRESENCE_GRACE_MS} ms)`);
     expect(offline.lastSeenAt).not.toBeNull();

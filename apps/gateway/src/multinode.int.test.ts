@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
+import { sharedRedisScope } from './testing/redis-scope.ts';
 import { startNodeProcess, type NodeProcess } from './testing/node-process.ts';
 import { signUpUser, trpcCall, type TestUser } from './testing/http-client.ts';
-import { ackedMessage, connectionIdOf, nextMessage, openReadySocket, type TestSocket } from './testing/ws-client.ts';
+import { ackedMessage, connectionIdOf, nextMessage, openReadySocket, presenceIn, type TestSocket } from './testing/ws-client.ts';
 
 // Two real gateway processes on one Postgres and one Redis. Redis is required under CI.
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -14,6 +15,7 @@ const PRESENCE_TTL_MS = 3000;
 const PRESENCE_GRACE_MS = 500;
 
 let database: TestDatabase;
+const redisScope = sharedRedisScope(REDIS_URL ?? 'redis://127.0.0.1:1');
 const nodes: NodeProcess[] = [];
 const sockets: TestSocket[] = [];
 
@@ -21,6 +23,7 @@ async function startNode(id: number): Promise<NodeProcess> {
   const node = await startNodeProcess({
     DATABASE_URL: database.databaseUrl,
     REDIS_URL: REDIS_URL!,
+    REDIS_KEY_PREFIX: redisScope.keyPrefix,
     NODE_ID: `test-node-${id}-${process.pid}`,
     PRESENCE_TTL_MS: String(PRESENCE_TTL_MS),
     PRESENCE_GRACE_MS: String(PRESENCE_GRACE_MS),
@@ -37,7 +40,7 @@ async function connect(node: NodeProcess, user: TestUser): Promise<TestSocket> {
 }
 
 const presenceOf = (socket: TestSocket, userId: string, status: string, timeoutMs?: number) =>
-  socket.next('presence', (f) => f.userId === userId && f.status === status, timeoutMs);
+  socket.nextPresence((p) => p.userId === userId && p.status === status, { timeoutMs });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,6 +75,7 @@ describe.skipIf(!REDIS_URL)('two gateway nodes sharing Postgres and Redis', () =
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     await database?.drop();
+    await redisScope.clear();
   });
 
   it('exchanges messages, typing and read receipts across nodes, and shares presence', async () => {
@@ -110,7 +114,7 @@ describe.skipIf(!REDIS_URL)('two gateway nodes sharing Postgres and Redis', () =
     await b1.closed;
     // Well past the grace period: still no "offline" or "away" for Bob.
     await new Promise((resolve) => setTimeout(resolve, PRESENCE_GRACE_MS + 1500));
-    expect(a1.frames.filter((f) => f.type === 'presence' && f.userId === bob.user.id && f.status !== 'online')).toEqual([]);
+    expect(presenceIn(a1.frames).filter((p) => p.userId === bob.user.id && p.status !== 'online')).toEqual([]);
     b2.send({ type: 'presence_set', state: 'idle' });
     await presenceOf(a1, bob.user.id, 'away');
     b2.send({ type: 'presence_set', state: 'active' });

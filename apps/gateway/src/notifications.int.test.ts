@@ -86,16 +86,16 @@ describe('users.setDoNotDisturb', () => {
 
     const set = await h.trpc<{ dndUntil: string | null }>('users.setDoNotDisturb', { until }, { cookie: carol.cookie });
     expect(set.status).toBe(200);
-    expect(set.data).toEqual({ dndUntil: until });
-    for (const socket of [phone, laptop]) await socket.next('settings_changed', (f) => f.dndUntil === until);
+    expect(set.data).toEqual({ dndUntil: until, pushContent: 'sender' });
+    for (const socket of [phone, laptop]) await socket.next('settings_changed', (f) => f.dndUntil === until && f.pushContent === 'sender');
     const read = await h.trpc<{ dndUntil: string | null }>('users.notificationSettings', undefined, { cookie: carol.cookie, method: 'GET' });
-    expect(read.data).toEqual({ dndUntil: until });
+    expect(read.data).toEqual({ dndUntil: until, pushContent: 'sender' });
     // Other users' settings are their own.
     const alices = await h.trpc<{ dndUntil: string | null }>('users.notificationSettings', undefined, { cookie: alice.cookie, method: 'GET' });
-    expect(alices.data).toEqual({ dndUntil: null });
+    expect(alices.data).toEqual({ dndUntil: null, pushContent: 'sender' });
 
     const off = await h.trpc<{ dndUntil: string | null }>('users.setDoNotDisturb', { until: null }, { cookie: carol.cookie });
-    expect(off.data).toEqual({ dndUntil: null });
+    expect(off.data).toEqual({ dndUntil: null, pushContent: 'sender' });
     await phone.next('settings_changed', (f) => f.dndUntil === null);
     for (const s of [phone, laptop]) s.close();
   });

@@ -128,7 +128,7 @@ describe('a gateway node whose Postgres goes away', () => {
     const a = await h.connect(alice);
     const b = await h.connect(bob);
     const c = await h.connect(carol);
-    await a.next('presence', (f) => f.userId === carol.user.id && f.status === 'online');
+    await a.nextPresence((p) => p.userId === carol.user.id && p.status === 'online');
     const load = startChatLoad([a, b], conversationId);
     await waitFor('a few acks before the outage', () => load.acks() >= 4);
 
@@ -191,7 +191,7 @@ describe('a gateway node whose Postgres goes away', () => {
     // call is ended as missed by the call timers.
     const seen = a.frames.length;
     await h.connect(carol);
-    await a.next('presence', (f) => f.userId === carol.user.id && f.status === 'online' && a.frames.indexOf(f) >= seen);
+    await a.nextPresence((p) => p.userId === carol.user.id && p.status === 'online', { after: seen });
     const callId = randomUUID();
     a.send({ type: 'call_invite', callId, conversationId, media: 'audio' });
     await a.next('call_update', (f) => f.call.id === callId && f.call.state === 'ended' && f.call.endReason === 'missed', 10_000);

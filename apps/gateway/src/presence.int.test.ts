@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
-import { ackedMessage } from './testing/ws-client.ts';
+import { ackedMessage, presenceIn } from './testing/ws-client.ts';
+import { PRESENCE_BATCH_INTERVAL_MS } from './presence.ts';
 
 const GRACE_MS = 400;
 let h: Harness;
@@ -22,6 +23,17 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `count` new users (handles `<prefix>0`…) in a group Alice made with them. */
+async function aliceAndGroupOf(prefix: string, count: number): Promise<{ members: TestUser[]; groupId: string }> {
+  const members = await Promise.all(Array.from({ length: count }, (_, i) => h.signUp(`${prefix}${i}`, `${prefix} ${i}`)));
+  const group = await h.trpc<{ conversationId: string }>(
+    'conversations.createGroup',
+    { title: `${prefix}s`, memberIds: members.map((u) => u.user.id) },
+    { cookie: alice.cookie },
+  );
+  return { members, groupId: group.data!.conversationId };
+}
+
 describe('presence, typing and receipts on one node', () => {
   it('introduces new contacts to each other at once, and only contacts hear presence', async () => {
     const a = await h.connect(alice);
@@ -33,15 +45,15 @@ describe('presence, typing and receipts on one node', () => {
 
     const opened = await h.trpc<{ conversationId: string }>('conversations.openDirect', { userId: bob.user.id }, { cookie: alice.cookie });
     conversationId = opened.data!.conversationId;
-    expect(await b.next('presence', (f) => f.userId === alice.user.id)).toMatchObject({ status: 'online', lastSeenAt: null });
-    expect(await a.next('presence', (f) => f.userId === bob.user.id)).toMatchObject({ status: 'online' });
+    expect(await b.nextPresence((p) => p.userId === alice.user.id)).toMatchObject({ status: 'online', lastSeenAt: null });
+    expect(await a.nextPresence((p) => p.userId === bob.user.id)).toMatchObject({ status: 'online' });
 
     a.send({ type: 'presence_set', state: 'idle' });
-    await b.next('presence', (f) => f.userId === alice.user.id && f.status === 'away');
+    await b.nextPresence((p) => p.userId === alice.user.id && p.status === 'away');
     a.send({ type: 'presence_set', state: 'active' });
-    await b.next('presence', (f) => f.userId === alice.user.id && f.status === 'online');
+    await b.nextPresence((p) => p.userId === alice.user.id && p.status === 'online');
     // Carol shares no conversation with Alice: she heard none of it.
-    expect(c.frames.filter((f) => f.type === 'presence')).toEqual([]);
+    expect(presenceIn(c.frames)).toEqual([]);
   });
 
   it('announces a burst of people coming online in a few presence_batch frames, not one frame per person', async () => {
@@ -50,6 +62,7 @@ describe('presence, typing and receipts on one node', () => {
     const a = await h.connect(alice);
     await a.next('presence_snapshot');
     const seen = a.frames.length;
+    const startedAt = Date.now();
     await Promise.all(crowd.map((u) => h.connect(u)));
 
     const presenceFrames = () => a.frames.slice(seen).filter((f) => f.type === 'presence' || f.type === 'presence_batch');
@@ -60,9 +73,11 @@ describe('presence, typing and receipts on one node', () => {
         ),
       );
     await expect.poll(() => onlineNow().size, { timeout: 10_000 }).toBe(30);
+    const elapsed = Date.now() - startedAt;
     expect(presenceFrames().some((f) => f.type === 'presence_batch')).toBe(true);
-    // Group commit: changes that arrive while a flush queries the database share the next frame.
+    // At most one announcement per PRESENCE_BATCH_INTERVAL_MS: the changes meanwhile share the next frame.
     expect(presenceFrames().length).toBeLessThan(30);
+    expect(presenceFrames().length).toBeLessThanOrEqual(Math.floor(elapsed / PRESENCE_BATCH_INTERVAL_MS) + 1);
   });
 
   it('does not flicker offline on a reload within the grace period, and goes offline after it', async () => {
@@ -75,11 +90,11 @@ describe('presence, typing and receipts on one node', () => {
     await a.closed;
     const again = await h.connect(alice);
     await sleep(GRACE_MS + 500);
-    const aliceOffline = b.frames.slice(seen).filter((f) => f.type === 'presence' && f.userId === alice.user.id && f.status === 'offline');
+    const aliceOffline = presenceIn(b.frames.slice(seen)).filter((p) => p.userId === alice.user.id && p.status === 'offline');
     expect(aliceOffline).toEqual([]);
     const closedAt = Date.now();
     again.close();
-    const offline = await b.next('presence', (f) => f.userId === alice.user.id && f.status === 'offline' && b.frames.indexOf(f) >= seen);
+    const offline = await b.nextPresence((p) => p.userId === alice.user.id && p.status === 'offline', { after: seen });
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
     expect(Date.parse(offline.lastSeenAt!)).toBeGreaterThanOrEqual(closedAt - 1000);
   });
@@ -138,5 +153,58 @@ describe('presence, typing and receipts on one node', () => {
     expect(backwards.lastReadSeq).toBe(lastSeq);
     // Bob's own other tabs hear it too (badges agree across tabs).
     expect((await b.next('read_state', (f) => f.userId === bob.user.id)).lastReadSeq).toBe(lastSeq);
+  });
+
+  it('gathers many members reading at once into read_state_batch frames, every position delivered', async () => {
+    const { members: readers, groupId } = await aliceAndGroupOf('reader', 8);
+    const a = await h.connect(alice);
+    a.send({ type: 'chat_send', clientId: 'client-read-batch', conversationId: groupId, body: 'everyone read this' });
+    const seq = ackedMessage(await a.next('chat_ack')).seq;
+    const sockets = await Promise.all(readers.map((u) => h.connect(u)));
+    const mark = a.frames.length;
+    for (const socket of sockets) socket.send({ type: 'chat_read', conversationId: groupId, seq });
+
+    const positions = () =>
+      a.frames.slice(mark).flatMap((f) => {
+        if (f.type === 'read_state' && f.conversationId === groupId) return [{ userId: f.userId, lastReadSeq: f.lastReadSeq }];
+        if (f.type === 'read_state_batch' && f.conversationId === groupId) return f.readers;
+        return [];
+      });
+    await a.nextWhere(() => new Set(positions().map((p) => p.userId)).size === readers.length, "every reader's position");
+    expect(new Map(positions().map((p) => [p.userId, p.lastReadSeq]))).toEqual(new Map(readers.map((u) => [u.user.id, seq])));
+    // Fewer frames than readers: that is the point.
+    const frames = a.frames.slice(mark).filter((f) => (f.type === 'read_state' || f.type === 'read_state_batch') && f.conversationId === groupId);
+    expect(frames.length).toBeLessThan(readers.length);
+    // Each reader's own sockets hear their position too (badges), from the same frames.
+    const me = readers[3]!.user.id;
+    const mine = await sockets[3]!.nextWhere(
+      (f) => (f.type === 'read_state' && f.userId === me) || (f.type === 'read_state_batch' && f.readers.some((r) => r.userId === me)),
+      'own position',
+    );
+    expect(mine.type === 'read_state' ? mine.lastReadSeq : mine.type === 'read_state_batch' ? mine.readers.find((r) => r.userId === me)?.lastReadSeq : undefined).toBe(seq);
+  });
+
+  it('gathers many members typing at once into typing_batch frames, every typist shown, then every stop', async () => {
+    const { members: typists, groupId } = await aliceAndGroupOf('typist', 8);
+    const a = await h.connect(alice);
+    const sockets = await Promise.all(typists.map((u) => h.connect(u)));
+    const mark = a.frames.length;
+    const states = () =>
+      a.frames.slice(mark).flatMap((f) => {
+        if (f.type === 'typing_update' && f.conversationId === groupId) return [{ userId: f.userId, active: f.active }];
+        if (f.type === 'typing_batch' && f.conversationId === groupId) return f.updates.map((u) => ({ userId: u.userId, active: u.active }));
+        return [];
+      });
+    const latest = () => new Map(states().map((st) => [st.userId, st.active]));
+    const everyone = (active: boolean) => typists.every((u) => latest().get(u.user.id) === active);
+
+    for (const socket of sockets) socket.send({ type: 'typing', conversationId: groupId, active: true });
+    await a.nextWhere(() => everyone(true), 'every typist typing');
+    const startFrames = a.frames.slice(mark).filter((f) => (f.type === 'typing_update' || f.type === 'typing_batch') && f.conversationId === groupId).length;
+    expect(startFrames).toBeLessThan(typists.length);
+    expect(a.frames.slice(mark).some((f) => f.type === 'typing_batch' && f.conversationId === groupId && f.updates.every((u) => u.active && u.expiresInMs > 0))).toBe(true);
+
+    for (const socket of sockets) socket.send({ type: 'typing', conversationId: groupId, active: false });
+    await a.nextWhere(() => everyone(false), 'every typist stopped');
   });
 });

@@ -1,4 +1,4 @@
-import { contactsOfMany, lastSeenOf, touchLastSeen, type Db } from '@parley/db';
+import { contactsOfMany, lastSeenOf, recordLastSeen, type Db } from '@parley/db';
 import { presenceDeliveries } from './presence-batches.ts';
 import type { UserPresence } from '@parley/protocol';
 import type { Hub, PresenceTracker } from '@parley/realtime';
@@ -6,21 +6,31 @@ import type { Logger } from 'pino';
 
 /** Changes announced by one flush at most: bounds the contacts query and the frames' size. */
 const MAX_CHANGES_PER_FLUSH = 1000;
+/**
+ * At most one announcement per this long on a node (PROTOCOL.md §6.9). A lone change after a
+ * quiet moment still goes out at once; in a burst (1,000 people of one room connecting) each
+ * socket gets a few frames a second instead of one per database round trip: the frames, one
+ * write each, were most of the gateway's CPU while a big room connected.
+ */
+export const PRESENCE_BATCH_INTERVAL_MS = 250;
 
 /**
  * Sends each presence transition to everyone who shares a conversation with them (and nobody
- * else). One flush at a time (group commit, as the message writer does): a lone change goes out
- * at once as a `presence` frame; the changes that arrive while a flush queries the database go
- * out together in the next, one `presence_batch` per recipient (presence-batches.ts). A
- * reconnect storm so costs about one frame per socket per flush, not one per change per
- * contact, and one contacts query per flush. Order per user holds: flushes run in order.
+ * else). One flush at a time, at most one per `intervalMs`: a lone change goes out at once as
+ * a `presence` frame; the changes that arrive meanwhile go out together in the next flush, one
+ * `presence_batch` per recipient (presence-batches.ts). A reconnect storm so costs a few
+ * frames per socket per second, not one per change per contact, and one contacts query per
+ * flush. Order per user holds: flushes run in order.
  */
-export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger }): (presence: UserPresence) => void {
+export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger; intervalMs?: number }): (presence: UserPresence) => void {
+  const intervalMs = deps.intervalMs ?? PRESENCE_BATCH_INTERVAL_MS;
   let pending: UserPresence[] = [];
   let flushing = false;
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
 
   async function announce(changes: UserPresence[]): Promise<void> {
-    for (const change of changes) if (change.status === 'offline') await touchLastSeen(deps.db, change.userId);
+    const offline = changes.filter((c) => c.status === 'offline');
+    await recordLastSeen(deps.db, offline.map((c) => ({ userId: c.userId, at: c.lastSeenAt === null ? new Date() : new Date(c.lastSeenAt) })));
     const contacts = await contactsOfMany(deps.db, changes.map((c) => c.userId));
     for (const { recipients, users } of presenceDeliveries(changes, contacts)) {
       const [only] = users;
@@ -31,6 +41,9 @@ export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger
 
   async function flush(): Promise<void> {
     while (pending.length > 0) {
+      const wait = lastFlushAt + intervalMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastFlushAt = Date.now();
       const changes = pending.slice(0, MAX_CHANGES_PER_FLUSH);
       pending = pending.slice(changes.length);
       try {

@@ -24,12 +24,21 @@ import { createMetrics } from './http/metrics.ts';
 import { startMetricsListener } from './http/metrics-route.ts';
 import { registerWeb } from './http/web.ts';
 import { createPresenceAnnouncer } from './presence.ts';
+import { createReadStateAnnouncer } from './read-states.ts';
+import { createTypingAnnouncer } from './typing-updates.ts';
 import { createCallService } from './calls/call-service.ts';
 import { startAccessWatch } from './access/access-watch.ts';
 import { createSessionActivity } from './access/session-activity.ts';
 import { startSessionPurge } from './access/session-purge.ts';
 import { createAdmission } from './ws/admission.ts';
 import { createLiveness } from './ws/liveness.ts';
+import { createBlobStore } from './files/create-blob-store.ts';
+import { createFileIngest } from './files/ingest.ts';
+import { createDirectUploads } from './files/direct-upload.ts';
+import { startFileSweep } from './files/file-sweep.ts';
+import { startPush } from './push/start-push.ts';
+import { createActiveViews, noActiveViews } from './push/active-views.ts';
+import type { Agent } from 'node:https';
 
 export interface RunningServer {
   url: string;
@@ -45,7 +54,12 @@ export interface RunningServer {
 export interface StartOptions {
   logger?: Logger;
   helloTimeoutMs?: number;
+  /** TLS agent for push requests (tests trust their local push service with it). */
+  pushAgent?: Agent;
 }
+
+/** How long a signed direct-upload PUT is valid: enough for MAX_UPLOAD_BYTES on a slow link, short if it leaks. */
+const DIRECT_UPLOAD_EXPIRY_SECONDS = 600;
 
 /** Starts one gateway node: database (embedded unless configured), migrations, hub, HTTP. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -107,11 +121,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onChange: createPresenceAnnouncer({ db, hub, logger }),
     });
     cleanups.push(() => presence.close());
+    const push = await startPush({ config: config.push, db, logger, ringTimeoutMs: config.ringTimeoutMs, agent: options.pushAgent });
+    cleanups.push(() => push.close());
+    const activeViews = config.push === null ? noActiveViews : createActiveViews({ db, nodeId: config.nodeId, logger });
+    cleanups.push(() => activeViews.close());
     const calls = createCallService({
       db,
       hub,
       writer,
       logger,
+      push,
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.callReconnectGraceMs,
       // One notion of "this node went silent": its users go offline and its call seats free up together.
@@ -121,14 +140,40 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const admission = createAdmission({ concurrency: config.helloConcurrency, maxWaitMs: config.helloQueueMaxWaitMs });
     const liveness = createLiveness();
     cleanups.push(async () => liveness.close());
-    const metrics = createMetrics({ hub, writer, admission, liveness });
-    const deps: GatewayDeps = { db, writer, hub, presence, calls, logger, admission, liveness, metrics, caps: config.caps, sessionActivity };
+    const metrics = createMetrics({ hub, writer, admission, liveness, push });
+    const blobs = createBlobStore(config.files.storage);
+    cleanups.push(async () => blobs.close());
+    await blobs.check();
+    const sweep = startFileSweep({
+      db,
+      store: blobs,
+      logger,
+      orphanAfterMs: config.files.orphanAfterMs,
+      intervalMs: config.files.sweepIntervalMs,
+      tmpDir: config.files.tmpDir,
+    });
+    cleanups.push(() => sweep.close());
+    const ingest = createFileIngest({ db, store: blobs, tmpDir: config.files.tmpDir, maxUploadBytes: config.files.maxUploadBytes });
+    const files = {
+      store: blobs,
+      sweep,
+      ingest,
+      direct: createDirectUploads({ db, store: blobs, ingest, maxUploadBytes: config.files.maxUploadBytes, expiresInSeconds: DIRECT_UPLOAD_EXPIRY_SECONDS }),
+      maxUploadBytes: config.files.maxUploadBytes,
+    };
+    const readStates = createReadStateAnnouncer({ publish: (conversationId, frame) => hub.publishToConversation(conversationId, frame) });
+    cleanups.push(async () => readStates.close());
+    const typingUpdates = createTypingAnnouncer({ publish: (conversationId, frame) => hub.publishToConversation(conversationId, frame) });
+    cleanups.push(async () => typingUpdates.close());
+    const deps: GatewayDeps = {
+      db, writer, hub, presence, calls, logger, admission, liveness, metrics, caps: config.caps, sessionActivity, files, push, activeViews, readStates, typingUpdates,
+    };
 
     let shuttingDown = false;
     const allowedOrigins = new Set<string>();
     const app = await buildApp({
       deps,
-      events: createApiEvents({ db, hub, presence, logger }),
+      events: createApiEvents({ db, hub, presence, logger, push }),
       allowedOrigins,
       secureCookies: config.publicUrl?.startsWith('https:') ?? false,
       sessionTtlMs: config.sessionTtlMs,
@@ -181,7 +226,7 @@ async function connectScaleOut(
   }
   const bus = createRedisBus({ url: config.redisUrl, logger, connectionName: `parley-${config.nodeId}` });
   await bus.waitUntilHealthy(REDIS_START_TIMEOUT_MS).catch(() => logger.error('Redis not reachable yet; /readyz stays 503 until it is'));
-  const store = createRedisPresenceStore({ url: config.redisUrl, logger });
+  const store = createRedisPresenceStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger });
   return { bus, store, health: () => bus.health().ok };
 }
 

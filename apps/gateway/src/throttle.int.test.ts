@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '@parley/realtime/testing';
+import { sharedRedisScope } from './testing/redis-scope.ts';
 import { startHarness, type Harness } from './testing/harness.ts';
 import { trpcCall } from './testing/http-client.ts';
 
@@ -130,7 +131,8 @@ describe('sign-in, sign-up and search are throttled', () => {
 
 describe.skipIf(!REDIS_URL)('with Redis, every node counts the same attempts', () => {
   it('refuses on node B the attempt that goes past the limit counted with node A', async () => {
-    const env = { REDIS_URL: REDIS_URL!, SIGN_IN_PER_HANDLE: '3' };
+    const scope = sharedRedisScope(REDIS_URL!);
+    const env = { REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: scope.keyPrefix, SIGN_IN_PER_HANDLE: '3' };
     const a = await startHarness({ env });
     const b = await startHarness({ env: { ...env, DATABASE_URL: a.databaseUrl } });
     try {
@@ -142,6 +144,7 @@ describe.skipIf(!REDIS_URL)('with Redis, every node counts the same attempts', (
     } finally {
       await b.close();
       await a.close();
+      await scope.clear();
     }
   });
 });

@@ -12,7 +12,7 @@ export function takeCspViolations(): string[] {
 }
 
 /** Chromium reports each violation as a console error ("Refused to ... Content Security Policy"). */
-function watch(context: BrowserContext): BrowserContext {
+export function guardCspContext(context: BrowserContext): BrowserContext {
   context.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
       violations.push(`${message.page()?.url() ?? '(no page)'}: ${message.text()}`);
@@ -24,6 +24,6 @@ function watch(context: BrowserContext): BrowserContext {
 /** Watches every context this browser makes. */
 export function guardCsp(browser: Browser): Browser {
   const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (...args) => watch(await newContext(...args));
+  browser.newContext = async (...args) => guardCspContext(await newContext(...args));
   return browser;
 }

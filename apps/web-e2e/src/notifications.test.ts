@@ -132,7 +132,7 @@ describe('notifications in the page', () => {
     await alice.page.waitForTimeout(1_500); // a second tab that alerts late would show by now
     const after = await Promise.all(tabs.map(observed));
     const notes = after.flatMap((o) => o.notes).filter((n) => n.body === 'are you there?');
-    expect(notes).toEqual([{ title: 'Bob Builder', body: 'are you there?', tag: conversationId, renotify: true }]);
+    expect(notes).toEqual([{ title: 'Bob Builder', body: 'are you there?', tag: `parley:${conversationId}`, renotify: true }]);
     const chimes = after.reduce((n, o) => n + o.chimes, 0) - before.reduce((n, o) => n + o.chimes, 0);
     expect(chimes).toBe(1);
     expect(await alice.page.title()).toBe('(3) Parley');

@@ -10,6 +10,12 @@
  * - /_next/static/: cache first (file names change with their content).
  * - The app posts { type: 'remember-page', url } for pages reached by client-side navigation
  *   (a conversation opened from the list), which never pass through here as navigations.
+ *
+ * It also shows Web Push notifications (PROTOCOL.md "Web Push"): the server sends a small JSON
+ * payload ({v: 1, kind, conversationId, title, body, tag, renotify, url, ...}) already cut to what
+ * the person allowed; one notification per conversation (tag). A click focuses an open Parley
+ * window and asks it to open the conversation (it routes in the page), or opens a new window.
+ * Kept in this file: the site's CSP ('strict-dynamic') would block importScripts.
  */
 const PAGES = 'parley-pages-v1';
 const ASSETS = 'parley-assets-v1';
@@ -49,6 +55,56 @@ self.addEventListener('message', (event) => {
   const data = event.data;
   if (data && data.type === 'remember-page' && typeof data.url === 'string') event.waitUntil(rememberPage(data.url).catch(() => undefined));
 });
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(event.data));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(openFromNotification(event.notification.data));
+});
+
+/** A push the worker cannot read still shows something: browsers require a visible notification. */
+function readPush(data) {
+  try {
+    const payload = data ? data.json() : null;
+    if (payload && payload.v === 1 && typeof payload.title === 'string' && typeof payload.url === 'string') return payload;
+  } catch {
+    // Not JSON: fall through to the generic notification.
+  }
+  return null;
+}
+
+async function showPush(data) {
+  const payload = readPush(data);
+  if (payload === null) return self.registration.showNotification('Parley', { body: 'Something new in Parley', tag: 'parley', icon: '/icon.svg', data: { url: '/' } });
+  return self.registration.showNotification(payload.title, {
+    body: payload.body,
+    tag: payload.tag,
+    renotify: payload.renotify === true,
+    icon: '/icon.svg',
+    // A ring stays until answered or replaced (by "missed call" under the same tag).
+    requireInteraction: payload.kind === 'call',
+    timestamp: Date.parse(payload.sentAt) || Date.now(),
+    data: { url: payload.url, kind: payload.kind, conversationId: payload.conversationId, callId: payload.callId || null },
+  });
+}
+
+async function openFromNotification(data) {
+  const url = new URL((data && data.url) || '/', self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  const path = url.pathname + url.search;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const target = windows.find((w) => w.focused) || windows.find((w) => w.visibilityState === 'visible') || windows[0];
+  if (!target) {
+    await self.clients.openWindow(url.href);
+    return;
+  }
+  // Focusing is allowed during a real click; without one (or if refused) the page still routes.
+  await target.focus().catch(() => undefined);
+  target.postMessage({ type: 'parley-open', url: path });
+}
 
 function isAsset(url) {
   return url.pathname.startsWith('/_next/static/') || url.pathname === '/icon.svg';

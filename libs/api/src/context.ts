@@ -1,14 +1,15 @@
 import type { Db } from '@parley/db';
-import type { KnownEvent, PublicUser } from '@parley/protocol';
+import type { KnownEvent, NotificationSettings, PublicUser } from '@parley/protocol';
 import type { PasswordWork } from './auth/password-queue.ts';
 import type { IceConfig } from './calls/ice-servers.ts';
+import type { PushEndpointPolicy } from './push/push-endpoint.ts';
 
 /**
  * What is throttled, and per what: sign-in per handle and per address, sign-up per address,
  * people search (`search`), message search and group creation per user, checks of a signed-in
  * user's password (password change, account deletion) per user.
  */
-export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'message_search' | 'create_group' | 'password';
+export type ThrottleKind = 'sign_in' | 'sign_up' | 'search' | 'message_search' | 'create_group' | 'password' | 'upload';
 
 /**
  * Counts one attempt of `kind` (for sign-in, `subject` is the handle tried); rejects with
@@ -36,8 +37,10 @@ export interface ApiEvents {
    * other devices refetch the conversation. Nobody else hears of it.
    */
   memberSettingsChanged(change: { userId: string; conversationId: string }): void;
-  /** A user's account-wide settings (do-not-disturb) changed: all their devices hear it. */
-  settingsChanged(change: { userId: string; dndUntil: string | null }): void;
+  /** A user's account-wide settings (do-not-disturb, push content) changed: all their devices hear it. */
+  settingsChanged(change: { userId: string } & NotificationSettings): void;
+  /** A push subscription was stored: this node stops skipping push work (it may have had none). */
+  pushSubscribed(): void;
   /** A session was revoked (sign-out): its sockets must close. */
   sessionRevoked(sessionId: string): void;
   /**
@@ -77,4 +80,6 @@ export interface ApiContext {
   throttle: Throttle;
   /** Members a group may have (MAX_GROUP_MEMBERS). */
   maxGroupMembers: number;
+  /** Web Push: the VAPID public key (null: push is off) and where pushes may be sent. */
+  push: { publicKey: string | null; endpoints: PushEndpointPolicy };
 }

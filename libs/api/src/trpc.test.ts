@@ -10,6 +10,7 @@ describe('toTrpcError', () => {
       403: 'FORBIDDEN',
       404: 'NOT_FOUND',
       409: 'CONFLICT',
+      413: 'PAYLOAD_TOO_LARGE',
       429: 'TOO_MANY_REQUESTS',
       500: 'INTERNAL_SERVER_ERROR',
       503: 'SERVICE_UNAVAILABLE',

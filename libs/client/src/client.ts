@@ -1,4 +1,4 @@
-import type { ConnectionState, ConversationEvent, PublicUser, UserPresence } from '@parley/protocol';
+import type { Attachment, ConnectionState, ConversationEvent, PublicUser, ReadStateFrame, UserPresence } from '@parley/protocol';
 import { systemClock, type Clock } from './clock.ts';
 import { createCallApi, type CallApi } from './call-api.ts';
 import { randomClientId, randomUuid } from './client-id.ts';
@@ -104,7 +104,8 @@ export interface ParleyClient extends CallApi {
   checkConnection(): void;
   on<E extends keyof ParleyClientEvents>(event: E, listener: ParleyClientEvents[E]): () => void;
   /** Queues a message; throws ParleyClientError('invalid_input') for an empty or too long body. */
-  send(conversationId: string, body: string, options?: { replyTo?: string }): OutboxEntry;
+  /** `attachments`: your uploads (POST /files) to send with it; `body` may then be '' (no caption). */
+  send(conversationId: string, body: string, options?: { replyTo?: string; attachments?: Attachment[] }): OutboxEntry;
   /** Queues an edit of one of your own text messages (same validation as `send`). */
   edit(conversationId: string, messageId: string, body: string): OutboxEntry;
   /** Queues the deletion of one of your own text messages. */
@@ -132,6 +133,11 @@ export interface ParleyClient extends CallApi {
   readonly activity: ConnectionState;
   /** Sends presence_set when the state changes; an 'idle' state is re-sent after every hello_ok. */
   setActivity(state: ConnectionState): void;
+  /**
+   * The conversation this client shows in a visible, focused window, or null. Sent with
+   * presence_set (its `viewing`), so the server sends no Web Push for it; re-sent after every hello_ok.
+   */
+  setViewing(conversationId: string | null): void;
   /** Call with true on each keystroke, false on blur or an empty composer; throttled. */
   setTyping(conversationId: string, active: boolean): void;
   /** Other users typing in the conversation, oldest first. */
@@ -195,6 +201,11 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
 
   const presence = new PresenceStore((entry) => events.emit('presence', entry));
   const receipts = new ReadReceipts();
+  function applyReadState(frame: ReadStateFrame): void {
+    if (frame.userId === connection.user?.id) reads.serverState(frame);
+    receipts.receive(frame);
+    events.emit('read_state', frame);
+  }
   const typingOut = new TypingSender({
     clock,
     transmit: (conversationId, active) => isReady() && connection.send({ type: 'typing', conversationId, active }),
@@ -205,6 +216,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     changed: (change) => events.emit('typing', change),
   });
   let activity: ConnectionState = 'active';
+  let viewing: string | null = null;
+  const sendPresence = () => connection.send({ type: 'presence_set', state: activity, ...(viewing === null ? {} : { viewing }) });
   let connectionId: string | null = null;
   const calls = createCallApi({
     send: (frame) => connection.send(frame),
@@ -236,7 +249,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         persistence?.reconnected();
         sequencer.resume();
         reads.ready();
-        if (activity === 'idle') connection.send({ type: 'presence_set', state: activity });
+        if (activity === 'idle' || viewing !== null) sendPresence();
         events.emit('ready', frame);
       },
       frame: (frame) => {
@@ -256,9 +269,11 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             sequencer.resync(frame.conversationIds);
             return;
           case 'read_state':
-            if (frame.userId === connection.user?.id) reads.serverState(frame);
-            receipts.receive(frame);
-            events.emit('read_state', frame);
+            applyReadState(frame);
+            return;
+          case 'read_state_batch':
+            // The same as one read_state per reader (PROTOCOL.md §6.7), so listeners see no difference.
+            for (const reader of frame.readers) applyReadState({ type: 'read_state', conversationId: frame.conversationId, ...reader });
             return;
           case 'conversation_changed':
             // No access any more: a sync would only earn not_member errors.
@@ -283,6 +298,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
             return;
           case 'typing_update':
             typingIn.update(frame);
+            return;
+          case 'typing_batch':
+            for (const update of frame.updates) typingIn.update({ type: 'typing_update', conversationId: frame.conversationId, ...update });
             return;
           case 'user_updated':
             events.emit('user_updated', frame.user);
@@ -354,7 +372,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       // Stop first so the others' indicator goes before the message lands. If the body is then
       // rejected, the next keystroke restarts typing at once (a stop clears the throttle).
       typingOut.set(conversationId, false);
-      const action: OutboxAction = { type: 'send', body, ...(sendOptions.replyTo ? { replyTo: sendOptions.replyTo } : {}) };
+      const action: OutboxAction = {
+        type: 'send',
+        body,
+        ...(sendOptions.replyTo ? { replyTo: sendOptions.replyTo } : {}),
+        ...(sendOptions.attachments?.length ? { attachments: sendOptions.attachments } : {}),
+      };
       return outbox.add(conversationId, action);
     },
     edit: (conversationId, messageId, body) => outbox.add(conversationId, { type: 'edit', messageId, body }),
@@ -375,7 +398,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     setActivity: (state) => {
       if (state === activity) return;
       activity = state;
-      if (isReady()) connection.send({ type: 'presence_set', state });
+      if (isReady()) sendPresence();
+    },
+    setViewing: (conversationId) => {
+      if (conversationId === viewing) return;
+      viewing = conversationId;
+      if (isReady()) sendPresence();
     },
     setTyping: (conversationId, active) => typingOut.set(conversationId, active),
     typingUsers: (conversationId) => typingIn.users(conversationId),

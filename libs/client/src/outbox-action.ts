@@ -5,7 +5,9 @@ import type { OutboxAction } from './outbox-entry.ts';
 
 /** Refuses what the server would refuse at its edge, before anything is queued. */
 export function validateAction(action: OutboxAction): void {
-  if (action.type === 'send' || action.type === 'edit') {
+  // Files with no caption: '' is the whole body (PROTOCOL.md §5.3).
+  const filesOnly = action.type === 'send' && (action.attachments?.length ?? 0) > 0 && action.body === '';
+  if ((action.type === 'send' && !filesOnly) || action.type === 'edit') {
     const parsed = MessageBodySchema.safeParse(action.body);
     if (!parsed.success) throw new ParleyClientError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid message body');
   }
@@ -17,7 +19,14 @@ export function validateAction(action: OutboxAction): void {
 export function frameOf(clientId: string, conversationId: string, action: OutboxAction): ChatActionFrame {
   switch (action.type) {
     case 'send':
-      return { type: 'chat_send', clientId, conversationId, body: action.body, ...(action.replyTo ? { replyTo: action.replyTo } : {}) };
+      return {
+        type: 'chat_send',
+        clientId,
+        conversationId,
+        body: action.body,
+        ...(action.replyTo ? { replyTo: action.replyTo } : {}),
+        ...(action.attachments?.length ? { attachments: action.attachments.map((file) => file.id) } : {}),
+      };
     case 'edit':
       return { type: 'chat_edit', clientId, conversationId, messageId: action.messageId, body: action.body };
     case 'delete':

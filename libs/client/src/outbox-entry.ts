@@ -1,3 +1,4 @@
+import type { Attachment } from '@parley/protocol';
 import type { ConversationEvent } from '@parley/protocol';
 import type { ParleyClientError } from './errors.ts';
 
@@ -61,7 +62,8 @@ export type OutboxReason = WaitingReason | RetryReason | FailureReason | CancelR
 
 /** What an outbox entry asks the server to do in its conversation. */
 export type OutboxAction =
-  | { type: 'send'; body: string; replyTo?: string }
+  /** `attachments`: uploads (POST /files) sent with it, kept whole so a pending message can show them. */
+  | { type: 'send'; body: string; replyTo?: string; attachments?: Attachment[] }
   | { type: 'edit'; messageId: string; body: string }
   | { type: 'delete'; messageId: string }
   | { type: 'react'; messageId: string; emoji: string; action: 'add' | 'remove' };

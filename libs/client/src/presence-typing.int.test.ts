@@ -83,6 +83,35 @@ describe('presence, typing and read receipts over a real socket', () => {
     ]);
   });
 
+  it('applies typing_batch as one typing_update per member, ignoring its own user', async () => {
+    gateway = await startFakeGateway();
+    const g = gateway;
+    const client = connectClient(g);
+    await waitFor(() => client.status === 'open', 'open');
+    const CAROL = '6f1d2c3b-4a59-4e68-9b7a-8c9d0e1f2a3b';
+    g.broadcast({
+      type: 'typing_batch',
+      conversationId: A,
+      updates: [
+        { userId: BOB, active: true, expiresInMs: TYPING_TTL_MS },
+        { userId: CAROL, active: true, expiresInMs: TYPING_TTL_MS },
+        { userId: g.user.id, active: true, expiresInMs: TYPING_TTL_MS },
+      ],
+    });
+    await waitFor(() => client.typingUsers(A).length === 2, 'bob and carol typing');
+    expect(client.typingUsers(A)).toEqual([BOB, CAROL]);
+    g.broadcast({
+      type: 'typing_batch',
+      conversationId: A,
+      updates: [
+        { userId: CAROL, active: false, expiresInMs: 0 },
+        { userId: BOB, active: true, expiresInMs: TYPING_TTL_MS },
+      ],
+    });
+    await waitFor(() => client.typingUsers(A).length === 1, 'carol stopped');
+    expect(client.typingUsers(A)).toEqual([BOB]);
+  });
+
   it('keeps every member read position for "seen by"', async () => {
     gateway = await startFakeGateway();
     const g = gateway;
@@ -95,5 +124,32 @@ describe('presence, typing and read receipts over a real socket', () => {
     expect(client.readStates(A).get(BOB)).toBe(4);
     expect(seenBy(client.readStates(A), 4, [g.user.id])).toEqual([BOB]);
     expect(seenBy(client.readStates(A), 3, [])).toEqual([BOB, g.user.id]);
+  });
+
+  it('applies read_state_batch as one read_state per reader: receipts, own badge and events', async () => {
+    gateway = await startFakeGateway();
+    const g = gateway;
+    const client = connectClient(g);
+    await waitFor(() => client.status === 'open', 'open');
+    const heard: Array<[string, number]> = [];
+    client.on('read_state', (frame) => heard.push([frame.userId, frame.lastReadSeq]));
+    g.broadcast({ type: 'read_state', conversationId: A, userId: BOB, lastReadSeq: 6 });
+    g.broadcast({
+      type: 'read_state_batch',
+      conversationId: A,
+      readers: [
+        { userId: BOB, lastReadSeq: 5 },
+        { userId: g.user.id, lastReadSeq: 7 },
+      ],
+    });
+    await waitFor(() => client.readStates(A).has(g.user.id), 'own position from the batch');
+    expect(heard).toEqual([
+      [BOB, 6],
+      [BOB, 5],
+      [g.user.id, 7],
+    ]);
+    // Never backwards: the batch's older position for Bob does not lower him.
+    expect(client.readStates(A).get(BOB)).toBe(6);
+    expect(client.readStates(A).get(g.user.id)).toBe(7);
   });
 });

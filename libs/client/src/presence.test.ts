@@ -74,4 +74,23 @@ describe('own activity', () => {
     expect(third.sentOfType('presence_set')).toEqual([]);
     expect(client.activity).toBe('active');
   });
+
+  it('says which conversation a focused window shows (for Web Push), on change and after every hello_ok', () => {
+    const { client, connect, reconnect } = unitClient();
+    const conversation = '3c9b1f2e-7a44-4d0b-8c1e-5f6a7b8c9d0e';
+    client.setViewing(conversation); // offline: goes out after hello_ok
+    const first = connect();
+    client.setViewing(conversation);
+    client.setActivity('idle');
+    client.setViewing(null);
+    expect(first.sentOfType('presence_set')).toEqual([
+      { type: 'presence_set', state: 'active', viewing: conversation },
+      { type: 'presence_set', state: 'idle', viewing: conversation },
+      { type: 'presence_set', state: 'idle' },
+    ]);
+    client.setActivity('active');
+    client.setViewing(conversation);
+    const second = reconnect();
+    expect(second.sentOfType('presence_set')).toEqual([{ type: 'presence_set', state: 'active', viewing: conversation }]);
+  });
 });

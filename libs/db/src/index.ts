@@ -25,7 +25,7 @@ export {
   findUserByHandle,
   getUsers,
   searchUsers,
-  touchLastSeen,
+  recordLastSeen,
   lastSeenOf,
   type NewUser,
   type UserWithPassword,
@@ -87,8 +87,35 @@ export {
   type ConversationMember,
   type ConversationSummary,
 } from './repos/conversation-summaries.ts';
-export { setNotifyLevel, setDoNotDisturb, notificationSettingsOf, effectiveNotifyLevel } from './repos/notifications.ts';
+export { setNotifyLevel, setDoNotDisturb, setPushContent, notificationSettingsOf, effectiveNotifyLevel } from './repos/notifications.ts';
+export {
+  savePushSubscription,
+  deletePushSubscription,
+  deletePushSubscriptionsOfSession,
+  deleteGonePushSubscription,
+  anyPushSubscription,
+  vapidKeyPair,
+  type NewPushSubscription,
+} from './repos/push-subscriptions.ts';
+export {
+  messagePushRecipients,
+  callPushRecipients,
+  type PushRecipient,
+  type MessagePushAudience,
+  type CallPushAudience,
+} from './repos/push-recipients.ts';
+export { setActiveView, clearActiveView, clearNodeViews, renewActiveViews } from './repos/active-views.ts';
+export { runExclusive, JOB_LOCK_KEYS, type JobLock } from './repos/job-locks.ts';
 export { markRead } from './repos/messages.ts';
+export {
+  createUpload,
+  fileForDownload,
+  claimUploadsToRemove,
+  forgetUploads,
+  type NewUpload,
+  type StoredUpload,
+  uploadWithUploader,
+} from './repos/uploads.ts';
 export { eventsAfter, historyPage, type EventPage, type MessagePage } from './repos/event-reads.ts';
 export { createdEventOf } from './repos/mappers.ts';
 export { historyWindow, type MessageWindow, type WindowInput } from './repos/history-window.ts';

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   invalid_credentials: { http: 401, retryable: false, message: 'Wrong handle or password' },
   invalid_input: { http: 400, retryable: false, message: 'Invalid input' },
   limit_exceeded: { http: 409, retryable: false, message: 'Limit reached' },
+  too_large: { http: 413, retryable: false, message: 'File too large' },
   rate_limited: { http: 429, retryable: true, message: 'Too many requests, slow down' },
   unavailable: { http: 503, retryable: true, message: 'Temporarily unavailable, retry' },
   overloaded: { http: 503, retryable: true, message: 'The server is busy, retry later' },

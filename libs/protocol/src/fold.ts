@@ -52,10 +52,13 @@ export function foldEvent(target: FoldTarget, event: ConversationEvent): boolean
       target.put({ ...message, body: event.body, mentions: event.mentions, editedAt: event.editedAt });
       updateReplies(target, message.id, replyExcerpt(event.body));
       return true;
-    case 'message_deleted':
-      target.put({ ...message, body: '', mentions: [], reactions: [], editedAt: null, deletedAt: event.deletedAt });
+    case 'message_deleted': {
+      // A tombstone keeps no files either (their downloads are gone with it).
+      const { attachments: _gone, ...kept } = message;
+      target.put({ ...kept, body: '', mentions: [], reactions: [], editedAt: null, deletedAt: event.deletedAt });
       updateReplies(target, message.id, null);
       return true;
+    }
     case 'reaction_added':
       target.put({ ...message, reactions: withReaction(message.reactions, event.emoji, event.actorId) });
       return true;

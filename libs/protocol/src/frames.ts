@@ -10,8 +10,10 @@ import {
   CallUpdateFrameSchema,
 } from './calls.ts';
 import { MAX_SYNC_PAGE } from './constants.ts';
+import { AttachmentIdsSchema } from './files.ts';
 import { ERROR_CODE_LIST } from './errors.ts';
 import { ConversationEventSchema } from './events.ts';
+import { PushContentSchema } from './notifications.ts';
 import {
   ConnectionStateSchema,
   UserPresenceSchema,
@@ -38,14 +40,24 @@ export const PingFrameSchema = z.object({
   nonce: z.string().max(64).optional(),
 });
 
-export const ChatSendFrameSchema = z.object({
-  type: z.literal('chat_send'),
-  clientId: ClientIdSchema,
-  conversationId: IdSchema,
-  body: MessageBodySchema,
-  /** The id of a message in the same conversation that this one replies to. */
-  replyTo: IdSchema.optional(),
-});
+export const ChatSendFrameSchema = z
+  .object({
+    type: z.literal('chat_send'),
+    clientId: ClientIdSchema,
+    conversationId: IdSchema,
+    /** The text; with attachments it is a caption and may be '' (no caption). */
+    body: z.string(),
+    /** The id of a message in the same conversation that this one replies to. */
+    replyTo: IdSchema.optional(),
+    /** Your uploads (POST /files) to attach; they become visible to the conversation with the message. */
+    attachments: AttachmentIdsSchema.optional(),
+  })
+  .superRefine((frame, ctx) => {
+    // '' is a message of files alone; any other body follows the usual rules.
+    if (frame.attachments && frame.body === '') return;
+    const body = MessageBodySchema.safeParse(frame.body);
+    for (const issue of body.success ? [] : body.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['body'] });
+  });
 
 /** Replaces the body of one of your own text messages. Idempotent by clientId, like a send. */
 export const ChatEditFrameSchema = z.object({
@@ -93,6 +105,11 @@ export const ChatReadFrameSchema = z.object({
 export const PresenceSetFrameSchema = z.object({
   type: z.literal('presence_set'),
   state: ConnectionStateSchema,
+  /**
+   * The conversation this socket shows in a visible, focused window; null or absent: none.
+   * While `state` is `active` and this is set, the user gets no Web Push for that conversation.
+   */
+  viewing: IdSchema.nullable().optional(),
 });
 
 /** `active: true` while typing (re-sent every TYPING_REFRESH_MS); `false` when stopped. */
@@ -202,6 +219,23 @@ export const ReadStateFrameSchema = z.object({
   lastReadSeq: SeqSchema,
 });
 
+/** One member's read position, as in `read_state`. */
+export const ReaderPositionSchema = z.object({
+  userId: IdSchema,
+  lastReadSeq: SeqSchema,
+});
+
+/**
+ * Several members' read positions in one conversation moved at about the same time (a busy
+ * group reading a new message): apply each entry as a `read_state`. One frame instead of one
+ * per reader (PROTOCOL.md §6.7).
+ */
+export const ReadStateBatchFrameSchema = z.object({
+  type: z.literal('read_state_batch'),
+  conversationId: IdSchema,
+  readers: z.array(ReaderPositionSchema).min(2),
+});
+
 export const ConversationChangedFrameSchema = z.object({
   type: z.literal('conversation_changed'),
   conversationId: IdSchema,
@@ -217,6 +251,8 @@ export const SettingsChangedFrameSchema = z.object({
   type: z.literal('settings_changed'),
   /** ISO 8601; null when do-not-disturb is off. A time in the past means off too. */
   dndUntil: z.string().nullable(),
+  /** What a Web Push may show; always sent by servers that have push (optional for older ones). */
+  pushContent: PushContentSchema.optional(),
 });
 
 /** A user's aggregated status changed. Sent to users who share a conversation with them. */
@@ -249,6 +285,23 @@ export const TypingUpdateFrameSchema = z.object({
   expiresInMs: z.number().int().nonnegative(),
 });
 
+/** One member's typing state, as in `typing_update`. */
+export const TypingStateSchema = z.object({
+  userId: IdSchema,
+  active: z.boolean(),
+  expiresInMs: z.number().int().nonnegative(),
+});
+
+/**
+ * Several members of one conversation started or stopped typing at about the same time: apply
+ * each entry as a `typing_update`. One frame instead of one per typist (PROTOCOL.md §6.11).
+ */
+export const TypingBatchFrameSchema = z.object({
+  type: z.literal('typing_batch'),
+  conversationId: IdSchema,
+  updates: z.array(TypingStateSchema).min(2),
+});
+
 /**
  * A user's public profile changed (display name), or the account was deleted (it then reads
  * "Deleted user" with a `deleted_…` handle). Sent to that user's own sockets and to everyone
@@ -279,12 +332,14 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   ChatSyncResultFrameSchema,
   ChatResyncFrameSchema,
   ReadStateFrameSchema,
+  ReadStateBatchFrameSchema,
   ConversationChangedFrameSchema,
   SettingsChangedFrameSchema,
   PresenceFrameSchema,
   PresenceBatchFrameSchema,
   PresenceSnapshotFrameSchema,
   TypingUpdateFrameSchema,
+  TypingBatchFrameSchema,
   UserUpdatedFrameSchema,
   CallRingFrameSchema,
   CallUpdateFrameSchema,
@@ -300,11 +355,15 @@ export type ChatEventFrame = z.infer<typeof ChatEventFrameSchema>;
 export type ChatSyncResultFrame = z.infer<typeof ChatSyncResultFrameSchema>;
 export type ChatResyncFrame = z.infer<typeof ChatResyncFrameSchema>;
 export type ReadStateFrame = z.infer<typeof ReadStateFrameSchema>;
+export type ReadStateBatchFrame = z.infer<typeof ReadStateBatchFrameSchema>;
+export type ReaderPosition = z.infer<typeof ReaderPositionSchema>;
 export type ConversationChangedFrame = z.infer<typeof ConversationChangedFrameSchema>;
 export type SettingsChangedFrame = z.infer<typeof SettingsChangedFrameSchema>;
 export type PresenceFrame = z.infer<typeof PresenceFrameSchema>;
 export type PresenceSnapshotFrame = z.infer<typeof PresenceSnapshotFrameSchema>;
 export type PresenceBatchFrame = z.infer<typeof PresenceBatchFrameSchema>;
 export type TypingUpdateFrame = z.infer<typeof TypingUpdateFrameSchema>;
+export type TypingBatchFrame = z.infer<typeof TypingBatchFrameSchema>;
+export type TypingState = z.infer<typeof TypingStateSchema>;
 export type UserUpdatedFrame = z.infer<typeof UserUpdatedFrameSchema>;
 export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;

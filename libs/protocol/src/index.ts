@@ -78,12 +78,16 @@ export {
   ChatSyncResultFrameSchema,
   ChatResyncFrameSchema,
   ReadStateFrameSchema,
+  ReadStateBatchFrameSchema,
+  ReaderPositionSchema,
   ConversationChangedFrameSchema,
   SettingsChangedFrameSchema,
   PresenceFrameSchema,
   PresenceSnapshotFrameSchema,
   PresenceBatchFrameSchema,
   TypingUpdateFrameSchema,
+  TypingBatchFrameSchema,
+  TypingStateSchema,
   UserUpdatedFrameSchema,
   ErrorFrameSchema,
   ServerFrameSchema,
@@ -107,12 +111,16 @@ export {
   type ChatSyncResultFrame,
   type ChatResyncFrame,
   type ReadStateFrame,
+  type ReadStateBatchFrame,
+  type ReaderPosition,
   type ConversationChangedFrame,
   type SettingsChangedFrame,
   type PresenceFrame,
   type PresenceBatchFrame,
   type PresenceSnapshotFrame,
   type TypingUpdateFrame,
+  type TypingBatchFrame,
+  type TypingState,
   type UserUpdatedFrame,
   type ErrorFrame,
 } from './frames.ts';
@@ -172,11 +180,28 @@ export {
   parseClientFrame,
   parseServerFrame,
   encodeFrame,
+  encodeChatOutcome,
+  EncodedFrame,
   errorFrame,
   errorFrameFrom,
   type ParseResult,
 } from './parse.ts';
 export { MENTION_PATTERN, mentionedHandles } from './mentions.ts';
+export {
+  AttachmentSchema,
+  AttachmentIdsSchema,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  MAX_FILE_NAME_CHARS,
+  INLINE_IMAGE_TYPES,
+  isInlineImageType,
+  attachmentsText,
+  formatFileSize,
+  fileUrl,
+  thumbnailUrl,
+  type Attachment,
+} from './files.ts';
+export { ALERT_BODY_MAX_CHARS, shortenText, messageAlertText, callAlertText, type AlertText, type MessageAlertInput } from './alert-text.ts';
 export {
   foldEvent,
   mapFoldTarget,
@@ -199,4 +224,19 @@ export {
   type Snippet,
   type SearchHit,
 } from './search.ts';
-export { NotifyLevelSchema, defaultNotifyLevel, MAX_DND_MS, type NotifyLevel } from './notifications.ts';
+export {
+  NotifyLevelSchema,
+  defaultNotifyLevel,
+  MAX_DND_MS,
+  PushContentSchema,
+  DEFAULT_PUSH_CONTENT,
+  type NotifyLevel,
+  type PushContent,
+  type NotificationSettings,
+} from './notifications.ts';
+export {
+  PushPayloadSchema,
+  PUSH_PAYLOAD_VERSION,
+  pushTag,
+  type PushPayload,
+} from './push.ts';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS } from './constants.ts';
-import { parseClientFrame, parseServerFrame, errorFrame, encodeFrame } from './parse.ts';
+import type { KnownEvent } from './events.ts';
+import type { ServerFrame } from './frames.ts';
+import { parseClientFrame, parseServerFrame, errorFrame, encodeFrame, encodeChatOutcome, EncodedFrame } from './parse.ts';
 
 const CONV = '8a1f2d8e-7a8b-4c3d-9e0f-1a2b3c4d5e6f';
 const send = (body: string, extra: Record<string, unknown> = {}) =>
@@ -81,5 +83,51 @@ describe('error refs', () => {
     const callId = '8a1f2d8e-7a8b-4c3d-9e0f-1a2b3c4d5e6f';
     const result = parseClientFrame(JSON.stringify({ type: 'call_invite', callId, conversationId: 'nope', media: 'video' }));
     expect(!result.ok && result.ref).toBe(callId);
+  });
+});
+
+describe('encodeChatOutcome', () => {
+  const created: KnownEvent = {
+    kind: 'message_created',
+    conversationId: CONV,
+    seq: 42,
+    actorId: '5d41402a-bc4b-4a76-b971-9d911017c592',
+    createdAt: '2026-12-01T06:55:40.123Z',
+    message: {
+      id: 'b7e2c1d4-5f6a-4b3c-9d8e-1a2b3c4d5e6f',
+      conversationId: CONV,
+      seq: 42,
+      senderId: '5d41402a-bc4b-4a76-b971-9d911017c592',
+      clientId: 'client-0001',
+      kind: 'text',
+      // Everything JSON must escape, and text it must not touch.
+      body: 'quote " backslash \\ newline \n tab \t nul-free \u2028 emoji 👋 </script>',
+      replyTo: null,
+      mentions: [],
+      editedAt: null,
+      deletedAt: null,
+      reactions: [],
+      createdAt: '2026-12-01T06:55:40.123Z',
+    },
+  };
+
+  it.each([
+    ['a new event', false, created],
+    ['a retried one', true, created],
+    ['nothing written', false, undefined],
+  ] as const)('writes %s exactly as encodeFrame writes the ack and the event frames', (_, duplicate, event) => {
+    const encoded = encodeChatOutcome('client-0001', duplicate, event);
+    const ack = { type: 'chat_ack', clientId: 'client-0001', duplicate, ...(event ? { event } : {}) } satisfies ServerFrame;
+    expect(encoded.ack.json).toBe(encodeFrame(ack));
+    expect(encodeFrame(encoded.ack)).toBe(encodeFrame(ack));
+    if (event) expect(encoded.event?.json).toBe(encodeFrame({ type: 'chat_event', event } satisfies ServerFrame));
+    else expect(encoded.event).toBeUndefined();
+    // And a client reads them back as the frames they stand for.
+    expect(parseServerFrame(encoded.ack.json)).toMatchObject({ ok: true, frame: ack });
+    if (encoded.event) expect(parseServerFrame(encoded.event.json)).toMatchObject({ ok: true, frame: { type: 'chat_event', event } });
+  });
+
+  it('passes an EncodedFrame through encodeFrame untouched', () => {
+    expect(encodeFrame(new EncodedFrame('{"type":"pong"}'))).toBe('{"type":"pong"}');
   });
 });

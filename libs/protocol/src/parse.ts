@@ -1,5 +1,6 @@
 import { MAX_FRAME_BYTES } from './constants.ts';
 import { AppError, ERROR_CODES, type ErrorCode } from './errors.ts';
+import type { KnownEvent } from './events.ts';
 import {
   CLIENT_FRAME_TYPES,
   ClientFrameSchema,
@@ -73,9 +74,30 @@ export function parseServerFrame(text: string): ParseResult<ServerFrame> {
   return { ok: true, frame: parsed.data };
 }
 
+/**
+ * A server frame serialized ahead of time. A committed action is sent twice, in the chat_ack
+ * to its author and in the chat_event to every member: encodeChatOutcome serializes its event
+ * once for both, and the hub and the socket send these as they are.
+ */
+export class EncodedFrame {
+  constructor(readonly json: string) {}
+}
+
 /** Serializes a frame. Kept as one function so fan-out encodes each frame exactly once. */
-export function encodeFrame(frame: ServerFrame | ClientFrame): string {
-  return JSON.stringify(frame);
+export function encodeFrame(frame: ServerFrame | ClientFrame | EncodedFrame): string {
+  return frame instanceof EncodedFrame ? frame.json : JSON.stringify(frame);
+}
+
+/**
+ * The chat_ack answering `clientId` and, when something was committed, the chat_event of the
+ * same event, its JSON made once: the same text as encodeFrame of each frame (the ack's fields
+ * in the order of ChatAckFrame: type, clientId, duplicate, event).
+ */
+export function encodeChatOutcome(clientId: string, duplicate: boolean, event: KnownEvent | undefined): { ack: EncodedFrame; event?: EncodedFrame } {
+  const head = `{"type":"chat_ack","clientId":${JSON.stringify(clientId)},"duplicate":${duplicate}`;
+  if (event === undefined) return { ack: new EncodedFrame(`${head}}`) };
+  const json = JSON.stringify(event);
+  return { ack: new EncodedFrame(`${head},"event":${json}}`), event: new EncodedFrame(`{"type":"chat_event","event":${json}}`) };
 }
 
 export function errorFrame(

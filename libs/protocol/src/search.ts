@@ -23,6 +23,8 @@ export const MessageSearchInputSchema = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   /** Only messages created before this time. */
   until: z.iso.datetime({ offset: true }).optional(),
+  /** Only messages with at least one file (PROTOCOL.md "Files"). */
+  hasFile: z.boolean().optional(),
   limit: z.number().int().min(1).max(MAX_SEARCH_PAGE).default(DEFAULT_SEARCH_PAGE),
   /** `nextCursor` of the previous page, with the same query and filters. */
   cursor: z.string().min(1).max(MAX_SEARCH_CURSOR_CHARS).optional(),

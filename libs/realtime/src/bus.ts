@@ -1,4 +1,5 @@
 import { createConsoleLogger, errorInfo, type HubLogger } from './logger.ts';
+import { SetIndex } from './registry.ts';
 
 /**
  * A publish/subscribe transport between gateway nodes, shaped like Redis pub/sub so a Redis
@@ -46,14 +47,14 @@ type Handler = (payload: string) => void;
  */
 export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
   const logger = options.logger ?? createConsoleLogger();
-  const topics = new Map<string, Set<Handler>>();
+  // One handler per topic per hub in practice: SetIndex keeps that in a one-element array.
+  const topics = new SetIndex<Handler>();
   let closed = false;
 
   function deliver(topic: string, handlers: Handler[], payload: string): void {
-    const live = topics.get(topic);
     for (const handler of handlers) {
       // Unsubscribed between publish and delivery: drop, as a broker would after UNSUBSCRIBE.
-      if (!live?.has(handler)) continue;
+      if (!topics.includes(topic, handler)) continue;
       try {
         handler(payload);
       } catch (error) {
@@ -65,10 +66,9 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
   return {
     publish(topic, payload) {
       if (closed) return;
-      const handlers = topics.get(topic);
-      if (handlers === undefined || handlers.size === 0) return;
+      if (!topics.has(topic)) return;
       // Snapshot now: a subscriber that arrives after this publish must not receive it.
-      const snapshot = [...handlers];
+      const snapshot = topics.list(topic);
       queueMicrotask(() => deliver(topic, snapshot, payload));
     },
 
@@ -76,18 +76,10 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       if (closed) throw new Error('bus is closed');
       // Wrapped so the same function subscribed twice is two subscriptions, as in Redis clients.
       const own: Handler = (payload) => handler(payload);
-      let handlers = topics.get(topic);
-      if (handlers === undefined) {
-        handlers = new Set();
-        topics.set(topic, handlers);
-      }
-      handlers.add(own);
+      topics.add(topic, own);
       await Promise.resolve(); // the "ack" arrives asynchronously, like Redis' reply
       return async () => {
-        const current = topics.get(topic);
-        if (current === undefined) return;
-        current.delete(own);
-        if (current.size === 0) topics.delete(topic);
+        topics.remove(topic, own);
       };
     },
 

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, encodeFrame, type ServerFrame } from '@parley/protocol';
+import { CLOSE_CODES, encodeFrame, type EncodedFrame, type ServerFrame } from '@parley/protocol';
 import type { Bus, BusRecovery } from './bus.ts';
 import { newHubId, unwrapPayload, wrapPayload } from './bus-envelope.ts';
 import { createConsoleLogger, errorInfo, type HubLogger } from './logger.ts';
@@ -58,12 +58,13 @@ export interface Hub {
   detach(socketId: string): Promise<void>;
   /**
    * Local sockets get the frame at once, before this returns (in publish order, even while the
-   * bus is down); other nodes get it through the bus.
+   * bus is down); other nodes get it through the bus. An EncodedFrame is sent as it is (the
+   * send path serializes an event once for its ack and its fan-out).
    */
-  publishToConversation(conversationId: string, frame: ServerFrame): void;
+  publishToConversation(conversationId: string, frame: ServerFrame | EncodedFrame): void;
   publishToUser(userId: string, frame: ServerFrame): void;
   /** The same frame to many users (presence to contacts), encoded once for all of them. */
-  publishToUsers(userIds: readonly string[], frame: ServerFrame): void;
+  publishToUsers(userIds: readonly string[], frame: ServerFrame | EncodedFrame): void;
   /** To one socket (device) wherever it is connected: call signaling is addressed per device. */
   publishToSocket(socketId: string, frame: ServerFrame): void;
   /** Subscribes that user's sockets on every node; telling the client is the caller's job. */

@@ -26,11 +26,10 @@ describe('memory presence store', () => {
     await store.upsertConnection({ userId: 'u', connectionId: 'c', nodeId: 'n', state: 'active' }, { ttlMs: 100, graceMs: 10 });
     await store.removeConnection('u', 'c', 10);
     clock = 20;
-    expect(await store.dueUsers(10)).toEqual(['u']);
-    await store.settle('u', 10);
+    expect(await store.sweepDue(10, 10)).toEqual([{ presence: { userId: 'u', status: 'offline', lastSeenAt: new Date(0).toISOString() }, changed: true, recheckInMs: null }]);
     expect((await store.getStatuses(['u']))[0]).toMatchObject({ status: 'offline', lastSeenAt: new Date(0).toISOString() });
     clock = 2_000;
-    expect(await store.dueUsers(10)).toEqual([]);
+    expect(await store.sweepDue(10, 10)).toEqual([]);
     expect((await store.getStatuses(['u']))[0]).toEqual({ userId: 'u', status: 'offline', lastSeenAt: null });
   });
 });

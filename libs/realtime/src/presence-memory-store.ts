@@ -148,18 +148,18 @@ export function createMemoryPresenceStore(options: MemoryPresenceStoreOptions = 
       return userIds.map((userId) => toUserPresence(userId, statusOf(users.get(userId))));
     },
 
-    async dueUsers(limit) {
+    async sweepDue(limit, graceMs) {
       const at = now();
-      const due: string[] = [];
+      const results: SettleResult[] = [];
       for (const [userId, user] of users) {
-        if (due.length >= limit) break;
+        if (results.length >= limit) break;
         const when = dueAt(user);
-        if (when !== null && when <= at) due.push(userId);
+        if (when !== null && when <= at) results.push(settleRecord(userId, user, graceMs, null));
         else if (when === null && user.status === 'offline' && (user.lastSeenAt ?? 0) + retentionMs <= at) {
           users.delete(userId); // bounded memory: forget long-offline users, as Redis' PEXPIRE does
         }
       }
-      return due;
+      return results;
     },
 
     async close() {

@@ -36,8 +36,8 @@ describe.skipIf(skip)('redis presence store against a real Redis', () => {
   });
 
   /** One Redis connection per store: a store is what one gateway node holds. */
-  async function store(): Promise<RedisPresenceStore> {
-    const created = createRedisPresenceStore({ url: url!, keyPrefix, connectionName: `${run}-presence-${(counter += 1)}`, logger: createRecordingLogger() });
+  async function store(prefix = keyPrefix): Promise<RedisPresenceStore> {
+    const created = createRedisPresenceStore({ url: url!, keyPrefix: prefix, connectionName: `${run}-presence-${(counter += 1)}`, logger: createRecordingLogger() });
     stores.push(created);
     await created.waitUntilReady(3_000);
     return created;
@@ -136,6 +136,45 @@ describe.skipIf(skip)('redis presence store against a real Redis', () => {
       expect(of(both)).toEqual(['online@survivor']);
       expect(await survivor.statuses([both])).toEqual([{ userId: both, status: 'online', lastSeenAt: null }]);
       trackers.splice(trackers.indexOf(doomed), 1); // never closed: it "died"
+    });
+
+    it("splits a crashed node's thousands of users between the surviving nodes' sweeps, each announced offline once", async () => {
+      // Sweeps run only when called here (long interval), so the test sees what one sweep does;
+      // a key space of its own, so no other test's due users are in it.
+      const crowdPrefix = `${keyPrefix}crowd:`;
+      const sweeper = async (nodeId: string) => {
+        const tracker = createPresenceTracker({
+          store: await store(crowdPrefix),
+          nodeId: `${run}-${nodeId}`,
+          graceMs: GRACE_MS,
+          ttlMs: TTL_MS,
+          heartbeatMs: HEARTBEAT_MS,
+          sweepMs: 600_000,
+          sweepBatch: 100,
+          onChange: (presence) => changes.push({ ...presence, node: nodeId }),
+          logger: createRecordingLogger(),
+        });
+        trackers.push(tracker);
+        return tracker;
+      };
+      const a = await sweeper('sweeper-a');
+      const b = await sweeper('sweeper-b');
+      // The crashed node: its entries were written (as by its heartbeats), then nothing more.
+      const count = 3_000;
+      const users = Array.from({ length: count }, (_, i) => `${run}-crowd-${i}`);
+      const dead = await store(crowdPrefix);
+      for (const userId of users) await dead.upsertConnection({ userId, connectionId: `${userId}-c`, nodeId: `${run}-dead`, state: 'active' }, { ttlMs: TTL_MS, graceMs: GRACE_MS });
+      await sleep(TTL_MS + 50);
+
+      const [byA, byB] = await Promise.all([a.sweep(), b.sweep()]);
+      // Each sweep went past its first batch of 100, and neither settled what the other had.
+      expect(byA + byB).toBe(count);
+      expect(byA).toBeGreaterThan(100);
+      expect(byB).toBeGreaterThan(100);
+      const offline = changes.filter((c) => c.userId.startsWith(`${run}-crowd-`) && c.status === 'offline');
+      expect(offline).toHaveLength(count);
+      expect(new Set(offline.map((c) => c.userId)).size).toBe(count);
+      expect(await a.sweep()).toBe(0); // nothing is due any more
     });
   });
 });

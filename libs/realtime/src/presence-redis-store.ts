@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError, type PresenceStatus } from '@parley/protocol';
 import { Redis } from 'ioredis';
 import { createConsoleLogger, errorInfo, type HubLogger } from './logger.ts';
-import { AGGREGATE_SCRIPT, DUE_SCRIPT, REFRESH_SCRIPT, USER_SCRIPT } from './presence-redis-lua.ts';
+import { AGGREGATE_SCRIPT, REFRESH_SCRIPT, SWEEP_SCRIPT, USER_SCRIPT } from './presence-redis-lua.ts';
 import { PRESENCE_STATUS_RETENTION_MS, toUserPresence, type PresenceStore, type SettleResult } from './presence-store.ts';
 
 /** Entries per heartbeat script: bounds how long one script holds Redis. */
@@ -26,7 +26,7 @@ interface Script {
 }
 
 const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
-const scripts = { user: script(USER_SCRIPT), refresh: script(REFRESH_SCRIPT), due: script(DUE_SCRIPT), aggregate: script(AGGREGATE_SCRIPT) };
+const scripts = { user: script(USER_SCRIPT), refresh: script(REFRESH_SCRIPT), sweep: script(SWEEP_SCRIPT), aggregate: script(AGGREGATE_SCRIPT) };
 
 /**
  * The PresenceStore on one Redis (standalone or primary; not Redis Cluster: `due` is one key
@@ -81,14 +81,18 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Re
     return [keys.conn(userId), keys.info(userId), keys.status(userId), keys.due];
   }
 
-  async function runUser(op: 'upsert' | 'remove' | 'settle', userId: string, graceMs: number, rest: Array<string | number>): Promise<SettleResult> {
-    const reply = (await run(scripts.user, userKeys(userId), [op, userId, graceMs, retentionMs, ...rest])) as [number, PresenceStatus, number, number];
-    const [changed, status, lastSeenAt, recheckInMs] = reply;
+  /** settle_user's reply (presence-redis-lua.ts) as a SettleResult. */
+  function settled(userId: string, [changed, status, lastSeenAt, recheckInMs]: [number, PresenceStatus, number, number]): SettleResult {
     return {
       presence: toUserPresence(userId, { status, lastSeenAt: lastSeenAt < 0 ? null : lastSeenAt }),
       changed: changed === 1,
       recheckInMs: recheckInMs < 0 ? null : recheckInMs,
     };
+  }
+
+  async function runUser(op: 'upsert' | 'remove' | 'settle', userId: string, graceMs: number, rest: Array<string | number>): Promise<SettleResult> {
+    const reply = await run(scripts.user, userKeys(userId), [op, userId, graceMs, retentionMs, ...rest]);
+    return settled(userId, reply as [number, PresenceStatus, number, number]);
   }
 
   return {
@@ -136,8 +140,14 @@ export function createRedisPresenceStore(options: RedisPresenceStoreOptions): Re
       });
     },
 
-    async dueUsers(limit) {
-      return (await run(scripts.due, [keys.due], [limit])) as string[];
+    async sweepDue(limit, graceMs) {
+      const flat = (await run(scripts.sweep, [keys.due], [prefix, limit, graceMs, retentionMs])) as Array<string | number>;
+      const results: SettleResult[] = [];
+      for (let i = 0; i + 4 < flat.length; i += 5) {
+        const reply = flat.slice(i + 1, i + 5) as [number, PresenceStatus, number, number];
+        results.push(settled(String(flat[i]), reply));
+      }
+      return results;
     },
 
     async waitUntilReady(timeoutMs) {

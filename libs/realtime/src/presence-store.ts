@@ -52,8 +52,13 @@ export interface PresenceStore {
   aggregate(userId: string): Promise<PresenceCounts>;
   /** Last published statuses, in the order asked; unknown users are offline, never seen. */
   getStatuses(userIds: readonly string[]): Promise<UserPresence[]>;
-  /** Users with a connection past its expiry or a grace that ran out: settle them (sweeper). */
-  dueUsers(limit: number): Promise<string[]>;
+  /**
+   * Sweeper: settles, in one atomic step, up to `limit` users with a connection past its
+   * expiry or a grace that ran out (as `settle` would, each). Settling takes them off the due
+   * list (or puts them back at a later time), so the sweeps of several nodes running at once
+   * split the work instead of all settling the same first users.
+   */
+  sweepDue(limit: number, graceMs: number): Promise<SettleResult[]>;
   close(): Promise<void>;
 }
 

@@ -37,13 +37,21 @@ export interface PresenceTracker {
   connect(userId: string, connectionId: string, state?: ConnectionState): Promise<void>;
   /** Unknown connection ids are ignored. */
   setState(connectionId: string, state: ConnectionState): Promise<void>;
-  /** Idempotent. */
-  disconnect(connectionId: string): Promise<void>;
+  /**
+   * Idempotent. `immediate`: the socket closed because its session ended (signed out,
+   * revoked, expired): no grace to wait for a reload, so if it was the user's last
+   * connection anywhere they go offline now.
+   */
+  disconnect(connectionId: string, options?: { immediate?: boolean }): Promise<void>;
   statuses(userIds: readonly string[]): Promise<UserPresence[]>;
   /** One heartbeat now (the interval calls it too). */
   heartbeat(): Promise<void>;
-  /** One sweep now (the interval calls it too). */
-  sweep(): Promise<void>;
+  /**
+   * One sweep now (the interval calls it too): settles due users a batch at a time (one
+   * store round trip each) until none is left, so a crashed node's users are settled at the
+   * store's speed, split between every node sweeping. Resolves to how many it settled.
+   */
+  sweep(): Promise<number>;
   /** Removes this node's connections and stops its timers; the store stays open (caller's). */
   close(): Promise<void>;
 }
@@ -148,12 +156,13 @@ export function createPresenceTracker(options: PresenceTrackerOptions): Presence
       await upsert(entry);
     },
 
-    async disconnect(connectionId) {
+    async disconnect(connectionId, options = {}) {
       const entry = connections.get(connectionId);
       if (entry === undefined) return;
       connections.delete(connectionId);
       byUser.remove(entry.userId, connectionId);
-      const result = await guarded('remove', entry.userId, () => store.removeConnection(entry.userId, connectionId, graceMs));
+      const grace = options.immediate ? 0 : graceMs;
+      const result = await guarded('remove', entry.userId, () => store.removeConnection(entry.userId, connectionId, grace));
       // Checked after the await: a reconnect meanwhile means there is no grace to wait for.
       if (result?.recheckInMs != null && byUser.list(entry.userId).length === 0) {
         scheduleGrace(entry.userId, result.recheckInMs);
@@ -179,16 +188,24 @@ export function createPresenceTracker(options: PresenceTrackerOptions): Presence
     },
 
     async sweep() {
-      if (closed || sweeping) return;
+      if (closed || sweeping) return 0;
       sweeping = true;
+      let settled = 0;
       try {
-        const due = await store.dueUsers(sweepBatch);
-        await Promise.all(due.map((userId) => settle(userId, 'sweep')));
+        // A full batch means more may be due (a crashed node's thousands of users): go on at
+        // once rather than one batch per interval.
+        for (;;) {
+          const results = await store.sweepDue(sweepBatch, graceMs);
+          for (const result of results) announce(result);
+          settled += results.length;
+          if (results.length < sweepBatch || closed) break;
+        }
       } catch (error) {
-        logger.warn({ nodeId, ...errorInfo(error) }, 'presence sweep failed');
+        logger.warn({ nodeId, settled, ...errorInfo(error) }, 'presence sweep failed');
       } finally {
         sweeping = false;
       }
+      return settled;
     },
 
     async close() {

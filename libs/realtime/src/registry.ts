@@ -23,26 +23,46 @@ export interface SocketEntry {
   removed: boolean;
 }
 
+/**
+ * Up to this many values a key keeps them in an array: most keys hold one value (a user's one
+ * socket, a session's one socket), and a one-element array costs ~50 bytes where a Set costs
+ * ~200. Past it a Set, so big keys (a 1,000-member conversation) still remove in O(1).
+ */
+const ARRAY_MAX = 8;
+
 /** Many-to-many index whose `add`/`remove` report the empty <-> non-empty transitions. */
 export class SetIndex<V> {
-  readonly #map = new Map<string, Set<V>>();
+  readonly #map = new Map<string, V[] | Set<V>>();
 
   /** Returns true when `key` had no values before. */
   add(key: string, value: V): boolean {
     const values = this.#map.get(key);
-    if (values !== undefined) {
-      values.add(value);
-      return false;
+    if (values === undefined) {
+      this.#map.set(key, [value]);
+      return true;
     }
-    this.#map.set(key, new Set([value]));
-    return true;
+    if (!Array.isArray(values)) {
+      values.add(value);
+    } else if (!values.includes(value)) {
+      if (values.length < ARRAY_MAX) values.push(value);
+      else this.#map.set(key, new Set([...values, value]));
+    }
+    return false;
   }
 
   /** Returns true when `value` was the last one under `key`. */
   remove(key: string, value: V): boolean {
     const values = this.#map.get(key);
-    if (values === undefined || !values.delete(value)) return false;
-    if (values.size > 0) return false;
+    if (values === undefined) return false;
+    if (Array.isArray(values)) {
+      const at = values.indexOf(value);
+      if (at < 0) return false;
+      values.splice(at, 1);
+    } else if (!values.delete(value)) {
+      return false;
+    }
+    const left = Array.isArray(values) ? values.length : values.size;
+    if (left > 0) return false;
     this.#map.delete(key);
     return true;
   }
@@ -51,9 +71,18 @@ export class SetIndex<V> {
     return this.#map.has(key);
   }
 
+  /** Whether `value` is under `key`. */
+  includes(key: string, value: V): boolean {
+    const values = this.#map.get(key);
+    if (values === undefined) return false;
+    return Array.isArray(values) ? values.includes(value) : values.has(value);
+  }
+
   /** How many values `key` holds (0 for none), without copying them. */
   count(key: string): number {
-    return this.#map.get(key)?.size ?? 0;
+    const values = this.#map.get(key);
+    if (values === undefined) return 0;
+    return Array.isArray(values) ? values.length : values.size;
   }
 
   /** A copy, so callers may remove values while iterating. */

@@ -32,7 +32,10 @@ export interface ChildOptions {
 /** Starts a server process and resolves once its output matches `readyPattern`. */
 export function startChild(command: string, args: string[], options: ChildOptions): Promise<Child> {
   const [file, argv] = options.cpus ? ['taskset', ['-c', options.cpus, command, ...args]] : [command, args];
-  const child = spawn(file, argv, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The memory probe's heap snapshots (servers/gc-probe.mjs) are asked for by the bench's caller.
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+  const env = snapshots === undefined ? options.env : { ...options.env, BENCH_HEAP_SNAPSHOT_DIR: snapshots };
+  const child = spawn(file, argv, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   let pending = '';
@@ -95,21 +98,27 @@ export function startChild(command: string, args: string[], options: ChildOption
 }
 
 export interface NodeArgs {
-  /** Loads the memory probe (`servers/gc-probe.ts`) with `--expose-gc`: see `memory.ts`. */
+  /** Loads the memory probe (`servers/gc-probe.mjs`) with `--expose-gc`: see `memory.ts`. */
   gcProbe?: boolean;
   /** Writes a V8 CPU profile into this folder when the process stops. */
   profileDir?: string | undefined;
 }
 
-const GC_PROBE = fileURLToPath(new URL('./servers/gc-probe.ts', import.meta.url));
+const GC_PROBE = fileURLToPath(new URL('./servers/gc-probe.mjs', import.meta.url));
+
+function nodeFlags(options: NodeArgs): string[] {
+  return [
+    ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+    ...(options.gcProbe ? ['--expose-gc', '--import', GC_PROBE] : []),
+  ];
+}
 
 /** `node --import tsx <file>` with the workspace's path aliases, in one process (no tsx fork). */
 export function tsNode(file: string, options: NodeArgs = {}): [string, string[]] {
-  const args = ['--import', 'tsx'];
-  if (options.gcProbe) {
-    args.unshift('--expose-gc');
-    args.push('--import', GC_PROBE);
-  }
-  if (options.profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
-  return [process.execPath, [...args, file]];
+  return [process.execPath, ['--import', 'tsx', ...nodeFlags(options), file]];
+}
+
+/** `node <file>`: a built JavaScript program, as deployed. */
+export function jsNode(file: string, options: NodeArgs = {}): [string, string[]] {
+  return [process.execPath, [...nodeFlags(options), file]];
 }

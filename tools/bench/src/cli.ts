@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { PRESENCE_GRACE_MS, PROTOCOL_VERSION } from '@parley/protocol';
 
-export const SCENARIOS = ['s1', 's2', 'connect', 'memory', 'load', 'signin-flood'] as const;
+export const SCENARIOS = ['s1', 's2', 'connect', 'memory', 'load', 'signin-flood', 'crash-sweep'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-/** `--scenario all`: the four of issue 11 (the fixed `load` and `signin-flood` only by name). */
+/** `--scenario all`: the four of issue 11 (the fixed `load`, `signin-flood` and `crash-sweep` only by name). */
 const ALL: readonly Scenario[] = ['s1', 's2', 'connect', 'memory'];
 
 /** Every option, its default and what it means: README.md's table is this list. */
@@ -32,10 +33,15 @@ const OPTIONS = {
   flooders: { type: 'string', default: '200' },
   'flood-rate': { type: 'string', default: '100' },
   'flood-env': { type: 'string', default: '' },
+  'crash-users': { type: 'string', default: '50000' },
+  'crash-sweepers': { type: 'string', default: '1,2,4' },
+  'crash-ttl': { type: 'string', default: '15' },
+  'crash-grace': { type: 'string', default: String(PRESENCE_GRACE_MS / 1000) },
   pin: { type: 'boolean', default: false },
   'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
   'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL },
   profile: { type: 'string' },
+  build: { type: 'string', multiple: true },
   out: { type: 'string' },
 } as const;
 
@@ -65,6 +71,22 @@ function environment(name: string, raw: string): Record<string, string> {
       return [match[1], match[2]];
     }),
   );
+}
+
+/** Another production build of Parley, a target of its own (`--build NAME=PATH[:PROTOCOL]`). */
+export interface BuildOption {
+  name: string;
+  main: string;
+  protocol: number;
+}
+
+const BUILD_PATTERN = /^([a-z][a-z0-9_-]*)=(.+?)(?::(\d+))?$/;
+
+function build(raw: string): BuildOption {
+  const match = BUILD_PATTERN.exec(raw);
+  if (!match?.[1] || !match[2]) throw new UsageError(`--build takes NAME=PATH[:PROTOCOL] (e.g. before=../wt-base/dist/apps/gateway/main.js:1), got ${JSON.stringify(raw)}`);
+  const protocol = number('build', match[3] ?? String(PROTOCOL_VERSION), 1, PROTOCOL_VERSION);
+  return { name: match[1], main: match[2], protocol };
 }
 
 export function parseCli(argv: string[]) {
@@ -103,10 +125,17 @@ export function parseCli(argv: string[]) {
       rate: number('flood-rate', values['flood-rate'], 1, 1_000_000),
       gatewayEnv: environment('flood-env', values['flood-env']),
     },
+    crash: {
+      users: Math.round(number('crash-users', values['crash-users'], 1, 1_000_000)),
+      sweepers: list('crash-sweepers', values['crash-sweepers'], 1, 16),
+      ttlMs: number('crash-ttl', values['crash-ttl'], 0.3, 600) * 1000,
+      graceMs: number('crash-grace', values['crash-grace'], 0, 300) * 1000,
+    },
     pin: values.pin,
     databaseUrl: values['database-url'],
     redisUrl: values['redis-url'],
     profileDir: values.profile,
+    builds: (values.build ?? []).map(build),
     out: values.out,
   };
 }

@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { createScratchDatabase } from '@parley/db';
 import { PROTOCOL_VERSION } from '@parley/protocol';
-import { startChild, tsNode } from './child.ts';
+import { existsSync } from 'node:fs';
+import { jsNode, startChild } from './child.ts';
 import { cpuSeconds, rssMiB } from './process-stats.ts';
 
 const { values } = parseArgs({
@@ -34,10 +35,13 @@ const SOCKETS_PER_USER = 25;
 const SIGN_UP_CONCURRENCY = 4;
 
 const scratch = await createScratchDatabase(adminUrl, 'parley_idle');
-const [command, args] = tsNode(join(ROOT, 'apps/gateway/src/main.ts'));
+// The production build, as deployed (see targets/parley.ts for why not the sources via tsx).
+const built = join(ROOT, 'dist/apps/gateway/main.js');
+if (!existsSync(built)) throw new Error(`No production build at ${built}: run npx nx run gateway:build`);
+const [command, args] = jsNode(built);
 const gateway = await startChild(command, args, {
   cwd: ROOT,
-  env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', SERVE_WEB: 'false', LOG_LEVEL: 'warn', DATABASE_URL: scratch.databaseUrl, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json') },
+  env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', SERVE_WEB: 'false', LOG_LEVEL: 'warn', DATABASE_URL: scratch.databaseUrl },
   readyPattern: /Parley is running at (http:\/\/\S+)/,
 });
 const sockets: WebSocket[] = [];

@@ -3,8 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { parseCli, UsageError, type Cli, type Scenario } from './cli.ts';
 import { renderConnect, runConnect } from './connect.ts';
+import { renderCrashSweep, runCrashSweep } from './crash-sweep.ts';
 import { int, loadLine, machineLine } from './format.ts';
 import { runKnee, type KneeOptions } from './knee.ts';
 import { renderMemory, runMemory } from './memory.ts';
@@ -29,7 +31,19 @@ const factories: Record<string, () => BenchTarget> = {
   socketio: socketIoTarget,
   parley: oneParley,
   parley2: () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, redisUrl: cli.redisUrl, nodes: 2, profileDir: cli.profileDir }),
+  // --build NAME=PATH[:PROTOCOL]: another production build (e.g. an older commit's), for a before/after in one run.
+  ...Object.fromEntries(
+    cli.builds.map(({ name, main, protocol }) => [
+      name,
+      () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, profileDir: cli.profileDir, build: { main: resolve(main), protocol, id: name, name: `Parley (durable), ${name}` } }),
+    ]),
+  ),
 };
+const clash = cli.builds.find((b) => ['ws', 'socketio', 'parley', 'parley2'].includes(b.name));
+if (clash) {
+  console.error(`--build ${clash.name}=…: that name is a built-in target; choose another (e.g. before)`);
+  process.exit(2);
+}
 const unknown = cli.targets.filter((n) => !(n in factories));
 if (cli.targets.length === 0 || unknown.length > 0) {
   console.error(`--targets takes a comma-separated list of ${Object.keys(factories).join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
@@ -71,7 +85,7 @@ const measured = new Set<BenchTarget>();
 
 async function run(scenario: Scenario): Promise<string[]> {
   const size = cli.s1.roomSize;
-  if (scenario !== 'signin-flood') for (const t of targets) measured.add(t);
+  if (scenario !== 'signin-flood' && scenario !== 'crash-sweep') for (const t of targets) measured.add(t);
   switch (scenario) {
     case 's1':
       return knee(`S1: ${int(cli.s1.rooms * size)} sockets in ${int(cli.s1.rooms)} rooms × ${size}, knee`, cli.s1, cli.s1Rates);
@@ -104,6 +118,12 @@ async function run(scenario: Scenario): Promise<string[]> {
       const { rooms: r, roomSize, ratePerClient } = cli.load;
       const rate = r * roomSize * ratePerClient;
       return knee(`Fixed load: ${r} rooms × ${roomSize}, ${ratePerClient} msg/s per client (${int(rate)} msg/s)`, { rooms: r, roomSize }, [rate], true);
+    }
+    case 'crash-sweep': {
+      // About Parley's presence on Redis alone: no gateway, no relays.
+      if (!cli.redisUrl) throw new UsageError('--scenario crash-sweep needs --redis-url (or BENCH_REDIS_URL)');
+      const options = { redisUrl: cli.redisUrl, ...cli.crash, reps: cli.reps };
+      return renderCrashSweep(options, await runCrashSweep(options, log));
     }
     case 'signin-flood': {
       // About Parley's own defence: the relays have no sign-in. The one-node Parley of

@@ -55,8 +55,13 @@ const TYPE_PREFIX = '{"type":"';
 const BODY_MARK = '"body":"';
 const CLIENT_ID_MARK = '"clientId":"';
 
-/** Parley protocol 2 (PROTOCOL.md): `hello`, then `chat_send` out and `chat_event` / `chat_ack` in. */
+/**
+ * Parley protocol 2 (PROTOCOL.md): `hello`, then `chat_send` out and `chat_event` / `chat_ack`
+ * in. Protocol 1 (builds before the event log, for a before/after) is the same but for its
+ * delivery frame, `chat_message`, whose message carries the body the same way.
+ */
 export function parleyCodec(conversationId: string, protocolVersion: number): Codec {
+  const delivery = protocolVersion < 2 ? 'chat_message' : 'chat_event';
   const sendPrefix = `{"type":"chat_send","conversationId":"${conversationId}","clientId":"`;
   return {
     readyOnOpen: false,
@@ -66,8 +71,8 @@ export function parleyCodec(conversationId: string, protocolVersion: number): Co
     send: (payload, clientId) => `${sendPrefix}${clientId}","body":"${payload}"}`,
     read(frame, sink) {
       const type = frameType(frame);
-      switch (type) {
-        case 'chat_event': {
+      switch (type === delivery ? 'delivery' : type) {
+        case 'delivery': {
           // Only a message's body is ours; system messages and other events carry none of our payloads.
           const at = frame.indexOf(BODY_MARK);
           if (at >= 0) sink.payload(frame.slice(at + BODY_MARK.length, frame.indexOf('"', at + BODY_MARK.length)));

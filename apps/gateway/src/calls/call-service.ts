@@ -30,6 +30,7 @@ import {
 } from '@parley/protocol';
 import type { Hub } from '@parley/realtime';
 import type { Logger } from 'pino';
+import type { PushService } from '../push/push-service.ts';
 
 /** A device that dropped mid-call keeps its seat this long, so a reconnect can take it back. */
 export const CALL_RECONNECT_GRACE_MS = 15_000;
@@ -47,6 +48,8 @@ export interface CallServiceOptions {
   reconnectGraceMs?: number;
   /** How soon the seats of a node that stopped renewing them (it crashed) are freed. */
   seatLeaseMs?: number;
+  /** Web Push for rings and missed calls (queued, never awaited). */
+  push?: Pick<PushService, 'callRinging' | 'eventCommitted'>;
 }
 
 /** Who is acting: the user and the device (socket) the frame came from. */
@@ -110,7 +113,7 @@ export function createCallService(options: CallServiceOptions): CallService {
    */
   async function recordEnd(call: CallInfo): Promise<void> {
     const durationMs = call.answeredAt && call.endedAt ? Date.parse(call.endedAt) - Date.parse(call.answeredAt) : 0;
-    const { event } = await writer.submit({
+    const { event, duplicate } = await writer.submit({
       senderId: call.callerId,
       conversationId: call.conversationId,
       clientId: `call:${call.id}`,
@@ -119,6 +122,7 @@ export function createCallService(options: CallServiceOptions): CallService {
     });
     // Published even when it was a duplicate: a retry must not leave a lost publish unhealed.
     hub.publishToConversation(call.conversationId, { type: 'chat_event', event });
+    if (!duplicate) options.push?.eventCommitted(event);
   }
 
   async function settle(change: CallChange, ringStopped?: Parameters<typeof broadcast>[1]): Promise<void> {
@@ -179,6 +183,7 @@ export function createCallService(options: CallServiceOptions): CallService {
         if (userId === actor.user.id) hub.publishToUser(userId, { type: 'call_update', call });
         else hub.publishToUser(userId, { type: 'call_ring', call, caller: actor.user });
       }
+      options.push?.callRinging(call);
       // The precise timeout on this node; the sweep on every node covers a crash of this one.
       later(ringTimeoutMs + 100, expireDue);
     },

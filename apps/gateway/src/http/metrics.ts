@@ -3,6 +3,7 @@ import type { Hub } from '@parley/realtime';
 import type { MessageWriter } from '@parley/db';
 import type { Admission } from '../ws/admission.ts';
 import type { Liveness } from '../ws/liveness.ts';
+import type { PushService } from '../push/push-service.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -13,7 +14,7 @@ export interface Metrics {
 }
 
 /** One registry per app instance (never the global default), so tests can build many apps. */
-export function createMetrics(sources: { hub: Hub; writer: MessageWriter; admission: Admission; liveness: Liveness }): Metrics {
+export function createMetrics(sources: { hub: Hub; writer: MessageWriter; admission: Admission; liveness: Liveness; push?: PushService }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   const gauge = (name: string, help: string, read: () => number) =>
@@ -32,6 +33,14 @@ export function createMetrics(sources: { hub: Hub; writer: MessageWriter; admiss
   gauge('parley_ws_start_refused', 'Sockets refused (1013) because too many were starting (monotonic)', () => sources.admission.stats().refused);
   gauge('parley_ws_dead_terminated', 'Sockets ended because they were silent too long (monotonic)', () => sources.liveness.stats().terminated);
   gauge('parley_writer_contended', 'Conversations whose sends wait for a lock held elsewhere', () => sources.writer.stats().contended);
+  const push = sources.push;
+  if (push) {
+    gauge('parley_push_sent', 'Pushes accepted by a push service (monotonic)', () => push.stats().sent);
+    gauge('parley_push_gone', 'Pushes answered 404/410; the subscription was deleted (monotonic)', () => push.stats().gone);
+    gauge('parley_push_failed', 'Pushes refused, timed out or unreachable (monotonic)', () => push.stats().failed);
+    gauge('parley_push_dropped', 'Push jobs dropped because the queue was full (monotonic)', () => push.stats().dropped);
+    gauge('parley_push_queued', 'Push jobs queued or running on this node', () => push.stats().queued);
+  }
   return {
     registry,
     wsFrames: new Counter({ name: 'parley_ws_frames_total', help: 'Valid client frames by type', labelNames: ['type'], registers: [registry] }),

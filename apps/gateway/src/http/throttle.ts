@@ -19,6 +19,8 @@ export interface ThrottleLimits {
   groupsPerUser: Limit;
   /** Current-password checks of a signed-in user (password change, account deletion). */
   passwordPerUser: Limit;
+  /** Files uploaded (POST /files) by one person: nobody fills the disk in a loop. */
+  uploadsPerUser: Limit;
 }
 
 type KeyedRequest = FastifyRequest & { parleyThrottleKey: string };
@@ -50,6 +52,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     messageSearchUser: limiter(limits.messageSearchPerUser),
     groupsUser: limiter(limits.groupsPerUser),
     passwordUser: limiter(limits.passwordPerUser),
+    uploadsUser: limiter(limits.uploadsPerUser),
   };
   const limitOf: Record<keyof typeof byKind, Limit> = {
     signInHandle: limits.signInPerHandle,
@@ -59,6 +62,7 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
     messageSearchUser: limits.messageSearchPerUser,
     groupsUser: limits.groupsPerUser,
     passwordUser: limits.passwordPerUser,
+    uploadsUser: limits.uploadsPerUser,
   };
   const fallback = new LocalCounter();
 
@@ -110,6 +114,8 @@ export function createThrottle(app: FastifyInstance, limits: ThrottleLimits, onS
           return check('groupsUser', `create_group:${userId ?? `ip:${req.ip}`}`, 'Too many new groups');
         case 'password':
           return check('passwordUser', `password:${subject ?? userId ?? `ip:${req.ip}`}`);
+        case 'upload':
+          return check('uploadsUser', `upload:${userId ?? `ip:${req.ip}`}`, 'Too many files');
       }
     };
   };

@@ -55,6 +55,7 @@ export async function registerTrpc(app: FastifyInstance, options: TrpcRouteOptio
           passwords: options.passwords,
           throttle: options.throttle(req, (seconds) => void res.header('retry-after', String(seconds)), session?.user.id),
           maxGroupMembers: deps.caps.groupMembers,
+          push: { publicKey: deps.push.publicKey, endpoints: deps.push.endpoints },
         };
       },
       onError({ error, path }) {

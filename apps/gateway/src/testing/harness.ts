@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Agent } from 'node:https';
 import { pino, type Logger } from 'pino';
 import { createTestDatabase } from '@parley/db/testing';
 import { signUpUser, trpcCall, type TestUser, type TrpcCallOptions, type TrpcResponse } from './http-client.ts';
@@ -28,12 +32,17 @@ export interface HarnessOptions {
   /** A migrated database the caller owns (fault tests: on their own cluster); else a fresh one. */
   databaseUrl?: string;
   logger?: Logger;
+  /** TLS agent for pushes (trusts a local push service's certificate). */
+  pushAgent?: Agent;
 }
 
 /** A gateway on its own fresh database, without the web UI. One per test file. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = options.databaseUrl === undefined ? await createTestDatabase() : { databaseUrl: options.databaseUrl, drop: async () => undefined };
+  // Uploaded files of this harness only, removed with it.
+  const filesDir = await mkdtemp(join(tmpdir(), 'parley-files-'));
   const config = loadConfig({
+    FILES_DIR: filesDir,
     PORT: '0',
     DATABASE_URL: database.databaseUrl,
     SERVE_WEB: 'false',
@@ -45,7 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logger = options.logger ?? pino({ level: 'silent' });
   const sockets: TestSocket[] = [];
-  let server = await startServer(config, { logger, helloTimeoutMs: options.helloTimeoutMs });
+  let server = await startServer(config, { logger, helloTimeoutMs: options.helloTimeoutMs, ...(options.pushAgent ? { pushAgent: options.pushAgent } : {}) });
 
   const harness: Harness = {
     get server() {
@@ -60,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async restart() {
       await server.close();
-      server = await startServer(config, { logger, helloTimeoutMs: options.helloTimeoutMs });
+      server = await startServer(config, { logger, helloTimeoutMs: options.helloTimeoutMs, ...(options.pushAgent ? { pushAgent: options.pushAgent } : {}) });
     },
     trpc: (path, input, opts) => trpcCall(harness.origin, path, input, opts),
     signUp: (handle, displayName) => signUpUser(harness.origin, handle, displayName),
@@ -78,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const socket of sockets) socket.close();
       await server.close();
       await database.drop();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
   return harness;

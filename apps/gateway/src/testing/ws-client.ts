@@ -9,6 +9,7 @@ import {
   type ErrorFrame,
   type Message,
   type ServerFrame,
+  type UserPresence,
 } from '@parley/protocol';
 
 export interface TestSocket {
@@ -24,10 +25,23 @@ export interface TestSocket {
     predicate?: (frame: Extract<ServerFrame, { type: T }>) => boolean,
     timeoutMs?: number,
   ): Promise<Extract<ServerFrame, { type: T }>>;
+  /**
+   * Resolves with the first status (already received or future, in frames from index `after`
+   * on) matching `predicate`, from a `presence` frame or an entry of a `presence_batch`: which
+   * of the two carries a change depends on what else changed at about the same time (§6.9).
+   */
+  nextPresence(predicate: (presence: UserPresence) => boolean, options?: { after?: number; timeoutMs?: number }): Promise<UserPresence>;
   /** Resolves with the first frame (already received or future) for which `predicate` holds. */
   nextWhere(predicate: (frame: ServerFrame) => boolean, what: string, timeoutMs?: number): Promise<ServerFrame>;
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
+}
+
+/** Every status carried by these frames, `presence` and `presence_batch` alike, in order. */
+export function presenceIn(frames: readonly ServerFrame[]): UserPresence[] {
+  return frames.flatMap((f) =>
+    f.type === 'presence' ? [{ userId: f.userId, status: f.status, lastSeenAt: f.lastSeenAt }] : f.type === 'presence_batch' ? f.users : [],
+  );
 }
 
 /** The socket's address in calls (hello_ok's connectionId). */
@@ -68,6 +82,11 @@ export function openSocket(url: string, options: { cookie?: string; origin?: str
     next(type, predicate, timeoutMs = 10_000) {
       type F = Extract<ServerFrame, { type: typeof type }>;
       return socket.nextWhere((f) => f.type === type && (!predicate || predicate(f as F)), type, timeoutMs) as Promise<F>;
+    },
+    async nextPresence(predicate, { after = 0, timeoutMs = 10_000 } = {}) {
+      const statuses = (f: ServerFrame) => presenceIn([f]);
+      const frame = await socket.nextWhere((f) => frames.indexOf(f) >= after && statuses(f).some(predicate), 'presence', timeoutMs);
+      return statuses(frame).find(predicate) as UserPresence;
     },
     nextWhere(predicate, what, timeoutMs = 10_000) {
       const find = () => frames.find(predicate);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { WebSocket, RawData } from 'ws';
 import {
   CLOSE_CODES,
@@ -7,6 +8,7 @@ import {
   errorFrameFrom,
   parseClientFrame,
   type ClientFrame,
+  type EncodedFrame,
   type ServerFrame,
 } from '@parley/protocol';
 import type { ResolvedSession } from '@parley/api';
@@ -42,13 +44,18 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
   const user = resolved.user;
   const hubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: resolved.id });
   let closed = false;
+  let log: Logger | undefined;
   const session: SocketSession = {
     user,
     socketId: hubSocket.id,
     hubSocket,
     deps,
-    log: logger.child({ connectionId: hubSocket.id, userId: user.id }),
-    send: (frame: ServerFrame) => hubSocket.send(encodeFrame(frame)),
+    // Made on first use: most sockets never log, and a pino child per socket costs ~0.5 KB.
+    get log() {
+      log ??= logger.child({ connectionId: hubSocket.id, userId: user.id });
+      return log;
+    },
+    send: (frame: ServerFrame | EncodedFrame) => hubSocket.send(encodeFrame(frame)),
     isClosed: () => closed,
     onClose: (listener) => (closed ? listener() : void ws.once('close', listener)),
   };
@@ -120,7 +127,7 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
   });
 
   ws.on('close', (code: number) => {
-    session.log.debug({ code }, 'socket closed');
+    if (logger.isLevelEnabled('debug')) session.log.debug({ code }, 'socket closed');
     closed = true;
     clearTimeout(helloTimer);
     clearTimeout(expiryTimer.current);
@@ -128,7 +135,10 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
     if (hello.state !== 'ready') return;
     typing.stopAll();
     void hub.detach(hubSocket.id);
-    presence.disconnect(hubSocket.id).catch((error: unknown) => session.log.error({ err: error }, 'presence disconnect failed'));
+    // Closed because the session ended (signed out, revoked, expired): nobody reloads, no grace.
+    const sessionEnded = hubSocket.closedWith === CLOSE_CODES.unauthorized.code;
+    presence.disconnect(hubSocket.id, { immediate: sessionEnded }).catch((error: unknown) => session.log.error({ err: error }, 'presence disconnect failed'));
+    deps.activeViews.forget(hubSocket.id);
     calls.connectionClosed(hubSocket.id).catch((error: unknown) => session.log.error({ err: error }, 'call cleanup failed'));
   });
   ws.on('error', (error) => session.log.warn({ err: error }, 'socket error'));

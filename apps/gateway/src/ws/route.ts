@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
 import { resolveSession } from '@parley/api';
 import { CLOSE_CODES, HELLO_TIMEOUT_MS, encodeFrame, errorFrame, isAppError } from '@parley/protocol';
 import type { GatewayDeps } from '../deps.ts';
@@ -34,6 +37,7 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
       },
     },
     async (socket, request) => {
+      const onEarlyError = releaseUpgrade(socket, request.raw, deps);
       // Buffer frames that arrive while the session lookup waits or runs; replay them after. A
       // client has no reason to send more than a few before hello_ok: past the frame-rate
       // burst it is flooding, and is closed as the rate limit would.
@@ -69,6 +73,8 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
         return socket.close(CLOSE_CODES.unauthorized.code, 'unauthorized');
       }
       deps.metrics.wsConnections.inc({ outcome: 'accepted' });
+      // handleConnection listens for errors itself, with the user's logger.
+      socket.off('error', onEarlyError);
       handleConnection({
         ws: socket,
         deps,
@@ -78,4 +84,22 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
       for (const [data, isBinary] of early) socket.emit('message', data, isBinary);
     },
   );
+}
+
+/**
+ * Lets the upgrade's HTTP objects go once the socket is ours. The upgraded TCP socket still
+ * points at the ServerResponse that @fastify/websocket made for routing (`_httpMessage`), which
+ * holds the IncomingMessage, Fastify's Request and Reply, their logger and headers (the CSP
+ * header alone is ~450 bytes); and the plugin's 'error' listener closes over the same Request
+ * and Reply. Both live as long as the connection: about 3 KB per idle socket that nothing reads
+ * again. The listener is replaced by one that only logs (ws closes the socket on its errors
+ * by itself) until connection.ts adds its own; the caller removes it then.
+ */
+function releaseUpgrade(socket: WebSocket, raw: IncomingMessage, deps: GatewayDeps): (error: Error) => void {
+  const tcp = raw.socket as Socket & { _httpMessage?: { detachSocket?: (s: Socket) => void } | null };
+  tcp._httpMessage?.detachSocket?.(tcp);
+  socket.removeAllListeners('error');
+  const onError = (error: Error) => deps.logger.debug({ err: error }, 'socket error before the session was known');
+  socket.on('error', onError);
+  return onError;
 }

@@ -9,7 +9,13 @@ import type { HubSocket } from '@parley/realtime';
  * fill 3x the slow-consumer limit before it trips. Strings (per-socket answers) are encoded
  * here; fan-out frames arrive already encoded, once for all recipients.
  */
-export function toHubSocket(ws: WebSocket, ids: { id: string; userId: string; sessionId: string }): HubSocket {
+export interface GatewaySocket extends HubSocket {
+  /** The code this side closed the socket with (the hub, a handler or a timer), if it did. */
+  readonly closedWith: number | undefined;
+}
+
+export function toHubSocket(ws: WebSocket, ids: { id: string; userId: string; sessionId: string }): GatewaySocket {
+  let closedWith: number | undefined;
   return {
     ...ids,
     get bufferedAmount() {
@@ -19,8 +25,13 @@ export function toHubSocket(ws: WebSocket, ids: { id: string; userId: string; se
       // binary: false keeps it a text frame: the bytes are the frame's UTF-8 JSON.
       if (ws.readyState === ws.OPEN) ws.send(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { binary: false });
     },
+    get closedWith() {
+      return closedWith;
+    },
     close(code: number, reason: string) {
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+      if (ws.readyState !== ws.OPEN && ws.readyState !== ws.CONNECTING) return;
+      closedWith ??= code;
+      ws.close(code, reason);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PublicUser, ServerFrame } from '@parley/protocol';
+import type { EncodedFrame, PublicUser, ServerFrame } from '@parley/protocol';
 import type { HubSocket } from '@parley/realtime';
 import type { GatewayDeps } from '../deps.ts';
 
@@ -11,8 +11,8 @@ export interface SocketSession {
   readonly hubSocket: HubSocket;
   readonly deps: GatewayDeps;
   readonly log: Logger;
-  /** Encodes and writes one frame to this socket only. */
-  send(frame: ServerFrame): void;
+  /** Encodes and writes one frame to this socket only (an EncodedFrame as it is). */
+  send(frame: ServerFrame | EncodedFrame): void;
   /** True once the socket has closed: late work must not ring people or take seats for it. */
   isClosed(): boolean;
   /** Runs `listener` when the socket closes (at once if it has). */

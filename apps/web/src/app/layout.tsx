@@ -8,6 +8,7 @@ import './styles/shell.css';
 import './styles/chat.css';
 import './styles/message-actions.css';
 import './styles/composer.css';
+import './styles/files.css';
 import './styles/popover.css';
 import './styles/presence.css';
 import './styles/calls.css';

@@ -77,6 +77,16 @@ describe('titles and previews', () => {
     });
     expect(previewText(group, ME)).toBe('Bo: hey');
   });
+
+  it('names the file of a message without a caption, or counts them', () => {
+    const file = (name: string) => ({ id: '30000000-0000-4000-8000-000000000001', name, size: 1, mime: 'image/png', width: 1, height: 1, thumbnail: null });
+    const one = conversation('c1', { lastMessage: { ...message(1, { senderId: BO, body: '', attachments: [file('cat.png')] }), senderDisplayName: 'Bo Chen' } });
+    expect(previewText(one, ME)).toBe('📎 cat.png');
+    const many = conversation('c1', { lastMessage: { ...message(1, { senderId: ME, body: '', attachments: [file('a'), file('b')] }), senderDisplayName: 'Me' } });
+    expect(previewText(many, ME)).toBe('You: 📎 2 files');
+    const captioned = conversation('c1', { lastMessage: { ...message(1, { senderId: BO, body: 'look', attachments: [file('a')] }), senderDisplayName: 'Bo Chen' } });
+    expect(previewText(captioned, ME)).toBe('look');
+  });
 });
 
 describe('previewText for calls', () => {

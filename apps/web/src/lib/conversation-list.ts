@@ -3,6 +3,7 @@ import type { ConversationSummary } from './api-types.ts';
 import { callEventText } from './calls/call-text.ts';
 import { applyRoleChange } from './member-permissions.ts';
 import { systemEventText } from './system-text.ts';
+import { filesText } from './files-text.ts';
 
 /** Direct conversations have no title: name them after the other member. */
 export function conversationTitle(c: ConversationSummary, meId: string | undefined): string {
@@ -22,7 +23,7 @@ export function previewText(c: ConversationSummary, meId: string | undefined): s
     const nameOf = (id: string) => (id === last.senderId ? last.senderDisplayName : (c.members.find((m) => m.id === id)?.displayName ?? 'Someone'));
     return systemEventText(last.system, last.senderId, meId ?? '', nameOf);
   }
-  const body = last.deletedAt !== null ? 'Message deleted' : last.body.replace(/\s+/g, ' ').trim();
+  const body = last.deletedAt !== null ? 'Message deleted' : last.body.replace(/\s+/g, ' ').trim() || filesText(last.attachments ?? []);
   if (last.senderId === meId) return `You: ${body}`;
   if (c.kind === 'group') return `${firstName(last.senderDisplayName)}: ${body}`;
   return body;

@@ -1,4 +1,4 @@
-import type { CallEvent, Message, Reaction } from '@parley/protocol';
+import type { Attachment, CallEvent, Message, Reaction } from '@parley/protocol';
 import type { ReplyDraft } from './draft-store.ts';
 import type { GroupableItem } from './message-groups.ts';
 import { replyQuote, type ReplyQuote } from './reply-quote.ts';
@@ -28,6 +28,8 @@ export interface LogItem extends GroupableItem {
   /** Edited since it was sent: "(edited)". */
   edited?: boolean;
   reactions?: readonly Reaction[];
+  /** Files on the message (none once it is deleted). */
+  attachments?: readonly Attachment[] | undefined;
   /** The quote of the message this one answers. */
   reply?: ReplyQuote | undefined;
   /** Ids the server resolved from `@handle`s; undefined while sending (every member's handle counts). */
@@ -50,6 +52,7 @@ export interface PendingLike {
   replyTo?: ReplyDraft | undefined;
   /** On the wire: the server may be committing it right now (the SDK refuses to cancel it). */
   inFlight?: boolean;
+  attachments?: readonly Attachment[] | undefined;
 }
 
 /**
@@ -86,6 +89,7 @@ export function buildLogItems(
         deleted: m.deletedAt !== null,
         edited: m.editedAt !== null,
         reactions: m.reactions,
+        attachments: m.deletedAt === null ? m.attachments : undefined,
         reply: m.replyTo === null ? undefined : replyQuote(m.replyTo, byId.get(m.replyTo.messageId), nameOf, meId),
         mentions: m.mentions,
         mentionsMe: !own && m.deletedAt === null && m.mentions.includes(meId),
@@ -104,6 +108,7 @@ export function buildLogItems(
       senderId: meId,
       createdAt: p.since,
       body: p.body,
+      attachments: p.attachments,
       own: true,
       state: p.state === 'failed' ? 'failed' : 'sending',
       clientId: p.clientId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationEvent, Message } from '@parley/protocol';
+import { ALERT_BODY_MAX_CHARS, messageAlertText, type ConversationEvent, type Message } from '@parley/protocol';
 import { ANA, BO, ME, conversation, message } from '../testing/fixtures.ts';
 import { alertContent, alertingMessage, type AlertContext, type TabState } from './notify-decision.ts';
 
@@ -64,9 +64,20 @@ describe('alertingMessage', () => {
 
 describe('alertContent', () => {
   it('names the sender, the group, and tags by conversation', () => {
-    expect(alertContent(message(5), conversation('c1'))).toEqual({ title: 'Ana Lima', body: 'message 5', tag: 'c1' });
+    expect(alertContent(message(5), conversation('c1'), ME)).toEqual({ title: 'Ana Lima', body: 'message 5', tag: 'parley:c1' });
     const group = conversation('c1', { kind: 'group', title: 'Team' });
-    expect(alertContent(message(5, { body: 'a\n  b' }), group)).toEqual({ title: 'Ana Lima in Team', body: 'a b', tag: 'c1' });
-    expect(alertContent(message(5, { body: 'x'.repeat(300) }), group).body).toHaveLength(140);
+    expect(alertContent(message(5, { body: 'a\n  b' }), group, ME)).toEqual({ title: 'Ana Lima in Team', body: 'a b', tag: 'parley:c1' });
+    const photo = { id: '30000000-0000-4000-8000-000000000001', name: 'beach.jpg', size: 1, mime: 'image/jpeg', width: 1, height: 1, thumbnail: null };
+    expect(alertContent(message(5, { body: '', attachments: [photo] }), group, ME).body).toBe('📎 beach.jpg');
+  });
+
+  it('says what a push with the text says: the same words, cut at the same length, never inside an emoji', () => {
+    const group = conversation('c1', { kind: 'group', title: 'Team' });
+    const long = message(5, { body: `${'x'.repeat(298)}😀 and more` });
+    const pushed = messageAlertText({ senderName: 'Ana Lima', conversation: { kind: 'group', title: 'Team' }, message: long, recipientId: ME, content: 'text' });
+    const alert = alertContent(long, group, ME);
+    expect({ title: alert.title, body: alert.body }).toEqual(pushed);
+    expect(alert.body).toBe(`${'x'.repeat(298)}…`);
+    expect(alert.body.length).toBeLessThanOrEqual(ALERT_BODY_MAX_CHARS);
   });
 });

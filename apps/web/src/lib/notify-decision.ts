@@ -1,4 +1,4 @@
-import type { ConversationEvent, Message, NotifyLevel } from '@parley/protocol';
+import { messageAlertText, pushTag, type ConversationEvent, type Message, type NotifyLevel } from '@parley/protocol';
 import type { ConversationSummary } from './api-types.ts';
 
 /** What one tab of this browser is doing, as the tabs tell each other (tab-coordinator.ts). */
@@ -57,8 +57,6 @@ export function alertingMessage(event: ConversationEvent, ctx: AlertContext): Me
   return m;
 }
 
-const BODY_MAX_CHARS = 140;
-
 export interface AlertContent {
   title: string;
   body: string;
@@ -66,11 +64,13 @@ export interface AlertContent {
   tag: string;
 }
 
-/** "Ana Lima" for a direct message, "Ana Lima in Team" for a group; the body shortened. */
-export function alertContent(message: Message, conversation: Pick<ConversationSummary, 'kind' | 'title' | 'members'>): AlertContent {
+/**
+ * "Ana Lima" for a direct message, "Ana Lima in Team" for a group, and the text: the words a
+ * Web Push with `pushContent: "text"` carries (messageAlertText, shared with the gateway).
+ */
+export function alertContent(message: Message, conversation: Pick<ConversationSummary, 'kind' | 'title' | 'members'>, meId: string): AlertContent {
   const sender = conversation.members.find((u) => u.id === message.senderId)?.displayName ?? 'Someone';
-  const where = conversation.kind === 'group' && conversation.title ? ` in ${conversation.title}` : '';
-  const text = message.body.replace(/\s+/g, ' ').trim();
-  const body = text.length > BODY_MAX_CHARS ? `${text.slice(0, BODY_MAX_CHARS - 1)}…` : text;
-  return { title: `${sender}${where}`, body, tag: message.conversationId };
+  const text = messageAlertText({ senderName: sender, conversation, message, recipientId: meId, content: 'text' });
+  // The push's tag (§2 "Web Push"): a page alert and a push for one conversation replace each other.
+  return { ...text, tag: pushTag(message.conversationId) };
 }

@@ -26,6 +26,26 @@ describe('replyQuote', () => {
   });
 });
 
+describe('a parent of files without a caption', () => {
+  const photo = { id: '30000000-0000-4000-8000-000000000001', name: 'beach.jpg', size: 1, mime: 'image/jpeg', width: 1, height: 1, thumbnail: { width: 1, height: 1 } };
+  const files = message(4, { body: '', attachments: [photo] });
+  const filesRef = { ...ref, messageId: files.id, seq: 4, excerpt: '' };
+
+  it('is quoted by its files, never as an empty quote', () => {
+    expect(replyQuote(filesRef, files, nameOf, ME).text).toBe('📎 beach.jpg');
+    expect(replyQuote(filesRef, { ...files, attachments: [photo, { ...photo, name: 'b.pdf' }] }, nameOf, ME).text).toBe('📎 2 files');
+    expect(replyDraftOf(files).excerpt).toBe('📎 beach.jpg');
+  });
+
+  it('says it is a file when only the server’s (empty) excerpt is known', () => {
+    expect(replyQuote(filesRef, undefined, nameOf, ME).text).toBe('📎 File');
+  });
+
+  it('a caption still wins', () => {
+    expect(replyQuote(filesRef, { ...files, body: 'the beach' }, nameOf, ME).text).toBe('the beach');
+  });
+});
+
 describe('firstLine and replyDraftOf', () => {
   it('takes the first line with text, trimmed', () => {
     expect(firstLine('\n\n  hello \nworld')).toBe('hello');

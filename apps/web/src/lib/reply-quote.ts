@@ -1,4 +1,4 @@
-import type { Message, ReplyRef } from '@parley/protocol';
+import { attachmentsText, type Message, type ReplyRef } from '@parley/protocol';
 import type { ReplyDraft } from './draft-store.ts';
 import type { NameOf } from './system-text.ts';
 
@@ -16,10 +16,19 @@ export function firstLine(body: string): string {
   return body.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
 }
 
-function textOf(kind: string, body: string): string {
+/**
+ * A text message's body is never empty unless it carries files (chat_send refuses anything
+ * else): one without a caption is quoted by its files, as a notification names them
+ * ("📎 beach.jpg", "📎 3 files"). Only the server's excerpt is known when the parent is not
+ * loaded: then "📎 File".
+ */
+function textOf(kind: string, body: string, attachments?: Message['attachments']): string {
   if (kind === 'call') return 'Call';
   if (kind === 'system') return 'Group update';
-  return firstLine(body) || 'Message';
+  const line = firstLine(body);
+  if (line !== '') return line;
+  if (attachments !== undefined && attachments.length > 0) return attachmentsText(attachments);
+  return kind === 'text' ? '📎 File' : 'Message';
 }
 
 /**
@@ -29,7 +38,7 @@ function textOf(kind: string, body: string): string {
 export function replyQuote(ref: ReplyRef, parent: Message | undefined, nameOf: NameOf, meId: string): ReplyQuote {
   const author = ref.senderId === meId ? 'You' : nameOf(ref.senderId);
   const base = { messageId: ref.messageId, seq: ref.seq, author };
-  if (parent !== undefined) return { ...base, text: parent.deletedAt !== null ? null : textOf(parent.kind, parent.body) };
+  if (parent !== undefined) return { ...base, text: parent.deletedAt !== null ? null : textOf(parent.kind, parent.body, parent.attachments) };
   return { ...base, text: ref.excerpt === null ? null : textOf(ref.kind, ref.excerpt) };
 }
 
@@ -39,6 +48,6 @@ export function replyDraftOf(message: Message): ReplyDraft {
     messageId: message.id,
     seq: message.seq,
     senderId: message.senderId,
-    excerpt: message.deletedAt !== null ? null : textOf(message.kind, message.body),
+    excerpt: message.deletedAt !== null ? null : textOf(message.kind, message.body, message.attachments),
   };
 }

@@ -12,8 +12,13 @@ describe('search form', () => {
   });
 
   it('includes the whole Before day', () => {
-    const input = searchParamsOf({ q: 'x', in: '', from: '', since: '', until: '2026-11-30' });
+    const input = searchParamsOf({ q: 'x', in: '', from: '', since: '', until: '2026-11-30', file: '' });
     const until = new Date(input.until!);
     expect([until.getMonth(), until.getDate(), until.getHours()]).toEqual([11, 1, 0]);
+  });
+
+  it('filters on files only when asked with file=1', () => {
+    expect(searchParamsOf(searchFormOf(new URLSearchParams('q=plan&file=1')))).toMatchObject({ query: 'plan', hasFile: true });
+    expect(searchParamsOf(searchFormOf(new URLSearchParams('q=plan&file=yes')))).not.toHaveProperty('hasFile');
   });
 });

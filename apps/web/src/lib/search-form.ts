@@ -7,11 +7,13 @@ export interface SearchForm {
   from: string;
   since: string;
   until: string;
+  /** '1': only messages with a file. */
+  file: string;
 }
 
 export function searchFormOf(params: { get(name: string): string | null }): SearchForm {
   const get = (name: string) => params.get(name) ?? '';
-  return { q: get('q'), in: get('in'), from: get('from'), since: get('since'), until: get('until') };
+  return { q: get('q'), in: get('in'), from: get('from'), since: get('since'), until: get('until'), file: get('file') === '1' ? '1' : '' };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,5 +40,6 @@ export function searchParamsOf(form: SearchForm): MessageSearchInput {
     ...(UUID.test(form.from) ? { senderId: form.from } : {}),
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
+    ...(form.file === '1' ? { hasFile: true } : {}),
   };
 }

@@ -11,12 +11,21 @@ export interface ResolvedSession {
 // A token is 43 base64url chars; anything else cannot be one of ours, so skip the query.
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * The stored hash of a raw cookie token, or null when it cannot be one of ours (missing,
+ * malformed): for queries that resolve the session themselves, in the same round trip.
+ */
+export function sessionTokenHash(token: string | undefined): string | null {
+  return token && TOKEN_PATTERN.test(token) ? hashSessionToken(token) : null;
+}
+
 /** Resolves a raw cookie token to its live session, or null (missing, malformed, expired, revoked). */
 export async function resolveSession(
   db: Db,
   token: string | undefined,
 ): Promise<ResolvedSession | null> {
-  if (!token || !TOKEN_PATTERN.test(token)) return null;
-  const found = await findActiveSession(db, hashSessionToken(token));
+  const tokenHash = sessionTokenHash(token);
+  if (tokenHash === null) return null;
+  const found = await findActiveSession(db, tokenHash);
   return found ? { id: found.session.id, user: found.user, expiresAt: new Date(found.session.expiresAt) } : null;
 }

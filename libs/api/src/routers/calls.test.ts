@@ -28,6 +28,7 @@ function context(ice: IceConfig, signedIn = true): ApiContext {
     ip: undefined,
     sessionTtlMs: 60_000,
     maxGroupMembers: 2_000,
+    push: { publicKey: null, endpoints: { hosts: [], allowLoopback: false } },
     ice,
     passwords: untouchable<ApiContext['passwords']>('passwords'),
     throttle: untouchable<ApiContext['throttle']>('throttle'),

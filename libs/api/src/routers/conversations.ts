@@ -19,6 +19,15 @@ import { protectedProcedure, router } from '../trpc.ts';
 const MAX_MEMBERS_PER_REQUEST = 256;
 const TitleSchema = z.string().trim().min(1, 'A group needs a title').max(100);
 const ConversationInput = z.object({ conversationId: IdSchema });
+/** Most conversations one page of `conversations.list` returns. */
+export const MAX_CONVERSATIONS_PER_PAGE = 200;
+/** No input: every conversation (as before paging). `limit`: one page, `before` the last item of the previous one. */
+const ConversationListInput = z
+  .object({
+    limit: z.number().int().min(1).max(MAX_CONVERSATIONS_PER_PAGE),
+    before: z.object({ lastActivityAt: z.iso.datetime({ offset: true }), id: IdSchema }).optional(),
+  })
+  .optional();
 
 /**
  * Tells the realtime side, synchronously after the commit (no await in between): a removed
@@ -40,7 +49,9 @@ function announce(
 }
 
 export const conversationsRouter = router({
-  list: protectedProcedure.query(({ ctx }) => listConversations(ctx.db, ctx.session.user.id)),
+  list: protectedProcedure
+    .input(ConversationListInput)
+    .query(({ ctx, input }) => listConversations(ctx.db, ctx.session.user.id, input === undefined ? undefined : { limit: input.limit, before: input.before })),
 
   get: protectedProcedure
     .input(ConversationInput)

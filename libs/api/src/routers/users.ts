@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { notificationSettingsOf, searchUsers, setDoNotDisturb } from '@parley/db';
-import { MAX_DND_MS } from '@parley/protocol';
+import { notificationSettingsOf, searchUsers, setDoNotDisturb, setPushContent } from '@parley/db';
+import { MAX_DND_MS, PushContentSchema } from '@parley/protocol';
 import { protectedProcedure, router } from '../trpc.ts';
 
 /** `until` must lie ahead, at most MAX_DND_MS away (checked against the server's clock). */
@@ -24,14 +24,22 @@ export const usersRouter = router({
       return searchUsers(ctx.db, { query: input.query, excludeUserId: ctx.session.user.id, limit: SEARCH_LIMIT });
     }),
 
-  /** Your account-wide notification settings: `{dndUntil}` (null, or an ISO time ahead). */
+  /** Your account-wide notification settings: `{dndUntil}` (null, or an ISO time ahead) and `pushContent`. */
   notificationSettings: protectedProcedure.query(({ ctx }) => notificationSettingsOf(ctx.db, ctx.session.user.id)),
 
   /** Do-not-disturb until a time (null: off). Every device of yours hears `settings_changed`. */
   setDoNotDisturb: protectedProcedure.input(DndInput).mutation(async ({ ctx, input }) => {
     const userId = ctx.session.user.id;
-    const dndUntil = await setDoNotDisturb(ctx.db, userId, input.until === null ? null : new Date(input.until));
-    ctx.events.settingsChanged({ userId, dndUntil });
-    return { dndUntil };
+    const settings = await setDoNotDisturb(ctx.db, userId, input.until === null ? null : new Date(input.until));
+    ctx.events.settingsChanged({ userId, ...settings });
+    return settings;
+  }),
+
+  /** What a Web Push may show (`text` or only the `sender`). Every device of yours hears `settings_changed`. */
+  setPushContent: protectedProcedure.input(z.object({ content: PushContentSchema })).mutation(async ({ ctx, input }) => {
+    const userId = ctx.session.user.id;
+    const settings = await setPushContent(ctx.db, userId, input.content);
+    ctx.events.settingsChanged({ userId, ...settings });
+    return settings;
   }),
 });

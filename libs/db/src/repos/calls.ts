@@ -93,6 +93,7 @@ export async function createCall(
         conversationId: input.conversationId,
         callerId: input.callerId,
         media: input.media,
+        joinedBy: [input.callerId],
         participants: { create: { userId: input.callerId, connectionId: input.connectionId } },
       },
       include: WITH_PARTICIPANTS,
@@ -129,20 +130,28 @@ export async function acceptCall(
     }
     await tx.callParticipant.create({ data: { callId: call.id, userId: input.userId, connectionId: input.connectionId } });
     await setLease(tx, call.id, input.userId, input.leaseMs);
-    if (call.state === 'ringing') {
-      await tx.call.update({ where: { id: call.id }, data: { state: 'active', answeredAt: new Date() } });
-    }
+    const joinedBy = call.joinedBy.includes(input.userId) ? call.joinedBy : [...call.joinedBy, input.userId];
+    await tx.call.update({
+      where: { id: call.id },
+      data: call.state === 'ringing' ? { state: 'active', answeredAt: new Date(), joinedBy } : { joinedBy },
+    });
   });
   return { ...change, movedFrom };
 }
 
-/** A callee refuses. When every callee has declined a ringing call, it ends `declined`. */
+/**
+ * A callee refuses. When every callee has declined a ringing call, it ends `declined`. In a
+ * running group call a member without a seat (still ringing locally) may decline too: that is
+ * recorded (no "missed call" for them when it ends) and changes nothing else.
+ */
 export async function declineCall(db: Db, input: { callId: string; userId: string }): Promise<CallChange> {
   return withLockedCall(db, input.callId, async (tx, call) => {
     await assertMember(tx, call.conversationId, input.userId);
-    if (call.state !== 'ringing' || call.callerId === input.userId) return;
-    const declinedBy = [...new Set([...call.declinedBy, input.userId])];
+    if (call.state === 'ended' || call.callerId === input.userId || call.declinedBy.includes(input.userId)) return;
+    if (call.participants.some((p) => p.userId === input.userId)) return;
+    const declinedBy = [...call.declinedBy, input.userId];
     await tx.call.update({ where: { id: call.id }, data: { declinedBy } });
+    if (call.state !== 'ringing') return;
     const callees = await tx.member.count({ where: { conversationId: call.conversationId, userId: { not: call.callerId } } });
     if (declinedBy.length >= callees) await end(tx, call.id, 'declined');
   });

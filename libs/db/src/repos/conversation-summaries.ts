@@ -116,8 +116,36 @@ async function summaries(db: Db, userId: string, onlyIds?: readonly string[]): P
     .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt) || a.id.localeCompare(b.id));
 }
 
-export function listConversations(db: Db, userId: string): Promise<ConversationSummary[]> {
-  return summaries(db, userId);
+/** A page of the list: the `limit` most recently active conversations after `before` (the last item of the previous page). */
+export interface ConversationPage {
+  limit: number;
+  before?: { lastActivityAt: string; id: string } | undefined;
+}
+
+/**
+ * Every conversation of `userId`, most recent activity first; with `page`, only that many
+ * (ties on lastActivityAt broken by id, so a cursor never skips or repeats one). A page costs
+ * what its own conversations cost: someone in 1,000 conversations opens the app with a page.
+ */
+export async function listConversations(db: Db, userId: string, page?: ConversationPage): Promise<ConversationSummary[]> {
+  if (page === undefined) return summaries(db, userId);
+  const before = page.before;
+  const { rows } = await db.pool.query<{ id: string }>(
+    `SELECT c.id::text AS id FROM members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.user_id = $1
+        AND ($2::timestamptz IS NULL
+             OR COALESCE(c.last_message_at, c.created_at) < $2::timestamptz
+             OR (COALESCE(c.last_message_at, c.created_at) = $2::timestamptz AND c.id > $3::uuid))
+      ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id ASC
+      LIMIT $4`,
+    [userId, before?.lastActivityAt ?? null, before?.id ?? null, page.limit],
+  );
+  if (rows.length === 0) return [];
+  return summaries(
+    db,
+    userId,
+    rows.map((r) => r.id),
+  );
 }
 
 /** Unknown ids also give not_member, so conversation ids cannot be probed. */

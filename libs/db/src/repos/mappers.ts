@@ -1,4 +1,5 @@
 import {
+  type Attachment,
   CallEventSchema,
   REPLY_EXCERPT_CHARS,
   SystemEventSchema,
@@ -8,6 +9,7 @@ import {
   type Reaction,
   type ReplyRef,
 } from '@parley/protocol';
+import { ATTACHMENT_JSON } from './uploads.ts';
 
 /** Any row carrying a user's public fields (Prisma model or a select of it). */
 export interface UserLike {
@@ -27,7 +29,14 @@ export function toPublicUser(user: UserLike): PublicUser {
  * a message has one shape wherever it comes from. Reactions are listed in the order a client
  * folding the events arrives at (message_reactions.seq and group_seq, see schema.prisma).
  */
-export function messageColumns(alias: string, parent: string, options: { reactions?: boolean } = {}): string {
+export function messageColumns(alias: string, parent: string, options: { reactions?: boolean; attachments?: boolean } = {}): string {
+  // A message inserted by this very statement has no files yet (the writer attaches them after
+  // the insert and adds them itself): skip the lookup on the hot path.
+  const attachments =
+    options.attachments === false
+      ? 'NULL::json AS attachments'
+      : `(SELECT json_agg(${ATTACHMENT_JSON} ORDER BY u.position) FROM uploads u
+           WHERE u.message_id = ${alias}.id AND u.state = 'attached') AS attachments`;
   // A message inserted by this very statement has none; skip the lookup on the hot path.
   const reactions =
     options.reactions === false
@@ -41,7 +50,7 @@ export function messageColumns(alias: string, parent: string, options: { reactio
     ${parent}.id AS reply_id, ${parent}.seq AS reply_seq, ${parent}.sender_id AS reply_sender_id,
     ${parent}.kind::text AS reply_kind,
     CASE WHEN ${parent}.deleted_at IS NULL THEN left(${parent}.body, ${REPLY_EXCERPT_CHARS}) END AS reply_excerpt,
-    ${reactions}`;
+    ${reactions}, ${attachments}`;
 }
 
 /** `FROM messages m` with the replied-to message as `p`; pair with messageColumns('m', 'p'). */
@@ -67,6 +76,7 @@ export interface MessageRow {
   reply_kind?: string | null;
   reply_excerpt?: string | null;
   reactions?: Reaction[] | null;
+  attachments?: Attachment[] | null;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -102,6 +112,8 @@ export function messageFromRow(row: MessageRow): Message {
     deletedAt: isoOrNull(row.deleted_at),
     reactions: row.reactions ?? [],
     createdAt: iso(row.created_at),
+    // Absent when there are none (PROTOCOL.md §7.1), and on a tombstone.
+    ...(row.attachments && row.attachments.length > 0 && row.deleted_at == null ? { attachments: row.attachments } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { createTestDatabase, createTestUser, testClientId, type TestDatabase } f
 import { createMessageWriter, type MessageWriter } from '../writer/message-writer.ts';
 import { addMembers, createGroupConversation, removeMember, setHistoryVisibility } from './conversations.ts';
 import { decodeCursor, encodeCursor, searchMessages, snippetOf, type SearchMessagesInput } from './message-search.ts';
+import { createUpload } from './uploads.ts';
 
 // Message search against real Postgres: the `parley_search` configuration, the generated
 // tsvector, ranking, snippets, filters, paging and who may see what.
@@ -221,5 +222,20 @@ describe('searchMessages: current state and who sees what', () => {
     // The same group with history open to all: the newcomer finds everything too.
     await setHistoryVisibility(db, { conversationId: c, actorId: alice.id, visibility: 'all' });
     expect((await search(outsider, 'okapi')).hits).toHaveLength(3);
+  });
+});
+
+describe('searchMessages: has a file', () => {
+  it('finds only captioned messages that carry a file, and forgets them once deleted', async () => {
+    const c = await group();
+    const upload = await createUpload(db, {
+      id: crypto.randomUUID(), uploaderId: alice.id, name: 'budget.xlsx', size: 10, mime: 'application/zip', sha256: '00', width: null, height: null, thumbnail: null,
+    });
+    const withFile = await writer.submit({ senderId: alice.id, conversationId: c, clientId: testClientId(), body: 'quarterly budget attached', attachments: [upload.id] });
+    await say(c, alice, 'quarterly budget is late');
+    expect(bodies((await search(bob, 'quarterly budget', { hasFile: true })).hits)).toEqual(['quarterly budget attached']);
+    expect((await search(bob, 'quarterly budget')).hits).toHaveLength(2);
+    await writer.apply({ kind: 'delete', actorId: alice.id, conversationId: c, clientId: testClientId(), messageId: withFile.event.kind === 'message_created' ? withFile.event.message.id : '' });
+    expect((await search(bob, 'quarterly budget', { hasFile: true })).hits).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ export interface SearchMessagesInput {
   senderId?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
+  /** Only messages carrying a file (a deleted message's files are gone with it). */
+  hasFile?: boolean | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -116,6 +118,7 @@ export function searchSql(input: SearchMessagesInput, asOf: number, cursor: Curs
   if (input.senderId !== undefined) where.push(`m.sender_id = ${param(input.senderId)}::uuid`);
   if (input.since !== undefined) where.push(`m.created_at >= ${param(input.since)}::timestamptz`);
   if (input.until !== undefined) where.push(`m.created_at < ${param(input.until)}::timestamptz`);
+  if (input.hasFile === true) where.push(`EXISTS (SELECT 1 FROM uploads att WHERE att.message_id = m.id AND att.state = 'attached')`);
   const after = cursor
     ? `WHERE (h.score, h.conversation_id, h.seq) < (${param(cursor.score)}::float8, ${param(cursor.conversationId)}::uuid, ${param(cursor.seq)}::bigint)`
     : '';

@@ -4,7 +4,7 @@ import { createDb, type Db } from '../client/create-db.ts';
 import { createTestDatabase, createTestUser, type TestDatabase } from '../testing/index.ts';
 import { getConversation } from './conversation-summaries.ts';
 import { createGroupConversation, openDirectConversation, removeMember } from './conversations.ts';
-import { notificationSettingsOf, setDoNotDisturb, setNotifyLevel } from './notifications.ts';
+import { notificationSettingsOf, setDoNotDisturb, setNotifyLevel, setPushContent } from './notifications.ts';
 
 // Notification settings in Postgres: a member's own level (null until chosen, read as the kind's
 // default) and a user's do-not-disturb time.
@@ -53,12 +53,13 @@ describe('notify levels', () => {
 
 describe('do not disturb', () => {
   it('stores a time, reads it back while ahead, and as off once it has passed', async () => {
-    expect(await notificationSettingsOf(db, carol.id)).toEqual({ dndUntil: null });
+    expect(await notificationSettingsOf(db, carol.id)).toEqual({ dndUntil: null, pushContent: 'sender' });
     const until = new Date(Date.now() + 3_600_000);
-    expect(await setDoNotDisturb(db, carol.id, until)).toBe(until.toISOString());
-    expect(await notificationSettingsOf(db, carol.id)).toEqual({ dndUntil: until.toISOString() });
-    expect(await notificationSettingsOf(db, carol.id, new Date(until.getTime() + 1))).toEqual({ dndUntil: null });
-    expect(await setDoNotDisturb(db, carol.id, null)).toBeNull();
-    expect(await notificationSettingsOf(db, carol.id)).toEqual({ dndUntil: null });
+    expect(await setDoNotDisturb(db, carol.id, until)).toEqual({ dndUntil: until.toISOString(), pushContent: 'sender' });
+    expect(await notificationSettingsOf(db, carol.id)).toEqual({ dndUntil: until.toISOString(), pushContent: 'sender' });
+    expect(await notificationSettingsOf(db, carol.id, new Date(until.getTime() + 1))).toEqual({ dndUntil: null, pushContent: 'sender' });
+    expect(await setDoNotDisturb(db, carol.id, null)).toEqual({ dndUntil: null, pushContent: 'sender' });
+    expect(await setPushContent(db, carol.id, 'text')).toEqual({ dndUntil: null, pushContent: 'text' });
+    expect(await notificationSettingsOf(db, carol.id)).toEqual({ dndUntil: null, pushContent: 'text' });
   });
 });

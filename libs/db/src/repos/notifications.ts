@@ -1,10 +1,24 @@
-import { AppError, defaultNotifyLevel, type NotifyLevel } from '@parley/protocol';
+import { AppError, defaultNotifyLevel, type NotificationSettings, type NotifyLevel, type PushContent } from '@parley/protocol';
 import type { Db } from '../client/create-db.ts';
 import { isUuid } from './db-errors.ts';
 
-/** A member's stored level (null: never chosen) resolved against the conversation's kind. */
+/**
+ * A member's stored level (null: never chosen) resolved against the conversation's kind. The
+ * one rule, in two forms: this one for rows already read, `effectiveNotifyLevelSql` for
+ * queries that decide in Postgres (push recipients); both take the defaults from
+ * `defaultNotifyLevel`.
+ */
 export function effectiveNotifyLevel(stored: NotifyLevel | null, kind: 'direct' | 'group'): NotifyLevel {
   return stored ?? defaultNotifyLevel(kind);
+}
+
+/**
+ * `effectiveNotifyLevel` as a SQL expression (text) over a `members.notify` column and a
+ * `conversations.kind` column. The defaults are literals built from `defaultNotifyLevel`
+ * (enum values, never user input), so the two forms cannot drift apart.
+ */
+export function effectiveNotifyLevelSql(notifyColumn: string, kindColumn: string): string {
+  return `COALESCE(${notifyColumn}::text, CASE ${kindColumn}::text WHEN 'direct' THEN '${defaultNotifyLevel('direct')}' ELSE '${defaultNotifyLevel('group')}' END)`;
 }
 
 /**
@@ -21,15 +35,27 @@ export async function setNotifyLevel(db: Db, input: { conversationId: string; us
   if (rowCount === 0) throw new AppError('not_member');
 }
 
-/** Do-not-disturb until `until` (null: off). Returns the stored value as ISO 8601. */
-export async function setDoNotDisturb(db: Db, userId: string, until: Date | null): Promise<string | null> {
-  const user = await db.prisma.user.update({ where: { id: userId }, data: { dndUntil: until }, select: { dndUntil: true } });
-  return user.dndUntil?.toISOString() ?? null;
+const SETTINGS = { dndUntil: true, pushContent: true } as const;
+
+/** A stored row as the wire shows it; a do-not-disturb that has ended reads as off. */
+function toSettings(row: { dndUntil: Date | null; pushContent: PushContent } | null, now: Date): NotificationSettings {
+  const until = row?.dndUntil ?? null;
+  return { dndUntil: until !== null && until > now ? until.toISOString() : null, pushContent: row?.pushContent ?? 'sender' };
 }
 
-/** Account-wide notification settings; a do-not-disturb that has ended reads as off. */
-export async function notificationSettingsOf(db: Db, userId: string, now = new Date()): Promise<{ dndUntil: string | null }> {
-  const user = await db.prisma.user.findUnique({ where: { id: userId }, select: { dndUntil: true } });
-  const until = user?.dndUntil ?? null;
-  return { dndUntil: until !== null && until > now ? until.toISOString() : null };
+/** Do-not-disturb until `until` (null: off). Returns all the settings as stored. */
+export async function setDoNotDisturb(db: Db, userId: string, until: Date | null): Promise<NotificationSettings> {
+  const user = await db.prisma.user.update({ where: { id: userId }, data: { dndUntil: until }, select: SETTINGS });
+  return toSettings(user, new Date());
+}
+
+/** What a Web Push may show for this user. Returns all the settings as stored. */
+export async function setPushContent(db: Db, userId: string, pushContent: PushContent): Promise<NotificationSettings> {
+  const user = await db.prisma.user.update({ where: { id: userId }, data: { pushContent }, select: SETTINGS });
+  return toSettings(user, new Date());
+}
+
+/** Account-wide notification settings. */
+export async function notificationSettingsOf(db: Db, userId: string, now = new Date()): Promise<NotificationSettings> {
+  return toSettings(await db.prisma.user.findUnique({ where: { id: userId }, select: SETTINGS }), now);
 }

@@ -15,7 +15,7 @@ import {
 } from './conversations.ts';
 import { getConversation, listConversations } from './conversation-summaries.ts';
 import { createSession, findActiveSession, revokeSession } from './sessions.ts';
-import { createUser, findUserByHandle, getUsers, lastSeenOf, searchUsers, touchLastSeen } from './users.ts';
+import { createUser, findUserByHandle, getUsers, lastSeenOf, recordLastSeen, searchUsers } from './users.ts';
 
 let testDb: TestDatabase;
 let db: Db;
@@ -45,9 +45,19 @@ describe('users', () => {
     expect((await searchUsers(db, { query: 'a', excludeUserId: ada.id, limit: 10 })).map((u) => u.handle)).toEqual([
       'grace',
     ]);
-    await touchLastSeen(db, ada.id);
-    const row = await db.prisma.user.findUniqueOrThrow({ where: { id: ada.id } });
-    expect(row.lastSeenAt).not.toBeNull();
+    // One statement for many users; a time never moves back; ids that are not users are ignored.
+    const later = new Date('2026-06-01T10:00:00.000Z');
+    const earlier = new Date('2026-05-01T10:00:00.000Z');
+    await recordLastSeen(db, [
+      { userId: ada.id, at: later },
+      { userId: grace.id, at: earlier },
+      { userId: 'not-a-uuid', at: later },
+    ]);
+    await recordLastSeen(db, [{ userId: ada.id, at: earlier }]);
+    expect(Object.fromEntries(await lastSeenOf(db, [ada.id, grace.id]))).toEqual({
+      [ada.id]: later.toISOString(),
+      [grace.id]: earlier.toISOString(),
+    });
   });
 });
 
@@ -123,7 +133,7 @@ describe('conversations', () => {
     expect(await contactIdsOf(db, stranger.id)).toEqual([]);
 
     // What a new socket re-reads once attached, in one round trip.
-    await touchLastSeen(db, a.id);
+    await recordLastSeen(db, [{ userId: a.id, at: new Date() }]);
     const [lastSeenOfA] = (await lastSeenOf(db, [a.id])).values();
     const session = await createSession(db, { userId: me.id, tokenHash: `ct-${me.id}`, expiresAt: new Date(Date.now() + 60_000) });
     const recheck = await recheckSocket(db, me.id, session.id);
@@ -177,5 +187,31 @@ describe('conversations', () => {
     // Everyone's read position, for "Seen" after a reload.
     expect(bobView.readStates).toEqual({ [me.id]: 3, [bob.id]: 2 });
     expect(g?.readStates).toEqual({ [me.id]: 0, [bob.id]: 2, [carol.id]: 3 });
+  });
+
+  it('pages the list by recent activity: every conversation once, in order, ties broken by id', async () => {
+    const me = await createTestUser(db, 'pager');
+    const others = await Promise.all(Array.from({ length: 7 }, () => createTestUser(db, 'paged')));
+    const ids: string[] = [];
+    for (const other of others) ids.push((await openDirectConversation(db, me.id, other.id)).conversationId);
+    // Activity set by hand: three share one moment (a page boundary falls inside the tie).
+    const at = ['2026-06-01T10:00:05.000Z', '2026-06-01T10:00:04.000Z', '2026-06-01T10:00:03.000Z', '2026-06-01T10:00:03.000Z', '2026-06-01T10:00:03.000Z', '2026-06-01T10:00:02.000Z', '2026-06-01T10:00:01.000Z'];
+    await db.pool.query('UPDATE conversations SET last_message_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at) WHERE conversations.id = v.id', [ids, at]);
+
+    const everything = (await listConversations(db, me.id)).map((c) => c.id);
+    expect(everything).toHaveLength(7);
+    const walked: string[] = [];
+    let before: { lastActivityAt: string; id: string } | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await listConversations(db, me.id, { limit: 2, before });
+      walked.push(...page.map((c) => c.id));
+      const last = page.at(-1);
+      if (page.length < 2 || last === undefined) break;
+      before = { lastActivityAt: last.lastActivityAt, id: last.id };
+    }
+    expect(walked).toEqual(everything);
+    expect((await listConversations(db, me.id, { limit: 3 })).map((c) => c.lastActivityAt)).toEqual(at.slice(0, 3));
+    // Someone else's list, paged: nothing of mine.
+    expect(await listConversations(db, (await createTestUser(db, 'stranger')).id, { limit: 5 })).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ export async function appendSystemMessage(
        UPDATE members m SET last_read_seq = GREATEST(m.last_read_seq, ins.seq)
          FROM ins WHERE m.conversation_id = ins.conversation_id AND m.user_id = ins.sender_id
      )
-     SELECT ${messageColumns('i', 'p', { reactions: false })} FROM ins i LEFT JOIN messages p ON p.id = i.reply_to_id`,
+     SELECT ${messageColumns('i', 'p', { reactions: false, attachments: false })} FROM ins i LEFT JOIN messages p ON p.id = i.reply_to_id`,
     [input.conversationId, randomUUID(), input.actorId, `sys:${randomUUID()}`, JSON.stringify(input.system)],
   );
   if (!row) throw new Error('system message insert returned no row');

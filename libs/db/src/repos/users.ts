@@ -61,8 +61,19 @@ export async function searchUsers(db: Db, input: SearchUsersInput): Promise<Publ
   return users.map(toPublicUser);
 }
 
-export async function touchLastSeen(db: Db, userId: string): Promise<void> {
-  await db.prisma.user.updateMany({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+/**
+ * Stores when each user was last seen (their presence went offline), in one statement however
+ * many: a crashed node's thousands of users are settled in a burst. Never moves a time back.
+ */
+export async function recordLastSeen(db: Db, seen: ReadonlyArray<{ userId: string; at: Date }>): Promise<void> {
+  const valid = seen.filter((s) => isUuid(s.userId));
+  if (valid.length === 0) return;
+  await db.pool.query(
+    `UPDATE users SET last_seen_at = GREATEST(users.last_seen_at, v.at)
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+      WHERE users.id = v.id`,
+    [valid.map((s) => s.userId), valid.map((s) => s.at)],
+  );
 }
 
 /** Stored lastSeenAt (ISO) for those users who have one: the durable fallback for presence. */

@@ -8,6 +8,7 @@ import { MESSAGE_FROM, createdEventOf, messageColumns, messageFromRow, type Mess
 import { resolveMentions } from './mentions.ts';
 import { restrictedAudience, type Audience } from './audience.ts';
 import { visibleMessage } from '../repos/visibility.ts';
+import { discardAttachments } from '../repos/uploads.ts';
 
 interface ActionBase {
   actorId: string;
@@ -123,6 +124,7 @@ async function commit(query: Query, action: MessageAction): Promise<ActionOutcom
         [],
       ]);
       await query('DELETE FROM message_reactions WHERE message_id = $1', [action.messageId]);
+      await discardAttachments(query, action.messageId);
       return { duplicate: false, event: { ...eventBase(action, row, messageSeq), kind: 'message_deleted', deletedAt: row.createdAt } };
     }
     case 'react': {

@@ -4,10 +4,11 @@ import type { CallEvent, KnownEvent, Message, SystemEvent } from '@parley/protoc
 import type { Db } from '../client/create-db.ts';
 import { inTransaction } from '../client/transaction.ts';
 import { MESSAGE_FROM, messageColumns, messageFromRow, type MessageRow } from '../repos/mappers.ts';
+import { INSERT_MESSAGES, LOOKUP_AND_LOCK } from './batch-statements.ts';
 import { eventsByIds } from '../repos/event-reads.ts';
 import { resolveMentions } from './mentions.ts';
 import { restrictedAudience, type Audience } from './audience.ts';
-import { visibleMessage } from '../repos/visibility.ts';
+import { attachFiles, lockAttachable, type Attachable } from './attach-files.ts';
 
 export interface SendInput {
   senderId: string;
@@ -20,6 +21,8 @@ export interface SendInput {
   call?: CallEvent;
   /** Makes this a `system` message (a change to the conversation); body is then ''. */
   system?: SystemEvent;
+  /** The sender's pending uploads to attach, in order (ids unique). */
+  attachments?: readonly string[];
 }
 
 /**
@@ -47,9 +50,6 @@ export interface BatchResult {
   rows: number;
 }
 
-/** Conversation ids compared as Postgres prints them. */
-const cidOf = (input: SendInput) => input.conversationId.toLowerCase();
-
 const keyOf = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
 
 interface LookupRow {
@@ -59,6 +59,21 @@ interface LookupRow {
   reply_ok: boolean;
   /** False for a direct conversation whose other person deleted their account. */
   peer_ok: boolean;
+  /** This transaction holds the conversation's row lock. */
+  locked: boolean;
+  /** The conversation exists (not locked and known: someone else holds it). */
+  known: boolean;
+}
+
+/**
+ * Takes `input`'s files out of `attachable` when every one is the sender's and still pending;
+ * false (nothing taken) otherwise. Two sends of a batch naming one file: the first gets it.
+ */
+function claimFiles(attachable: Attachable, input: SendInput): boolean {
+  const ids = (input.attachments ?? []).map((id) => id.toLowerCase());
+  if (!ids.every((id) => attachable.get(id) === input.senderId.toLowerCase())) return false;
+  for (const id of ids) attachable.delete(id);
+  return true;
 }
 
 const kindOf = (input: SendInput) => (input.call ? 'call' : input.system ? 'system' : 'text');
@@ -66,30 +81,25 @@ const metaOf = (input: SendInput) => (input.call ? JSON.stringify(input.call) : 
 
 /**
  * Commits one batch of new messages in one transaction and returns an outcome per input (same
- * order). Round trips: BEGIN; existing clientIds and reply targets; member handles (only when
- * a body mentions someone); lock conversations; re-check membership and bump their last_seq;
- * insert with the senders' read marks; COMMIT. Plain pg on Prisma's pool: this is the hottest
- * path in Parley. One bad input (not a member, a reply to a foreign message) fails alone.
+ * order). Round trips: BEGIN; existing clientIds and reply targets, and the conversations'
+ * row locks; lock the named uploads (only when a send names files); member handles (only when
+ * a body mentions someone); membership, seqs and the insert with the senders' read marks;
+ * attach the files (only when some were named); COMMIT. So four for a batch of plain text,
+ * whatever its size: every round trip costs the gateway a write and a read on its Postgres
+ * socket, which under chat load was most of its CPU per message (tools/bench). Plain pg on
+ * Prisma's pool, the two main statements prepared once per connection (batch-statements.ts);
+ * attach-files.int.test.ts pins the statement count. One bad input (not a member, a reply to
+ * a foreign message, someone else's file) fails alone.
  */
 export async function commitBatch(db: Db, inputs: readonly SendInput[], options: CommitBatchOptions = {}): Promise<BatchResult> {
   return inTransaction(db, async (query) => {
     const outcomes: Array<SendOutcome | undefined> = inputs.map(() => undefined);
     const deferred: number[] = [];
 
-    // An earlier message or action with the same (sender, clientId), and whether the reply
-    // target is a message of the same conversation, per input, at once. Ids only: full rows are
-    // read below for the rare duplicates.
+    // Ids only: full rows are read below for the rare duplicates.
+    const lookup = LOOKUP_AND_LOCK[options.lock === 'skip' ? 'skip' : 'wait'];
     const lookups = await query<LookupRow>(
-      `SELECT k.idx, msg.id::text AS message_id, ev.id::text AS event_id,
-              (k.reply_to IS NULL OR rp.id IS NOT NULL) AS reply_ok,
-              NOT EXISTS (SELECT 1 FROM conversations dc
-                            JOIN members peer ON peer.conversation_id = dc.id AND peer.user_id <> k.sid
-                            JOIN users pu ON pu.id = peer.user_id
-                           WHERE dc.id = k.cid AND dc.kind = 'direct' AND pu.deleted_at IS NOT NULL) AS peer_ok
-         FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[]) AS k(idx, cid, sid, client_id, reply_to)
-         LEFT JOIN messages msg ON msg.sender_id = k.sid AND msg.client_id = k.client_id
-         LEFT JOIN messages rp ON rp.id = k.reply_to AND rp.conversation_id = k.cid AND ${visibleMessage('rp', 'k.sid')}
-         LEFT JOIN message_events ev ON ev.actor_id = k.sid AND ev.client_id = k.client_id`,
+      lookup.text,
       [
         inputs.map((_, i) => i),
         inputs.map((i) => i.conversationId),
@@ -97,6 +107,7 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
         inputs.map((i) => i.clientId),
         inputs.map((i) => i.replyTo ?? null),
       ],
+      lookup.name,
     );
     const byIndex = new Map(lookups.map((row) => [row.idx, row]));
     const duplicateIds = lookups.flatMap((row) => (row.message_id ? [row.message_id] : []));
@@ -108,6 +119,14 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
               (row) => [row.id, messageFromRow(row)],
             ),
           );
+
+    // The uploads the new sends name, locked, only when some send names any: a send without
+    // files costs no statement here. After the conversations' locks, as in every transaction
+    // that takes both, so none can deadlock with another.
+    const attachable = await lockAttachable(
+      query,
+      inputs.filter((input, index) => input.attachments && !byIndex.get(index)?.message_id && !byIndex.get(index)?.event_id),
+    );
 
     // Candidates for new rows, in submission order; a clientId repeated in this batch is stored once.
     const fresh: number[] = [];
@@ -135,6 +154,10 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
       }
       const key = keyOf(input.senderId, input.clientId);
       const first = firstOfKey.get(key);
+      if (first === undefined && !claimFiles(attachable, input)) {
+        outcomes[index] = { ok: false, error: new AppError('not_found', 'A file to attach is not one of your uploads waiting to be sent') };
+        return;
+      }
       if (first === undefined) {
         firstOfKey.set(key, index);
         fresh.push(index);
@@ -162,101 +185,48 @@ export async function commitBatch(db: Db, inputs: readonly SendInput[], options:
       );
       const mentionsOf = new Map(fresh.map((index, k) => [index, mentions[k] ?? []]));
 
-      // Row locks taken in id order so two nodes' batches can never deadlock; the lock
-      // serialises seq allocation per conversation, which keeps seq gapless. With `skip`, a
-      // conversation someone else holds locked is left out: its sends are deferred, not waited
-      // for, so one busy or stuck conversation cannot hold up the others in this batch.
-      const conversationIds = [...new Set(fresh.map((i) => cidOf(inputs[i] as SendInput)))].sort();
-      const skip = options.lock === 'skip' ? ' SKIP LOCKED' : '';
-      const locked = await query<{ id: string }>(
-        `SELECT id::text AS id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE${skip}`,
-        [conversationIds],
-      );
-      if (skip && locked.length < conversationIds.length) {
-        const held = new Set(locked.map((row) => row.id));
-        // Not locked by us: held by someone else, or no such conversation (not_member below).
-        const busy = await query<{ id: string }>('SELECT id::text AS id FROM conversations WHERE id = ANY($1::uuid[])', [
-          conversationIds.filter((id) => !held.has(id)),
-        ]);
-        const contended = new Set(busy.map((row) => row.id));
-        for (const index of fresh) if (contended.has(cidOf(inputs[index] as SendInput))) deferred.push(index);
+      // The sends of a conversation someone else holds locked (only with lock: 'skip') wait for
+      // a later flush; one busy or stuck conversation cannot hold up the others in this batch.
+      for (const index of fresh) {
+        const row = byIndex.get(index);
+        if (row && !row.locked && row.known) deferred.push(index);
       }
       const ready = fresh.filter((index) => !deferred.includes(index));
-      // Membership is checked after the lock, in a statement of its own (a fresh snapshot): a
-      // removal committed while we waited is seen, so nobody posts after "X removed you".
-      // Only members' messages get a seq: a seq is never allocated to a row that is not inserted.
-      const [bump] = await query<{ ok_idx: number[]; bumped: Array<{ id: string; last_seq: number }> | null }>(
-        `WITH ok AS (
-           SELECT k.idx, k.cid FROM unnest($1::int[], $2::uuid[], $3::uuid[]) AS k(idx, cid, sid)
-             JOIN members m ON m.conversation_id = k.cid AND m.user_id = k.sid
-         ), n AS (SELECT cid, count(*)::int AS n FROM ok GROUP BY cid),
-         bump AS (
-           UPDATE conversations c SET last_seq = c.last_seq + n.n, last_message_at = now()
-             FROM n WHERE c.id = n.cid
-           RETURNING c.id::text AS id, c.last_seq
-         )
-         SELECT (SELECT COALESCE(array_agg(idx), '{}') FROM ok) AS ok_idx,
-                (SELECT json_agg(json_build_object('id', id, 'last_seq', last_seq)) FROM bump) AS bumped`,
-        [ready, ready.map((i) => inputs[i]?.conversationId), ready.map((i) => inputs[i]?.senderId)],
-      );
-      const members = new Set(bump?.ok_idx ?? []);
-      const insert = ready.filter((index) => members.has(index));
-      for (const index of ready) {
-        if (!members.has(index)) outcomes[index] = { ok: false, error: new AppError('not_member') };
-      }
-      const perConversation = new Map<string, number>();
-      for (const index of insert) {
-        const cid = (inputs[index] as SendInput).conversationId;
-        perConversation.set(cid, (perConversation.get(cid) ?? 0) + 1);
-      }
-      const nextSeq = new Map<string, number>();
-      for (const row of bump?.bumped ?? []) {
-        nextSeq.set(row.id, Number(row.last_seq) - (perConversation.get(row.id) ?? 0) + 1);
-      }
-      const seqs = insert.map((index) => {
-        const cid = (inputs[index] as SendInput).conversationId;
-        const seq = nextSeq.get(cid) as number;
-        nextSeq.set(cid, seq + 1);
-        return seq;
-      });
-
-      if (insert.length > 0) {
-        // The insert, and in the same statement each sender's read mark moved to their newest
-        // message (a sender has read their own message).
+      if (ready.length > 0) {
         const inserted = await query<MessageRow>(
-          `WITH ins AS (
-             INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, kind, meta, reply_to_id, mentions)
-             SELECT v.id, v.cid, v.seq, v.sid, v.client_id, v.body, v.kind, v.meta, v.reply_to, v.mentions::uuid[]
-               FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[],
-                           $7::"MessageKind"[], $8::jsonb[], $9::uuid[], $10::text[])
-                    AS v(id, cid, seq, sid, client_id, body, kind, meta, reply_to, mentions)
-             RETURNING *
-           ), marks AS (
-             UPDATE members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
-               FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY 1, 2) AS v
-              WHERE m.conversation_id = v.conversation_id AND m.user_id = v.sender_id
-           )
-           SELECT ${messageColumns('i', 'p', { reactions: false })} FROM ins i LEFT JOIN messages p ON p.id = i.reply_to_id`,
+          INSERT_MESSAGES.text,
           [
-            insert.map(() => randomUUID()),
-            insert.map((i) => inputs[i]?.conversationId),
-            seqs,
-            insert.map((i) => inputs[i]?.senderId),
-            insert.map((i) => inputs[i]?.clientId),
-            insert.map((i) => (kindOf(inputs[i] as SendInput) === 'text' ? inputs[i]?.body : '')),
-            insert.map((i) => kindOf(inputs[i] as SendInput)),
-            insert.map((i) => metaOf(inputs[i] as SendInput)),
-            insert.map((i) => inputs[i]?.replyTo ?? null),
-            insert.map((i) => `{${(mentionsOf.get(i) ?? []).join(',')}}`),
+            ready,
+            ready.map(() => randomUUID()),
+            ready.map((i) => inputs[i]?.conversationId),
+            ready.map((i) => inputs[i]?.senderId),
+            ready.map((i) => inputs[i]?.clientId),
+            ready.map((i) => (kindOf(inputs[i] as SendInput) === 'text' ? inputs[i]?.body : '')),
+            ready.map((i) => kindOf(inputs[i] as SendInput)),
+            ready.map((i) => metaOf(inputs[i] as SendInput)),
+            ready.map((i) => inputs[i]?.replyTo ?? null),
+            ready.map((i) => `{${(mentionsOf.get(i) ?? []).join(',')}}`),
           ],
+          INSERT_MESSAGES.name,
         );
         const byKey = new Map(inserted.map((row) => [keyOf(row.sender_id, row.client_id), messageFromRow(row)]));
-        for (const index of insert) {
+        // Files go onto their messages in this transaction: acked means they are durable, and
+        // a retry with the same clientId finds the message (above) and never attaches again.
+        const withFiles = ready.flatMap((index) => {
           const input = inputs[index] as SendInput;
-          const message = byKey.get(keyOf(input.senderId, input.clientId)) as Message;
-          outcomes[index] = { ok: true, message, duplicate: false };
+          const message = byKey.get(keyOf(input.senderId, input.clientId));
+          return input.attachments && message ? [{ message, uploadIds: input.attachments }] : [];
+        });
+        for (const { message, attachments } of await attachFiles(query, withFiles)) {
+          byKey.set(keyOf(message.senderId, message.clientId), { ...message, attachments });
         }
-        stored = insert.length;
+        for (const index of ready) {
+          const input = inputs[index] as SendInput;
+          const message = byKey.get(keyOf(input.senderId, input.clientId));
+          // Not inserted: not a member (anymore) when the locks were granted.
+          outcomes[index] = message ? { ok: true, message, duplicate: false } : { ok: false, error: new AppError('not_member') };
+        }
+        stored = inserted.length;
       }
     }
 

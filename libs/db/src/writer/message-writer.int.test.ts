@@ -4,6 +4,7 @@ import { createDb, type Db } from '../client/create-db.ts';
 import { createGroupConversation } from '../repos/conversations.ts';
 import { getConversation } from '../repos/conversation-summaries.ts';
 import { createTestDatabase, createTestUser, testClientId, type TestDatabase } from '../testing/index.ts';
+import { commitBatch } from './commit-batch.ts';
 import { createMessageWriter, type MessageWriter, type SubmitResult } from './message-writer.ts';
 
 const SENDERS = 20;
@@ -230,6 +231,45 @@ describe('message writer under contention', () => {
     } finally {
       await release().catch(() => undefined);
       await single.close();
+    }
+  });
+
+  it('checks membership after taking the lock: a member removed while their send waited is refused and gets no seq', async () => {
+    const leaver = users[7] as PublicUser;
+    const stay = users[8] as PublicUser;
+    const before = await db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+    // A removal in progress: it holds the conversation's lock, as removeMember does, and drops the member.
+    const removal = await db.pool.connect();
+    try {
+      await removal.query('BEGIN');
+      await removal.query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      await removal.query('DELETE FROM members WHERE conversation_id = $1 AND user_id = $2', [conversationId, leaver.id]);
+      const sending = commitBatch(
+        db,
+        [
+          { senderId: leaver.id, conversationId, clientId: testClientId(), body: 'after my removal' },
+          { senderId: stay.id, conversationId, clientId: testClientId(), body: 'still here' },
+        ],
+        { lock: 'wait' },
+      );
+      // The batch's first statement (clientIds and locks) is waiting for the removal's lock.
+      await new Promise<void>((resolve) => {
+        const check = () =>
+          void db.pool
+            .query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+            .then(({ rows }) => ((rows[0]?.n ?? 0) > 0 ? resolve() : setTimeout(check, 10)));
+        check();
+      });
+      await removal.query('COMMIT');
+      const { outcomes } = await sending;
+      expect(outcomes[0]).toMatchObject({ ok: false, error: { code: 'not_member' } });
+      expect(outcomes[1]).toMatchObject({ ok: true, duplicate: false, message: { seq: Number(before.lastSeq) + 1, body: 'still here' } });
+      expect(await db.prisma.message.count({ where: { conversationId, senderId: leaver.id } })).toBe(0);
+      const after = await db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+      expect(Number(after.lastSeq)).toBe(Number(before.lastSeq) + 1);
+    } finally {
+      await removal.query('ROLLBACK').catch(() => undefined);
+      removal.release();
     }
   });
 

@@ -29,6 +29,7 @@ export function presenceStoreContract(setup: () => StoreHarness, { ttlMs, graceM
     expect(value).toBeLessThanOrEqual(to + slack);
   };
   const ms = (iso: string | null) => (iso === null ? undefined : Date.parse(iso));
+  const swept = async (store: PresenceStore, limit = 1_000) => (await store.sweepDue(limit, graceMs)).map((r) => r.presence.userId);
 
   it('aggregates connections: online if any is active, away if all idle; each change reported once', async () => {
     const { store, user } = setup();
@@ -63,7 +64,7 @@ export function presenceStoreContract(setup: () => StoreHarness, { ttlMs, graceM
     await h.advance(graceMs / 2);
     const reload = await store.upsertConnection({ userId: u, connectionId: 'c2', nodeId: 'n1', state: 'active' }, opts);
     expect(reload).toMatchObject({ changed: false, recheckInMs: null });
-    expect(await store.dueUsers(10)).not.toContain(u);
+    expect(await swept(store)).not.toContain(u);
 
     const leftFrom = h.now();
     await store.removeConnection(u, 'c2', graceMs);
@@ -71,12 +72,12 @@ export function presenceStoreContract(setup: () => StoreHarness, { ttlMs, graceM
     await h.advance(graceMs / 2);
     expect((await store.settle(u, graceMs)).changed).toBe(false);
     await h.advance(graceMs / 2 + h.slackMs);
-    expect(await store.dueUsers(10)).toContain(u);
-    const offline = await store.settle(u, graceMs);
+    const offline = (await store.sweepDue(1_000, graceMs)).find((r) => r.presence.userId === u); // the sweeper's settle
     expect(offline).toMatchObject({ presence: { status: 'offline' }, changed: true, recheckInMs: null });
+    if (offline === undefined) throw new Error('unreachable');
     within(ms(offline.presence.lastSeenAt), leftFrom, leftTo, h.slackMs);
     expect((await store.settle(u, graceMs)).changed).toBe(false); // exactly once
-    expect(await store.dueUsers(10)).not.toContain(u);
+    expect(await swept(store)).not.toContain(u);
     expect((await store.getStatuses([u]))[0]).toEqual(offline.presence);
   });
 
@@ -95,15 +96,37 @@ export function presenceStoreContract(setup: () => StoreHarness, { ttlMs, graceM
 
     expect(await store.aggregate(crashed)).toEqual({ active: 0, idle: 0 }); // expired, even before a sweep
     expect(await store.aggregate(alive)).toEqual({ active: 1, idle: 0 });
-    const due = await store.dueUsers(10);
-    expect(due).toContain(crashed);
-    expect(due).not.toContain(alive);
-    const swept = await store.settle(crashed, graceMs); // grace < ttl: already elapsed since the last refresh
-    expect(swept).toMatchObject({ presence: { status: 'offline' }, changed: true });
-    within(ms(swept.presence.lastSeenAt), seenFrom, seenTo, h.slackMs);
+    const due = await store.sweepDue(1_000, graceMs);
+    expect(due.map((r) => r.presence.userId)).not.toContain(alive);
+    const gone = due.find((r) => r.presence.userId === crashed); // grace < ttl: already elapsed since the last refresh
+    expect(gone).toMatchObject({ presence: { status: 'offline' }, changed: true });
+    within(ms(gone?.presence.lastSeenAt ?? null), seenFrom, seenTo, h.slackMs);
 
     // A node that was paused past its TTL re-creates its entry on the next heartbeat.
     expect(await store.refreshNode('n2', [{ userId: crashed, connectionId: 'b1', state: 'idle' }], ttlMs)).toEqual([crashed]);
     expect(await store.settle(crashed, graceMs)).toMatchObject({ presence: { status: 'away' }, changed: true });
+  });
+
+  it("sweeps due users in one step: a sweep at the same moment gets none of them, a grace still running comes back later", async () => {
+    const h = setup();
+    const { store } = h;
+    const crashed = ['a', 'b', 'c'].map((label) => h.user(`swept-${label}`));
+    for (const userId of crashed) await store.upsertConnection({ userId, connectionId: 'c1', nodeId: 'dead', state: 'active' }, opts);
+    const inGrace = h.user('swept-grace');
+    await store.upsertConnection({ userId: inGrace, connectionId: 'g1', nodeId: 'n1', state: 'active' }, opts);
+    await h.advance(ttlMs + h.slackMs + 1); // the dead node stopped heartbeating: its entries expired
+    await store.refreshNode('n1', [{ userId: inGrace, connectionId: 'g1', state: 'active' }], ttlMs);
+    await store.removeConnection(inGrace, 'g1', graceMs); // a tab closed: the grace starts now
+    const mine = [...crashed, inGrace];
+    const own = (results: Awaited<ReturnType<PresenceStore['sweepDue']>>) => results.filter((r) => mine.includes(r.presence.userId));
+
+    const [first, second] = await Promise.all([store.sweepDue(1_000, graceMs), store.sweepDue(1_000, graceMs)]); // two nodes' sweeps
+    const both = [...own(first), ...own(second)];
+    expect(both.map((r) => r.presence.userId).sort()).toEqual([...crashed].sort()); // each once; the grace is not due yet
+    expect(both.every((r) => r.changed && r.presence.status === 'offline')).toBe(true);
+    expect(own(await store.sweepDue(1_000, graceMs))).toEqual([]);
+
+    await h.advance(graceMs + h.slackMs + 1);
+    expect(own(await store.sweepDue(1_000, graceMs))).toMatchObject([{ presence: { userId: inGrace, status: 'offline' }, changed: true }]);
   });
 }

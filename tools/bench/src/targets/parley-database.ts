@@ -20,7 +20,7 @@ export interface BenchDatabase {
  * Postgres (the one `npm start` runs) started here in a temporary folder, so that gateway
  * processes can come and go while the data stays.
  */
-export async function openBenchDatabase(adminUrl: string | undefined): Promise<BenchDatabase> {
+export async function openBenchDatabase(adminUrl: string | undefined, options: { migrationsDir?: string } = {}): Promise<BenchDatabase> {
   let databaseUrl: string;
   let cpu: CpuMeter;
   let release: () => Promise<void>;
@@ -45,7 +45,8 @@ export async function openBenchDatabase(adminUrl: string | undefined): Promise<B
       rmSync(dir, { recursive: true, force: true });
     };
   }
-  await migrate(databaseUrl);
+  // An older build's own migrations (`migrations/` beside its bundle): its schema, not this one's.
+  await migrate(databaseUrl, options.migrationsDir ? { migrationsDir: options.migrationsDir } : {});
   const db = createDb({ databaseUrl, poolMax: 4 });
   return {
     databaseUrl,

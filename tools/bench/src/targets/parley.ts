@@ -1,14 +1,24 @@
-import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION } from '@parley/protocol';
-import { startChild, tsNode, type Child } from '../child.ts';
+import { deleteKeysWithPrefix } from '@parley/realtime/testing';
+import { existsSync, mkdirSync } from 'node:fs';
+import { jsNode, startChild, type Child } from '../child.ts';
 import type { BenchTarget, Population, RunningServer, StartOptions } from '../target.ts';
 import { roomOf } from '../target.ts';
 import { parleyCodec, type Codec } from '../wire.ts';
 import { openBenchDatabase, seedPopulation, type BenchDatabase, type SeededPopulation } from './parley-database.ts';
+import { seedPopulationV1 } from './parley-seed-v1.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
-const GATEWAY = join(ROOT, 'apps/gateway/src/main.ts');
+/**
+ * The production build (`nx run gateway:build`; `npm run bench` builds it first), as deployed.
+ * Not the sources through tsx: its esbuild transform keeps function names by redefining
+ * `name` on every function it creates, which gives each per-socket closure a property array
+ * of its own (about 7 KB a socket) that a deployment never pays.
+ */
+const GATEWAY = join(ROOT, 'dist/apps/gateway/main.js');
 
 export interface ParleyTargetOptions {
   /**
@@ -25,6 +35,22 @@ export interface ParleyTargetOptions {
    */
   nodes?: number;
   redisUrl?: string | undefined;
+  /**
+   * Another production build of Parley to run instead of this checkout's (e.g. one built in a
+   * worktree at an older commit), for a before/after in one run: `--targets parley,parley-base
+   * --base-main PATH`. It runs from its own workspace (its node_modules, its migrations).
+   */
+  build?: ParleyBuild | undefined;
+}
+
+export interface ParleyBuild {
+  /** `dist/apps/gateway/main.js` of that build. */
+  main: string;
+  /** The protocol it speaks: 1 (before the event log) or 2. */
+  protocol: number;
+  /** Its id in `--targets` and in the report. */
+  id: string;
+  name: string;
 }
 
 /**
@@ -35,16 +61,27 @@ export interface ParleyTargetOptions {
  */
 export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
   const nodeCount = options.nodes ?? 1;
+  const build = options.build;
+  const gateway = build?.main ?? GATEWAY;
+  // A workspace's build lives at <root>/dist/apps/gateway/main.js; it runs from that root.
+  const cwd = build ? resolve(dirname(gateway), '../../..') : ROOT;
+  const protocol = build?.protocol ?? PROTOCOL_VERSION;
+  const id = build?.id ?? (nodeCount === 1 ? 'parley' : `parley${nodeCount}`);
+  const profileDir = options.profileDir ? join(options.profileDir, id) : undefined;
   let database: BenchDatabase | undefined;
   let population: Population | undefined;
   let seeded: SeededPopulation | undefined;
   let codecs: Codec[] = [];
   let prepared = 0;
+  // Its own presence keys on a Redis that other runs (or CI's tests) may share; deleted by dispose().
+  const redisKeyPrefix = `bench-${randomUUID().slice(0, 8)}:`;
 
   return {
-    id: nodeCount === 1 ? 'parley' : `parley${nodeCount}`,
-    name: nodeCount === 1 ? 'Parley (durable)' : `Parley (durable), ${nodeCount} nodes + Redis`,
-    delivery: `committed to Postgres, then fanned out${nodeCount > 1 ? ' (through Redis to the other node)' : ''}`,
+    id,
+    name: build?.name ?? (nodeCount === 1 ? 'Parley (durable)' : `Parley (durable), ${nodeCount} nodes + Redis`),
+    delivery:
+      `committed to Postgres, then fanned out${nodeCount > 1 ? ' (through Redis to the other node)' : ''}` +
+      (build ? `; the build at ${gateway}, protocol ${protocol} (${protocol < 2 ? 'chat_message' : 'chat_event'} frames)` : ''),
     get postgres() {
       return database?.cpu;
     },
@@ -52,11 +89,12 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
       if (nodeCount > 1 && (!options.adminDatabaseUrl || !options.redisUrl)) {
         throw new Error('Parley on several nodes needs a shared Postgres and Redis: pass --database-url and --redis-url');
       }
-      database ??= await openBenchDatabase(options.adminDatabaseUrl);
+      if (!existsSync(gateway)) throw new Error(`No production build at ${gateway}: run npx nx run gateway:build (npm run bench does, for this checkout)`);
+      database ??= await openBenchDatabase(options.adminDatabaseUrl, build ? { migrationsDir: join(dirname(gateway), 'migrations') } : {});
       population = p;
-      seeded = await seedPopulation(database.db, p, String(++prepared));
-      const conversations = seeded.conversations;
-      codecs = conversations.map((id) => parleyCodec(id, PROTOCOL_VERSION));
+      seeded = await (protocol < 2 ? seedPopulationV1 : seedPopulation)(database.db, p, String(++prepared));
+      codecs = seeded.conversations.map((conversationId) => parleyCodec(conversationId, protocol));
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
     },
     async start(start: StartOptions = {}): Promise<RunningServer> {
       const db = database;
@@ -67,22 +105,21 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
       const ports: number[] = [];
       try {
         for (let node = 0; node < nodeCount; node++) {
-          const [command, args] = tsNode(GATEWAY, { gcProbe: start.gcProbe, profileDir: options.profileDir });
+          const [command, args] = jsNode(gateway, { gcProbe: start.gcProbe, profileDir });
           const child = await startChild(command, args, {
             env: {
               PATH: process.env.PATH,
-              TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json'),
               NODE_ENV: 'production',
               HOST: '127.0.0.1',
               PORT: String(start.ports?.[node] ?? 0),
               DATABASE_URL: db.databaseUrl,
-              ...(nodeCount > 1 && options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+              ...(nodeCount > 1 && options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix } : {}),
               NODE_ID: `bench-${node}-${process.pid}`,
               SERVE_WEB: 'false',
               LOG_LEVEL: 'warn',
               ...start.env,
             },
-            cwd: ROOT,
+            cwd,
             readyPattern: /Parley is running at http:\/\/\S+:(\d+)/,
             timeoutMs: 120_000,
             cpus: start.cpus,
@@ -109,6 +146,7 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
     async dispose() {
       await database?.close();
       database = undefined;
+      if (nodeCount > 1 && options.redisUrl) await deleteKeysWithPrefix(options.redisUrl, redisKeyPrefix);
     },
   };
 }

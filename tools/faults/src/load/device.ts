@@ -128,10 +128,12 @@ export function createDevice(options: { label: string; session: Session; home: n
         case 'pong':
         case 'chat_sync_result':
         case 'read_state':
+        case 'read_state_batch':
         case 'presence':
         case 'presence_batch':
         case 'presence_snapshot':
         case 'typing_update':
+        case 'typing_batch':
         case 'user_updated':
         case 'call_ring':
         case 'call_update':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KnownEvent, ServerFrame } from '@parley/protocol';
+import { EncodedFrame, type KnownEvent, type ServerFrame } from '@parley/protocol';
 import type { SubmitResult } from '@parley/db';
 import type { GatewayDeps } from '../../deps.ts';
 import type { SocketSession } from '../socket-session.ts';
@@ -20,6 +20,9 @@ function event(seq: number): KnownEvent {
   };
 }
 
+/** A frame as a client reads it (the send path hands some over already encoded). */
+const decoded = (frame: ServerFrame | EncodedFrame): ServerFrame => (frame instanceof EncodedFrame ? (JSON.parse(frame.json) as ServerFrame) : frame);
+
 /** The chat handlers over fakes: a writer whose commits the test settles, a hub and a socket that record. */
 function setup() {
   const log: string[] = [];
@@ -30,13 +33,15 @@ function setup() {
     submit: () => new Promise<SubmitResult>((resolve) => commits.push(resolve)),
     apply: () => Promise.resolve({ duplicate: false }),
   };
-  const hub = { publishToConversation: (_: string, frame: ServerFrame) => log.push(`publish ${frame.type}`) };
+  const hub = { publishToConversation: (_: string, frame: ServerFrame | EncodedFrame) => log.push(`publish ${decoded(frame).type}`) };
   const metrics = { messagesCommitted: { inc: () => undefined } };
+  const push = { eventCommitted: (e: KnownEvent) => log.push(`push ${e.kind}`) };
   const session = {
     user: USER,
     socketId: 's1',
-    deps: { writer, hub, metrics } as unknown as GatewayDeps,
-    send: (frame: ServerFrame) => {
+    deps: { writer, hub, metrics, push } as unknown as GatewayDeps,
+    send: (encoded: ServerFrame | EncodedFrame) => {
+      const frame = decoded(encoded);
       sent.push(frame);
       log.push(`send ${frame.type}${frame.type === 'error' ? ` ${frame.code}` : ''}`);
     },
@@ -55,7 +60,7 @@ describe('chat handlers', () => {
     const done = t.send(1);
     t.commits[0]!({ event: event(1), duplicate: false });
     await done;
-    expect(t.log).toEqual(['typing stopped', 'publish chat_event', 'send chat_ack']);
+    expect(t.log).toEqual(['typing stopped', 'publish chat_event', 'send chat_ack', 'push message_created']);
     expect(t.sent[0]).toMatchObject({ type: 'chat_ack', clientId: 'client-1-abcd', duplicate: false, event: { seq: 1 } });
   });
 

@@ -1,4 +1,4 @@
-import { AppError, type ChatActionFrame, type ClientFrame, type KnownEvent } from '@parley/protocol';
+import { AppError, encodeChatOutcome, type ChatActionFrame, type ClientFrame, type EncodedFrame, type KnownEvent } from '@parley/protocol';
 import { eventsAfter, isMember, markRead, type Audience, type MessageAction } from '@parley/db';
 import type { Hub } from '@parley/realtime';
 import { createTokenBucket } from '@parley/realtime';
@@ -25,7 +25,7 @@ export function createChatHandlers(
   typing: SocketTyping,
   options: { now?: () => number } = {},
 ): FrameHandlers<ChatFrame> {
-  const { writer, hub, db, metrics } = session.deps;
+  const { writer, hub, db, metrics, push } = session.deps;
   const user = session.user;
   const bucket = createTokenBucket({ ...ACTION_RATE, ...(options.now ? { now: options.now } : {}) });
   let inFlight = 0;
@@ -54,9 +54,15 @@ export function createChatHandlers(
     }
     const { event, duplicate } = outcome;
     committed?.();
-    if (event) publishEvent(hub, event, outcome.audience);
-    session.send({ type: 'chat_ack', clientId: frame.clientId, duplicate, ...(event ? { event } : {}) });
-    if (event && !duplicate) metrics.messagesCommitted.inc();
+    // The event serialized once, for the fan-out and the ack.
+    const encoded = encodeChatOutcome(frame.clientId, duplicate, event);
+    if (event && encoded.event) publishEvent(hub, event, encoded.event, outcome.audience);
+    session.send(encoded.ack);
+    if (event && !duplicate) {
+      metrics.messagesCommitted.inc();
+      // Queued, never awaited: the ack above is already on its way.
+      push.eventCommitted(event);
+    }
   }
 
   const apply = (frame: ChatActionFrame, action: MessageAction) => perform(frame, () => writer.apply(action));
@@ -78,6 +84,7 @@ export function createChatHandlers(
             clientId: frame.clientId,
             body: frame.body,
             ...(frame.replyTo === undefined ? {} : { replyTo: frame.replyTo }),
+            ...(frame.attachments === undefined ? {} : { attachments: frame.attachments }),
           }),
         // Sending ends typing there: the indicator goes before the message shows.
         () => typing.stopAfterSend(frame.conversationId),
@@ -100,8 +107,8 @@ export function createChatHandlers(
     async chat_read(frame) {
       if (!(await isMember(db, frame.conversationId, user.id))) throw new AppError('not_member');
       const lastReadSeq = await markRead(db, { conversationId: frame.conversationId, userId: user.id, seq: frame.seq });
-      // Every member hears it: receipts for the others, badges for this user's other tabs.
-      hub.publishToConversation(frame.conversationId, { type: 'read_state', conversationId: frame.conversationId, userId: user.id, lastReadSeq });
+      // Every member hears it, coalesced per conversation: receipts for the others, badges for this user's other tabs.
+      session.deps.readStates.announce(frame.conversationId, user.id, lastReadSeq);
     },
   };
 }
@@ -111,9 +118,9 @@ export function createChatHandlers(
  * (history_visibility `since_joined`): they get a reply without its excerpt, and nothing of an
  * edit or reaction (their next sync steps over that seq: it is not theirs to see).
  */
-function publishEvent(hub: Hub, event: KnownEvent, audience: Audience | undefined): void {
-  if (!audience) return hub.publishToConversation(event.conversationId, { type: 'chat_event', event });
-  hub.publishToUsers(audience.sees, { type: 'chat_event', event });
+function publishEvent(hub: Hub, event: KnownEvent, encoded: EncodedFrame, audience: Audience | undefined): void {
+  if (!audience) return hub.publishToConversation(event.conversationId, encoded);
+  hub.publishToUsers(audience.sees, encoded);
   if (event.kind === 'message_created') {
     hub.publishToUsers(audience.blind, { type: 'chat_event', event: { ...event, message: { ...event.message, replyTo: null } } });
   }

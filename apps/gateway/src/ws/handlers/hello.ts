@@ -88,7 +88,7 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
     const recheck = await attach();
     if (recheck === undefined) return;
     state = 'ready';
-    session.log.debug('hello accepted');
+    if (session.deps.logger.isLevelEnabled('debug')) session.log.debug('hello accepted');
     send({
       type: 'hello_ok',
       protocol: PROTOCOL_VERSION,

@@ -17,19 +17,13 @@ export interface SocketTyping {
 
 /** This socket's typing indicators: what it shows others, throttled per conversation. */
 export function createSocketTyping(session: SocketSession): SocketTyping {
-  const { hub, db } = session.deps;
+  const { typingUpdates, db } = session.deps;
   const throttle = createTypingThrottle();
   const notMemberUntil = new Map<string, number>();
 
-  function publish(conversationId: string, active: boolean): void {
+  function publish(conversationId: string, active: boolean, options?: { now: boolean }): void {
     if (!active) throttle.clear(conversationId);
-    hub.publishToConversation(conversationId, {
-      type: 'typing_update',
-      conversationId,
-      userId: session.user.id,
-      active,
-      expiresInMs: active ? TYPING_TTL_MS : 0,
-    });
+    typingUpdates.announce(conversationId, { userId: session.user.id, active, expiresInMs: active ? TYPING_TTL_MS : 0 }, options);
   }
 
   return {
@@ -46,7 +40,8 @@ export function createSocketTyping(session: SocketSession): SocketTyping {
       publish(frame.conversationId, frame.active);
     },
     stopAfterSend(conversationId) {
-      if (throttle.activeConversations().includes(conversationId)) publish(conversationId, false);
+      // Not paced: the stop goes out before the message's chat_event (PROTOCOL.md §6.11).
+      if (throttle.activeConversations().includes(conversationId)) publish(conversationId, false, { now: true });
     },
     stopAll() {
       for (const conversationId of throttle.activeConversations()) publish(conversationId, false);

@@ -24,6 +24,12 @@ import { MessagePopover } from './actions/message-popover.tsx';
 import { ChatHeader } from './chat-header.tsx';
 import { ChatNotices } from './chat-notices.tsx';
 import { Composer } from './composer/composer.tsx';
+import { useDraftFiles } from './composer/use-attachments.ts';
+import { useFileDrop } from './use-file-drop.ts';
+import { filesText } from '../../lib/files-text.ts';
+import { ImageViewer } from './attachments/image-viewer.tsx';
+import { ImageViewerContext } from './attachments/image-viewer-context.ts';
+import { isShownInline } from './attachments/message-attachments.tsx';
 import { MembersPanel } from './members-panel.tsx';
 import { MessageLog } from './message-log.tsx';
 import { ReadReceipt } from './read-receipt.tsx';
@@ -57,6 +63,16 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
   const jump = useJumpToMessage(history.loadUntil);
   const composerInput = useRef<HTMLTextAreaElement>(null);
   const [membersOpen, setMembersOpen] = useState(false);
+  const files = useDraftFiles();
+  /** The image open in the viewer (attachment id), if any. */
+  const [viewing, setViewing] = useState<string | null>(null);
+  const { reset: resetFiles } = files;
+  // Files being written belong to the conversation they were added in.
+  useEffect(() => resetFiles, [conversationId, resetFiles]);
+  const drop = useFileDrop((dropped) => {
+    files.add(dropped);
+    composerInput.current?.focus();
+  });
   const attention = useAttention();
 
   const memberList = conversation.data?.members ?? NO_MEMBERS;
@@ -154,6 +170,8 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
   }
 
   const title = conversation.data ? conversationTitle(conversation.data, meId) : '';
+  const images = items.flatMap((item) => (item.deleted ? [] : (item.attachments ?? []).filter(isShownInline)));
+  const viewIndex = viewing === null ? -1 : images.findIndex((image) => image.id === viewing);
   const replyTo = draft.draft.replyTo;
   const reply = replyTo === null ? null : replyQuote({ ...replyTo, kind: 'text' }, messagesById.get(replyTo.messageId), nameOf, meId);
   const popoverMessage = interactions.popover === null ? undefined : messagesById.get(interactions.popover.messageId);
@@ -171,6 +189,7 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
 
   return (
     <ChatActionsContext.Provider value={interactions.actions}>
+      <ImageViewerContext.Provider value={setViewing}>
       <div className="chat">
         <ChatHeader
           conversationId={conversationId}
@@ -181,7 +200,8 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
           onToggleMembers={() => setMembersOpen((o) => !o)}
         />
         <div className="chat-body">
-          <div className="chat-main">
+          <div className={`chat-main${drop.active ? ' is-drop-target' : ''}`} {...drop.handlers}>
+            {drop.active ? <div className="drop-overlay" aria-hidden="true">Drop files to attach them</div> : null}
             {history.status === 'error' ? (
               <div className="empty-state" role="alert">
                 <p>Couldn’t load messages.</p>
@@ -224,8 +244,9 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
               }}
               reply={reply}
               onCancelReply={() => draft.setReplyTo(null)}
-              onSend={(body) => {
-                history.send(body, replyTo ?? undefined);
+              files={files}
+              onSend={(body, attachments) => {
+                history.send(body, replyTo ?? undefined, attachments);
                 draft.clear();
                 // Reading an older part of the log: what you send shows with the newest messages.
                 if (history.hasNewer) toLatest();
@@ -262,7 +283,7 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
       ) : null}
       {deleting !== undefined ? (
         <DeleteDialog
-          preview={deleting.body}
+          preview={deleting.body || filesText(deleting.attachments ?? [])}
           onConfirm={() => {
             try {
               pendingActions.remove(deleting.id);
@@ -277,6 +298,10 @@ export function ChatView({ conversationId, openAtSeq }: { conversationId: string
           }}
         />
       ) : null}
+      {viewIndex >= 0 ? (
+        <ImageViewer images={images} index={viewIndex} onIndex={(i) => setViewing(images[i]?.id ?? null)} onClose={() => setViewing(null)} />
+      ) : null}
+      </ImageViewerContext.Provider>
     </ChatActionsContext.Provider>
   );
 }

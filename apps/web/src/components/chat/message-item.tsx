@@ -9,6 +9,7 @@ import { ReactionBar } from './actions/reaction-bar.tsx';
 import { ReplyQuoteButton } from './actions/reply-quote-button.tsx';
 import { DeliveryState } from './delivery-state.tsx';
 import { MessageText } from './message-text.tsx';
+import { MessageAttachments } from './attachments/message-attachments.tsx';
 import { useLongPress } from './use-long-press.ts';
 
 interface Props {
@@ -61,12 +62,13 @@ export function MessageItem({ item, onRetry, onCancel, receipt }: Props) {
         <p className="message-body is-unknown">This message needs a newer version of Parley</p>
       ) : editing && messageId !== undefined ? (
         <MessageEditor initial={item.body} onSave={(body) => actions.saveEdit(messageId, body)} onCancel={actions.cancelEdit} />
-      ) : (
+      ) : item.body === '' && (item.attachments?.length ?? 0) > 0 ? null : (
         <p className="message-body">
           <MessageText body={item.body} members={actions.members} mentions={item.mentions} meId={actions.meId} />
           {item.edited ? <span className="message-edited"> (edited)</span> : null}
         </p>
       )}
+      {!item.deleted && item.attachments !== undefined && item.attachments.length > 0 ? <MessageAttachments files={item.attachments} /> : null}
       {messageId !== undefined && !item.deleted && (item.reactions?.length ?? 0) > 0 ? <ReactionBar messageId={messageId} reactions={item.reactions ?? []} /> : null}
       {item.saving ? <span className="message-state">Saving…</span> : null}
       <DeliveryState item={item} onRetry={onRetry} onCancel={onCancel} />

@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Message } from '@parley/protocol';
+import type { Attachment, Message } from '@parley/protocol';
 import { isNetworkError } from '../../lib/api-errors.ts';
 import type { ReplyDraft } from '../../lib/draft-store.ts';
 import { ConversationTimeline, describeSendState, type PendingSend } from '../../lib/realtime.ts';
@@ -20,6 +20,8 @@ export interface PendingItem {
   replyTo?: ReplyDraft | undefined;
   /** On the wire now: the server may be committing it, so it cannot be cancelled. */
   inFlight: boolean;
+  /** Files already uploaded, going with it. */
+  attachments?: readonly Attachment[] | undefined;
   /**
    * It went on the wire at least once (since this page loaded): the server may have committed
    * it even if the answer was lost, so cancelling cannot promise it never arrives.
@@ -57,6 +59,7 @@ function upsertPending(list: PendingItem[], entry: PendingSend, replyTo?: ReplyD
     state: entry.state,
     text,
     body: entry.action.body,
+    attachments: entry.action.attachments,
     since: new Date(entry.createdAt).toISOString(),
     inFlight: entry.inFlight,
     onWireBefore: entry.wasSent,
@@ -236,9 +239,12 @@ export function useConversationMessages(conversationId: string, meId: string, ar
   );
 
   const send = useCallback(
-    (body: string, replyTo?: ReplyDraft): void => {
+    (body: string, replyTo?: ReplyDraft, attachments: Attachment[] = []): void => {
       if (client === null) throw new Error('Not connected yet');
-      const entry = client.send(conversationId, body, replyTo ? { replyTo: replyTo.messageId } : {});
+      const entry = client.send(conversationId, body, {
+        ...(replyTo ? { replyTo: replyTo.messageId } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
+      });
       setPending((list) => upsertPending(list, entry, replyTo));
     },
     [client, conversationId],

@@ -57,6 +57,7 @@ export function useAlerts(meId: string, activeId: string | undefined): void {
 
   useEffect(() => {
     if (client === null) return;
+    /** conversationId -> the alert showing for it. */
     const shown = new Map<string, Notification>();
     const summaryOf = async (conversationId: string): Promise<ConversationSummary | undefined> => {
       const list = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
@@ -83,11 +84,11 @@ export function useAlerts(meId: string, activeId: string | undefined): void {
         if (message === null) return;
         playAlertSound();
         if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-        const content = alertContent(message, conversation);
+        const content = alertContent(message, conversation, meId);
         // `renotify` is not in TypeScript's DOM types yet; Chromium and Firefox honour it.
         const options: NotificationOptions & { renotify: boolean } = { body: content.body, tag: content.tag, renotify: true, icon: '/icon.svg' };
         const notification = new Notification(content.title, options);
-        shown.set(content.tag, notification);
+        shown.set(message.conversationId, notification); // by conversation: read_state closes it
         notification.onclick = () => {
           window.focus();
           router.push(`/c/${message.conversationId}`);

@@ -1,15 +1,17 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { DEFAULT_PUSH_CONTENT, type PushContent } from '@parley/protocol';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { useApi } from '../providers.tsx';
 import { useRealtime } from '../shell/realtime-provider.tsx';
 
 export interface NotificationSettings {
   dndUntil: string | null;
+  pushContent: PushContent;
 }
 
-/** Do-not-disturb of the signed-in user: fetched once, then kept by `settings_changed` frames (any device). */
+/** Do-not-disturb and push content of the signed-in user: fetched once, then kept by `settings_changed` frames (any device). */
 export function useNotificationSettings(): NotificationSettings {
   const api = useApi();
   const { client } = useRealtime();
@@ -18,11 +20,16 @@ export function useNotificationSettings(): NotificationSettings {
   useEffect(() => {
     if (client === null) return;
     const offs = [
-      client.on('settings_changed', (frame) => queryClient.setQueryData<NotificationSettings>(queryKeys.notificationSettings, { dndUntil: frame.dndUntil })),
+      client.on('settings_changed', (frame) =>
+        queryClient.setQueryData<NotificationSettings>(queryKeys.notificationSettings, (old) => ({
+          dndUntil: frame.dndUntil,
+          pushContent: frame.pushContent ?? old?.pushContent ?? DEFAULT_PUSH_CONTENT,
+        })),
+      ),
       // A change made while this socket was down arrives with no frame.
       client.on('ready', () => void queryClient.invalidateQueries({ queryKey: queryKeys.notificationSettings })),
     ];
     return () => offs.forEach((off) => off());
   }, [client, queryClient]);
-  return query.data ?? { dndUntil: null };
+  return query.data ?? { dndUntil: null, pushContent: DEFAULT_PUSH_CONTENT };
 }

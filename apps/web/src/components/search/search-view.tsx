@@ -178,6 +178,10 @@ function SearchFilters({ form, conversations, meId }: { form: SearchForm; conver
           Before
           <input type="date" className="input" value={draft.until} onChange={(e) => set({ until: e.target.value })} />
         </label>
+        <label className="search-has-file">
+          <input type="checkbox" checked={draft.file === '1'} onChange={(e) => set({ file: e.target.checked ? '1' : '' })} />
+          Has a file
+        </label>
         <button type="submit" className="button">Search</button>
       </div>
     </form>

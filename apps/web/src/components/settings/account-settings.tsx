@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useSignedInUser } from '../shell/use-signed-in-user.ts';
 import { DeleteAccount } from './delete-account.tsx';
+import { NotificationSettings } from './notification-settings.tsx';
 import { PasswordForm } from './password-form.tsx';
 import { ProfileForm } from './profile-form.tsx';
 import { SessionsList } from './sessions-list.tsx';
@@ -17,6 +18,7 @@ export function AccountSettings() {
         <h1>Account settings</h1>
       </header>
       <ProfileForm me={me} />
+      <NotificationSettings meId={me.id} />
       <SessionsList />
       <PasswordForm />
       <DeleteAccount me={me} />

@@ -15,6 +15,8 @@ import { ConversationSidebar } from '../conversations/conversation-sidebar.tsx';
 import { NotificationPrompt } from '../notifications/notification-prompt.tsx';
 import { useAlerts } from '../notifications/use-alerts.ts';
 import { useTitleBadge } from '../notifications/use-title-badge.ts';
+import { usePushPlumbing } from '../notifications/use-push.ts';
+import { useViewingReport } from '../notifications/use-viewing.ts';
 import { AppHeader } from './app-header.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { RealtimeProvider, useRealtime } from './realtime-provider.tsx';
@@ -98,6 +100,8 @@ function SignedInShell({ me, unconfirmed, onConfirm, children }: SignedInProps) 
   const mentions = useUnreadMentions(me.id);
   useTitleBadge();
   useAlerts(me.id, activeId);
+  useViewingReport(activeId);
+  usePushPlumbing(me.id);
   return (
     <UnreadMentionsContext.Provider value={mentions}>
       <CallProvider selfUserId={me.id}>
