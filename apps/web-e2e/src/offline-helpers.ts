@@ -16,16 +16,21 @@ export const committed = (page: Page, body: string): Locator => page.getByRole('
 
 /**
  * Waits until the service worker controls the page and holds the current page, so a reload
- * without a network can be served from it (the first visit registers it).
+ * without a network can be served from it (the first visit registers it). Polled from here:
+ * `waitForFunction` does not await an async predicate, and a pending Promise is truthy.
  */
-export async function offlineReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () =>
-      navigator.serviceWorker.controller?.state === 'activated' &&
-      (await caches.match(location.pathname, { ignoreSearch: true, ignoreVary: true })) !== undefined,
-    undefined,
-    { timeout: 20_000 },
-  );
+export async function offlineReady(page: Page, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await page.evaluate(
+      async () =>
+        navigator.serviceWorker.controller?.state === 'activated' &&
+        (await caches.match(location.pathname, { ignoreSearch: true, ignoreVary: true })) !== undefined,
+    );
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`the service worker did not control ${page.url()} with the page cached within ${timeoutMs} ms`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** Desktop and phone screenshots of the page as it is now; the viewport is restored after. */
