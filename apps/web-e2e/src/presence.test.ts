@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
 import { loadConfig, startServer, type RunningServer } from '@parley/gateway';
 import { launchChromium, SCREENSHOT_DIR, signUpInBrowser } from './browser.ts';
+import { createGroup, openDirect } from './chat-helpers.ts';
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 /** Short, so "last seen" shows soon after Alice leaves; production waits 8 s. */
@@ -151,5 +152,41 @@ describe('presence, typing and read receipts in the browser', () => {
     await receipt.focus();
     await expect.poll(() => messages(dan.page).locator('.receipt-tooltip').isVisible()).toBe(true);
     await dan.page.screenshot({ path: join(SCREENSHOT_DIR, 'presence-group-seen-by.png') });
+  });
+
+  it('hears only the people on screen: a contact shown nowhere is not followed until the members list shows her', async () => {
+    const gil = await signUp('gil', 'Gil Grissom');
+    await signUp('hal', 'Hal Jordan');
+    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    contexts.push(context);
+    const ida = { context, page: await context.newPage() };
+    const idaHello = new Promise<string>((resolve) =>
+      ida.page.on('websocket', (ws) => ws.on('framereceived', (f) => String(f.payload).startsWith('{"type":"hello_ok"') && resolve(JSON.parse(String(f.payload)).user.id))),
+    );
+    await signUpInBrowser(ida.page, server.url, 'ida', 'Ida Wells');
+    const idaId = await idaHello;
+
+    await openDirect(gil.page, 'hal', 'Hal Jordan');
+    await createGroup(gil.page, 'Night shift', [{ handle: 'ida', displayName: 'Ida Wells' }]);
+    // Gil starts afresh on the list: Hal's status shows there (a direct conversation), Ida's nowhere.
+    const frames: string[] = [];
+    gil.page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+    await gil.page.goto(server.url);
+    const halRow = gil.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: /Hal Jordan/ });
+    await halRow.getByText('online').waitFor({ timeout: LIVE_MS });
+    expect(frames.find((f) => f.startsWith('{"type":"hello_ok"'))).toContain('"presence":"watch"');
+
+    // Ida leaves: a tab in the old mode would hear her go offline after the grace; this one does not.
+    await ida.context.close();
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 2_500));
+    expect(frames.filter((f) => f.startsWith('{"type":"presence') && f.includes(idaId))).toEqual([]);
+
+    // Shown in the members list, she is watched and her last status arrives.
+    await gil.page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: /Night shift/ }).click();
+    await gil.page.getByRole('button', { name: 'Members', exact: true }).click();
+    const idaRow = gil.page.getByRole('complementary', { name: 'Members' }).getByRole('listitem').filter({ hasText: 'Ida Wells' });
+    await expect.poll(() => frames.some((f) => f.startsWith('{"type":"presence_snapshot"') && f.includes(idaId)), { timeout: LIVE_MS }).toBe(true);
+    await idaRow.getByText(/last seen|offline/i).waitFor({ timeout: LIVE_MS });
+    await gil.page.screenshot({ path: join(SCREENSHOT_DIR, 'presence-watch-members.png') });
   });
 });

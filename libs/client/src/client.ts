@@ -1,4 +1,4 @@
-import type { Attachment, ConnectionState, ConversationEvent, PublicUser, ReadStateFrame, UserPresence } from '@parley/protocol';
+import { MAX_PRESENCE_WATCH, type Attachment, type ConnectionState, type ConversationEvent, type PublicUser, type ReadStateFrame, type UserPresence } from '@parley/protocol';
 import { systemClock, type Clock } from './clock.ts';
 import { createCallApi, type CallApi } from './call-api.ts';
 import { randomClientId, randomUuid } from './client-id.ts';
@@ -77,6 +77,11 @@ export interface ParleyClientOptions {
   newClientId?: () => string;
   /** Call ids for `callInvite`; default a random v4 UUID. */
   newCallId?: () => string;
+  /**
+   * `watch`: hear the presence of the users given to `watchPresence` only, and skip the
+   * snapshot of every contact at connect (PROTOCOL.md §5.16); for big rooms. Default `contacts`.
+   */
+  presence?: 'contacts' | 'watch';
 }
 
 export interface ParleyClient extends CallApi {
@@ -127,8 +132,13 @@ export interface ParleyClient extends CallApi {
   untrack(conversationId: string): void;
   lastSeq(conversationId: string): number | undefined;
   markRead(conversationId: string, seq: number): void;
-  /** Last known status of a user who shares a conversation with us. */
+  /** Last known status of a user who shares a conversation with us (and is watched, in watch mode). */
   presence(userId: string): UserPresence | undefined;
+  /**
+   * Hear the presence of these users only (the people on screen), from now on and after every
+   * reconnect; puts the client in watch mode. Throws `invalid_input` beyond MAX_PRESENCE_WATCH.
+   */
+  watchPresence(userIds: readonly string[]): void;
   /** This connection's activity as last set (the server assumes 'active' on connect). */
   readonly activity: ConnectionState;
   /** Sends presence_set when the state changes; an 'idle' state is re-sent after every hello_ok. */
@@ -215,6 +225,11 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     selfId: () => connection.user?.id,
     changed: (change) => events.emit('typing', change),
   });
+  let presenceMode = options.presence ?? 'contacts';
+  let watched: string[] = [];
+  /** hello_ok said which mode it applied: servers that predate presence_watch say nothing. */
+  let serverWatches = false;
+  const sendWatch = () => connection.send({ type: 'presence_watch', userIds: watched });
   let activity: ConnectionState = 'active';
   let viewing: string | null = null;
   const sendPresence = () => connection.send({ type: 'presence_set', state: activity, ...(viewing === null ? {} : { viewing }) });
@@ -237,6 +252,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       livenessTimeoutMs: options.livenessTimeoutMs,
       networkOnline: options.networkOnline,
       userId: options.userId,
+      presenceMode: () => presenceMode,
       clock,
     },
     {
@@ -250,6 +266,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         sequencer.resume();
         reads.ready();
         if (activity === 'idle' || viewing !== null) sendPresence();
+        serverWatches = frame.presence !== undefined;
+        if (presenceMode === 'watch' && serverWatches) sendWatch();
         events.emit('ready', frame);
       },
       frame: (frame) => {
@@ -392,6 +410,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     lastSeq: (conversationId) => sequencer.lastSeq(conversationId),
     markRead: (conversationId, seq) => reads.mark(conversationId, seq),
     presence: (userId) => presence.get(userId),
+    watchPresence: (userIds) => {
+      const unique = [...new Set(userIds)];
+      if (unique.length > MAX_PRESENCE_WATCH) throw new ParleyClientError('invalid_input', `At most ${MAX_PRESENCE_WATCH} users can be watched at once`);
+      presenceMode = 'watch';
+      watched = unique;
+      if (isReady() && serverWatches) sendWatch();
+    },
     get activity() {
       return activity;
     },

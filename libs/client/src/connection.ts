@@ -47,6 +47,8 @@ export interface ConnectionOptions {
   networkOnline?: boolean;
   /** The user this client acts for; unset: the user of the first hello_ok. */
   userId?: string;
+  /** hello's `presence` for the next socket (PROTOCOL.md §5.16); unset: the server's default. */
+  presenceMode?: () => 'contacts' | 'watch';
   clock: Clock;
 }
 
@@ -191,7 +193,8 @@ export class Connection {
     socket.onopen = () => {
       if (socket !== this.socket) return;
       this.heartbeat.touch();
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: this.options.clientName });
+      const presence = this.options.presenceMode?.();
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: this.options.clientName, ...(presence === 'watch' ? { presence } : {}) });
     };
     socket.onmessage = (event) => {
       if (socket === this.socket) this.receive(event.data);

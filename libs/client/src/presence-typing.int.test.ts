@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { TYPING_TTL_MS, type ClientFrame, type UserPresence } from '@parley/protocol';
+import { MAX_PRESENCE_WATCH, TYPING_TTL_MS, type ClientFrame, type UserPresence } from '@parley/protocol';
 import { createParleyClient, type ParleyClient } from './client.ts';
 import { seenBy } from './read-receipts.ts';
 import { OTHER_USER_ID as BOB, startFakeGateway, type FakeGateway } from './testing/fake-server.ts';
@@ -47,6 +47,51 @@ describe('presence, typing and read receipts over a real socket', () => {
     await waitFor(() => framesOf(g, 'presence_set').length === before + 1, 'idle re-sent');
     expect(framesOf(g, 'presence_set').map((f) => f.state)).toEqual(['idle', 'idle']);
     expect(seen.filter((p) => p.userId === BOB).map((p) => p.status)).toEqual(['online', 'offline']);
+  });
+
+  it('in watch mode: no snapshot of everyone at connect; the watch is sent, answered and sent again after a reconnect', async () => {
+    gateway = await startFakeGateway();
+    const g = gateway;
+    const CAROL = '00000000-0000-4000-8000-0000000000c0';
+    g.presence = [
+      { userId: BOB, status: 'online', lastSeenAt: null },
+      { userId: CAROL, status: 'online', lastSeenAt: null },
+    ];
+    const client = createParleyClient({ url: g.url, WebSocket, reconnect: { nextDelayMs: () => 20 }, presence: 'watch' });
+    clients.push(client);
+    client.watchPresence([BOB, BOB]);
+    client.connect();
+    await waitFor(() => client.presence(BOB)?.status === 'online', 'watched snapshot');
+    expect(client.presence(CAROL)).toBeUndefined();
+    expect(framesOf(g, 'hello').map((f) => f.presence)).toEqual(['watch']);
+    expect(framesOf(g, 'presence_watch').map((f) => f.userIds)).toEqual([[BOB]]);
+
+    client.watchPresence([CAROL]);
+    await waitFor(() => client.presence(CAROL)?.status === 'online', 'new watch answered');
+    expect(client.presence(BOB)).toBeUndefined();
+
+    g.presence = [{ userId: CAROL, status: 'offline', lastSeenAt: new Date().toISOString() }];
+    g.terminateAll();
+    await waitFor(() => client.presence(CAROL)?.status === 'offline', 'watch sent again after the reconnect');
+    expect(framesOf(g, 'presence_watch').map((f) => f.userIds)).toEqual([[BOB], [CAROL], [CAROL]]);
+    expect(() => client.watchPresence(Array.from({ length: MAX_PRESENCE_WATCH + 1 }, (_, i) => `user-${i}`))).toThrow(/At most/);
+  });
+
+  it('in watch mode on a server that predates presence_watch: takes its full snapshot and never sends the watch', async () => {
+    gateway = await startFakeGateway();
+    const g = gateway;
+    g.knowsPresenceWatch = false;
+    g.presence = [{ userId: BOB, status: 'online', lastSeenAt: null }];
+    const client = createParleyClient({ url: g.url, WebSocket, reconnect: { nextDelayMs: () => 20 }, presence: 'watch' });
+    clients.push(client);
+    client.connect();
+    await waitFor(() => client.presence(BOB)?.status === 'online', 'full snapshot');
+    client.watchPresence([BOB]);
+    // A frame sent after it arrives after it: once presence_set is in, a watch would be too.
+    client.setActivity('idle');
+    await waitFor(() => framesOf(g, 'presence_set').length === 1, 'presence_set after the watch');
+    expect(framesOf(g, 'presence_watch')).toEqual([]);
+    expect(client.presence(BOB)?.status).toBe('online');
   });
 
   it('throttles typing, stops it before a send, and tracks other users until their message', async () => {

@@ -68,6 +68,7 @@ export {
   conversationIdsOfUser,
   contactIdsOf,
   contactsOfMany,
+  contactsAmong,
   recheckSocket,
   type SocketRecheck,
   directKeyOf,

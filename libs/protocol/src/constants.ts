@@ -34,6 +34,9 @@ export const TYPING_MIN_INTERVAL_MS = 1000;
 /** A tab with no input for this long (or hidden) reports itself `idle`. */
 export const IDLE_AFTER_MS = 3 * 60_000;
 
+/** Most users one `presence_watch` names; a longer list is refused with `bad_frame`. */
+export const MAX_PRESENCE_WATCH = 500;
+
 /** A user whose last connection went away is shown offline only after this grace (reloads don't flicker). */
 export const PRESENCE_GRACE_MS = 8000;
 

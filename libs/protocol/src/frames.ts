@@ -9,7 +9,7 @@ import {
   CallSignalInFrameSchema,
   CallUpdateFrameSchema,
 } from './calls.ts';
-import { MAX_SYNC_PAGE } from './constants.ts';
+import { MAX_PRESENCE_WATCH, MAX_SYNC_PAGE } from './constants.ts';
 import { AttachmentIdsSchema } from './files.ts';
 import { ERROR_CODE_LIST } from './errors.ts';
 import { ConversationEventSchema } from './events.ts';
@@ -32,6 +32,12 @@ export const HelloFrameSchema = z.object({
   protocol: z.number().int().positive(),
   /** Free-form, for logs and metrics: e.g. "parley-web/0.1.0". */
   client: z.string().max(100).optional(),
+  /**
+   * Whose presence this socket hears (PROTOCOL.md §5.16): `contacts` (the default) every
+   * contact, with a `presence_snapshot` after `hello_ok`; `watch` only the users it names in
+   * `presence_watch`, and no snapshot until then (a big room connects without one).
+   */
+  presence: z.enum(['contacts', 'watch']).optional(),
 });
 
 export const PingFrameSchema = z.object({
@@ -112,6 +118,12 @@ export const PresenceSetFrameSchema = z.object({
   viewing: IdSchema.nullable().optional(),
 });
 
+/** Replaces whose presence this socket hears with these users; answered by `presence_snapshot`. */
+export const PresenceWatchFrameSchema = z.object({
+  type: z.literal('presence_watch'),
+  userIds: z.array(IdSchema).max(MAX_PRESENCE_WATCH),
+});
+
 /** `active: true` while typing (re-sent every TYPING_REFRESH_MS); `false` when stopped. */
 export const TypingFrameSchema = z.object({
   type: z.literal('typing'),
@@ -129,6 +141,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   ChatSyncFrameSchema,
   ChatReadFrameSchema,
   PresenceSetFrameSchema,
+  PresenceWatchFrameSchema,
   TypingFrameSchema,
   CallInviteFrameSchema,
   CallAcceptFrameSchema,
@@ -150,6 +163,7 @@ export type ChatActionFrame = ChatSendFrame | ChatEditFrame | ChatDeleteFrame | 
 export type ChatSyncFrame = z.infer<typeof ChatSyncFrameSchema>;
 export type ChatReadFrame = z.infer<typeof ChatReadFrameSchema>;
 export type PresenceSetFrame = z.infer<typeof PresenceSetFrameSchema>;
+export type PresenceWatchFrame = z.infer<typeof PresenceWatchFrameSchema>;
 export type TypingFrame = z.infer<typeof TypingFrameSchema>;
 
 // ---------------------------------------------------------------- server -> client
@@ -163,6 +177,11 @@ export const HelloOkFrameSchema = z.object({
   heartbeatIntervalMs: z.number().int().positive(),
   maxFrameBytes: z.number().int().positive(),
   serverTime: z.iso.datetime({ offset: true }),
+  /**
+   * The presence mode this socket got (hello's `presence`). Absent from servers that predate
+   * `presence_watch`: do not send it to them.
+   */
+  presence: z.enum(['contacts', 'watch']).optional(),
 });
 
 export const PongFrameSchema = z.object({

@@ -1,8 +1,9 @@
-import { CLOSE_CODES, encodeFrame, type EncodedFrame, type ServerFrame } from '@parley/protocol';
+import { CLOSE_CODES, EncodedFrame, encodeFrame, type ServerFrame } from '@parley/protocol';
 import type { Bus, BusRecovery } from './bus.ts';
 import { newHubId, unwrapPayload, wrapPayload } from './bus-envelope.ts';
 import { createConsoleLogger, errorInfo, type HubLogger } from './logger.ts';
 import { SetIndex, type HubSocket, type SocketEntry } from './registry.ts';
+import { presenceOf, watchedPart, type PresenceWatch } from './presence-watch.ts';
 import { createTopicSubscriptions } from './topic-subscriptions.ts';
 import {
   CONTROL_VERSION,
@@ -53,7 +54,7 @@ export interface Hub {
    * bus is down (it then hears chat_resync at recovery), or after `attachWaitMs` when the bus is
    * slow to answer (it hears chat_resync once the subscriptions settle).
    */
-  attach(socket: HubSocket, conversationIds: readonly string[]): Promise<void>;
+  attach(socket: HubSocket, conversationIds: readonly string[], options?: { watch?: PresenceWatch }): Promise<void>;
   /** Idempotent: unknown ids (already closed by the hub) are ignored. */
   detach(socketId: string): Promise<void>;
   /**
@@ -67,6 +68,11 @@ export interface Hub {
   publishToUsers(userIds: readonly string[], frame: ServerFrame | EncodedFrame): void;
   /** To one socket (device) wherever it is connected: call signaling is addressed per device. */
   publishToSocket(socketId: string, frame: ServerFrame): void;
+  /**
+   * Whose presence this socket (here) hears from now on: null every contact, else only these
+   * users (PROTOCOL.md §5.16). Unknown sockets are ignored.
+   */
+  setPresenceWatch(socketId: string, watch: PresenceWatch): void;
   /** Subscribes that user's sockets on every node; telling the client is the caller's job. */
   joinConversation(userId: string, conversationId: string): void;
   leaveConversation(userId: string, conversationId: string): void;
@@ -149,6 +155,26 @@ export function createHub(options: HubOptions): Hub {
     }
   }
 
+  /**
+   * To a user's sockets: contact presence goes whole to the sockets that hear every contact and
+   * cut to its watch to each watching socket (presence-watch.ts). `frame` saves the parse when
+   * the caller has the object.
+   */
+  function deliverToUser(entries: readonly SocketEntry[], payload: string, frame?: ServerFrame | EncodedFrame): void {
+    if (!entries.some((e) => e.watch !== null)) return deliver(entries, payload);
+    const presence = frame === undefined || frame instanceof EncodedFrame ? presenceOf(payload) : frame.type === 'presence' || frame.type === 'presence_batch' ? frame : undefined;
+    if (presence === undefined) return deliver(entries, payload);
+    deliver(
+      entries.filter((e) => e.watch === null),
+      payload,
+    );
+    for (const entry of entries) {
+      if (entry.watch === null) continue;
+      const part = watchedPart(presence, entry.watch);
+      if (part !== undefined) deliver([entry], part === presence ? payload : encodeFrame(part));
+    }
+  }
+
   const ownPrefix = wrapPayload(hubId, '');
   /** A bus handler for what other hubs published; this hub's own publishes were delivered already. */
   const fromOthers = (topic: string, handle: (payload: string) => void) => (message: string) => {
@@ -172,7 +198,7 @@ export function createHub(options: HubOptions): Hub {
 
   const onConversation = (conversationId: string) =>
     fromOthers(topics.conversation(conversationId), (payload) => deliver(localSocketsOf.conversation(conversationId), payload));
-  const onUser = (userId: string) => fromOthers(topics.user(userId), (payload) => deliver(localSocketsOf.user(userId), payload));
+  const onUser = (userId: string) => fromOthers(topics.user(userId), (payload) => deliverToUser(localSocketsOf.user(userId), payload));
   const onSocket = (socketId: string) =>
     fromOthers(topics.socket(socketId), (payload) => deliver(localSocketsOf.socket(socketId), payload));
   const onUserControl = (userId: string) => {
@@ -332,10 +358,10 @@ export function createHub(options: HubOptions): Hub {
   }
 
   return {
-    async attach(socket, conversationIds) {
+    async attach(socket, conversationIds, options) {
       if (closed) throw new Error('hub is closed');
       if (sockets.has(socket.id)) throw new Error(`socket ${socket.id} is already attached`);
-      const entry: SocketEntry = { socket, conversations: new Set(conversationIds), removed: false };
+      const entry: SocketEntry = { socket, conversations: new Set(conversationIds), removed: false, watch: options?.watch ?? null };
       sockets.set(socket.id, entry);
       byUser.add(socket.userId, entry);
       bySession.add(socket.sessionId, entry);
@@ -377,13 +403,25 @@ export function createHub(options: HubOptions): Hub {
     },
 
     publishToUser(userId, frame) {
-      publish(topics.user(userId), localSocketsOf.user(userId), encodeFrame(frame));
+      const payload = encodeFrame(frame);
+      counters.published += 1;
+      deliverToUser(localSocketsOf.user(userId), payload, frame);
+      bus.publish(topics.user(userId), wrapPayload(hubId, payload));
     },
 
     publishToUsers(userIds, frame) {
       const payload = encodeFrame(frame);
       const wrapped = wrapPayload(hubId, payload);
-      for (const userId of userIds) publish(topics.user(userId), localSocketsOf.user(userId), payload, wrapped);
+      for (const userId of userIds) {
+        counters.published += 1;
+        deliverToUser(localSocketsOf.user(userId), payload, frame);
+        bus.publish(topics.user(userId), wrapped);
+      }
+    },
+
+    setPresenceWatch(socketId, watch) {
+      const entry = sockets.get(socketId);
+      if (entry !== undefined) entry.watch = watch;
     },
 
     publishToSocket(socketId, frame) {

@@ -10,6 +10,7 @@ export type { RedisBusHealth, RedisBusLogger } from './redis-bus-health.ts';
 export { createHub, DEFAULT_ATTACH_WAIT_MS, DEFAULT_MAX_BUFFERED_BYTES, type Hub, type HubOptions, type HubStats } from './hub.ts';
 export type { HubLogger } from './logger.ts';
 export type { HubSocket } from './registry.ts';
+export type { PresenceWatch } from './presence-watch.ts';
 export {
   topics,
   TOPIC_PREFIX,

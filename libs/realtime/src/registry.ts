@@ -1,3 +1,5 @@
+import type { PresenceWatch } from './presence-watch.ts';
+
 /**
  * What the gateway hands the hub for each WebSocket: the few `ws` members the hub uses, plus
  * who is on the other end.
@@ -21,6 +23,8 @@ export interface SocketEntry {
   readonly conversations: Set<string>;
   /** Set once the socket leaves the registry; deliveries already in a loop skip it. */
   removed: boolean;
+  /** Whose presence it hears: null every contact, else only these (presence-watch.ts). */
+  watch: PresenceWatch;
 }
 
 /**

@@ -39,8 +39,15 @@ export interface CrashSweepRun {
 /** A user without sockets goes offline once both the entry expired and the grace ran out. */
 const offlineFrom = (options: CrashSweepOptions) => Math.max(options.ttlMs, options.graceMs);
 
-async function populate(store: RedisPresenceStore, users: string[], nodeId: string, ttlMs: number): Promise<void> {
-  const opts = { ttlMs, graceMs: 0 };
+/**
+ * Entries are written to last this long: the survivors take seconds to start on a loaded
+ * machine, and entries written with the scenario's short TTL would expire (and be announced)
+ * before the dead node's last heartbeat, which then sets every entry to expire one TTL later.
+ */
+const POPULATE_TTL_MS = 10 * 60_000;
+
+async function populate(store: RedisPresenceStore, users: string[], nodeId: string): Promise<void> {
+  const opts = { ttlMs: POPULATE_TTL_MS, graceMs: 0 };
   for (let start = 0; start < users.length; start += WRITE_CHUNK) {
     const chunk = users.slice(start, start + WRITE_CHUNK);
     await Promise.all(chunk.map((userId) => store.upsertConnection({ userId, connectionId: `${userId}-c`, nodeId, state: 'active' }, opts)));
@@ -55,7 +62,7 @@ async function once(options: CrashSweepOptions, sweeperCount: number, log: (line
   const sweepers: Child[] = [];
   try {
     await store.waitUntilReady(5_000);
-    await populate(store, users, dead, options.ttlMs);
+    await populate(store, users, dead);
     const [command, args] = tsNode(SWEEPER);
     for (let i = 0; i < sweeperCount; i += 1) {
       sweepers.push(

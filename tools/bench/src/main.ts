@@ -25,12 +25,16 @@ try {
   process.exit(2);
 }
 
+/** People a `parley-watch` client watches: about a sidebar and a member list on screen. */
+const PRESENCE_WATCH_BENCH = 20;
 const oneParley = () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, profileDir: cli.profileDir });
 const factories: Record<string, () => BenchTarget> = {
   ws: wsTarget,
   socketio: socketIoTarget,
   parley: oneParley,
   parley2: () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, redisUrl: cli.redisUrl, nodes: 2, profileDir: cli.profileDir }),
+  // Clients that watch 20 people's presence (PROTOCOL.md §5.16) instead of every contact's.
+  'parley-watch': () => parleyTarget({ adminDatabaseUrl: cli.databaseUrl, profileDir: cli.profileDir, presenceWatch: PRESENCE_WATCH_BENCH }),
   // --build NAME=PATH[:PROTOCOL]: another production build (e.g. an older commit's), for a before/after in one run.
   ...Object.fromEntries(
     cli.builds.map(({ name, main, protocol }) => [
@@ -39,7 +43,7 @@ const factories: Record<string, () => BenchTarget> = {
     ]),
   ),
 };
-const clash = cli.builds.find((b) => ['ws', 'socketio', 'parley', 'parley2'].includes(b.name));
+const clash = cli.builds.find((b) => ['ws', 'socketio', 'parley', 'parley2', 'parley-watch'].includes(b.name));
 if (clash) {
   console.error(`--build ${clash.name}=…: that name is a built-in target; choose another (e.g. before)`);
   process.exit(2);

@@ -60,12 +60,15 @@ const CLIENT_ID_MARK = '"clientId":"';
  * in. Protocol 1 (builds before the event log, for a before/after) is the same but for its
  * delivery frame, `chat_message`, whose message carries the body the same way.
  */
-export function parleyCodec(conversationId: string, protocolVersion: number): Codec {
+export function parleyCodec(conversationId: string, protocolVersion: number, options: { watch?: readonly string[] } = {}): Codec {
   const delivery = protocolVersion < 2 ? 'chat_message' : 'chat_event';
   const sendPrefix = `{"type":"chat_send","conversationId":"${conversationId}","clientId":"`;
+  // Watching presence (PROTOCOL.md §5.16), as a client that shows a few people would: hello
+  // says so, and the watch goes out once hello_ok came (before it, it would be refused).
+  const watch = options.watch === undefined ? undefined : JSON.stringify({ type: 'presence_watch', userIds: options.watch });
   return {
     readyOnOpen: false,
-    greeting: JSON.stringify({ type: 'hello', protocol: protocolVersion, client: 'parley-bench' }),
+    greeting: JSON.stringify({ type: 'hello', protocol: protocolVersion, client: 'parley-bench', ...(watch === undefined ? {} : { presence: 'watch' }) }),
     // Payloads and clientIds are plain ASCII with nothing to escape (see load.ts), so
     // concatenation builds the same text JSON.stringify would.
     send: (payload, clientId) => `${sendPrefix}${clientId}","body":"${payload}"}`,
@@ -84,6 +87,7 @@ export function parleyCodec(conversationId: string, protocolVersion: number): Co
           return;
         }
         case 'hello_ok':
+          if (watch !== undefined) sink.reply(watch);
           return sink.ready();
         case 'error':
           return sink.error(frame);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'node:https';
 import { pino, type Logger } from 'pino';
+import type { HelloFrame } from '@parley/protocol';
 import { createTestDatabase } from '@parley/db/testing';
 import { signUpUser, trpcCall, type TestUser, type TrpcCallOptions, type TrpcResponse } from './http-client.ts';
 import { loadConfig } from '../config.ts';
@@ -20,7 +21,7 @@ export interface Harness {
   restart(): Promise<void>;
   trpc<T = unknown>(path: string, input?: unknown, options?: TrpcCallOptions): Promise<TrpcResponse<T>>;
   signUp(handle: string, displayName?: string): Promise<TestUser>;
-  connect(user: TestUser): Promise<TestSocket>;
+  connect(user: TestUser, options?: { presence?: HelloFrame['presence'] }): Promise<TestSocket>;
   /** Closes every socket opened so far and waits until the server saw them go. */
   closeSockets(): Promise<void>;
   close(): Promise<void>;
@@ -73,8 +74,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     trpc: (path, input, opts) => trpcCall(harness.origin, path, input, opts),
     signUp: (handle, displayName) => signUpUser(harness.origin, handle, displayName),
-    async connect(user) {
-      const socket = await openReadySocket(harness.wsUrl, { cookie: user.cookie, origin: harness.origin });
+    async connect(user, options = {}) {
+      const socket = await openReadySocket(harness.wsUrl, { cookie: user.cookie, origin: harness.origin, ...options });
       sockets.push(socket);
       return socket;
     },

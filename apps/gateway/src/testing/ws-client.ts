@@ -7,6 +7,7 @@ import {
   type ClientFrame,
   type ConversationEvent,
   type ErrorFrame,
+  type HelloFrame,
   type Message,
   type ServerFrame,
   type UserPresence,
@@ -115,10 +116,10 @@ export function openSocket(url: string, options: { cookie?: string; origin?: str
   });
 }
 
-/** Opens a socket and completes the hello handshake. */
-export async function openReadySocket(url: string, options: { cookie?: string; origin?: string } = {}): Promise<TestSocket> {
+/** Opens a socket and completes the hello handshake (`presence: 'watch'` for a watching socket). */
+export async function openReadySocket(url: string, options: { cookie?: string; origin?: string; presence?: HelloFrame['presence'] } = {}): Promise<TestSocket> {
   const socket = await openSocket(url, options);
-  socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'gateway-test' });
+  socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: 'gateway-test', ...(options.presence ? { presence: options.presence } : {}) });
   await socket.next('hello_ok');
   return socket;
 }

@@ -52,6 +52,8 @@ export function createRealtimeClient(userId: string): RealtimeClient {
     outboxOwner: sessionOwnerId(window.sessionStorage),
     // A hello_ok for anyone else stops the client before the outbox goes out (user_changed).
     userId,
+    // Only the people on screen (usePresence watches them): a big room costs no snapshot of all.
+    presence: 'watch',
   });
 }
 

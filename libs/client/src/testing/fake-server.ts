@@ -61,7 +61,8 @@ export interface FakeGatewayOptions {
 
 /**
  * Presence and typing, as far as one user's sockets can tell:
- * - after hello_ok it sends `presence_snapshot` with `gateway.presence`;
+ * - after hello_ok it sends `presence_snapshot` with `gateway.presence` (unless hello said
+ *   `presence: "watch"`); `presence_watch` is answered with those of `gateway.presence` it names;
  * - `presence_set` is answered with this user's `presence` (idle -> away) to every socket;
  * - `typing` is forwarded as `typing_update` (TYPING_TTL_MS) to the other sockets.
  * Other users' presence, typing and reads are scripted with `broadcast`.
@@ -93,6 +94,8 @@ export interface FakeGateway {
   blackhole: boolean;
   /** Sent as `presence_snapshot` right after each hello_ok. */
   presence: UserPresence[];
+  /** False: a server that predates presence_watch (no hello_ok.presence, always a snapshot). Default true. */
+  knowsPresenceWatch: boolean;
   /** Commits a message from another user; `fanOut: false` simulates a lost bus publish. */
   commit(conversationId: string, body: string, options?: { fanOut?: boolean }): Message;
   /**
@@ -244,6 +247,7 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     respondToPings: true,
     blackhole: false,
     presence: [],
+    knowsPresenceWatch: true,
     commit(conversationId, body, commitOptions = {}) {
       const event = store1(conversationId, body, OTHER_USER_ID, randomUUID());
       if (commitOptions.fanOut !== false) broadcastEvent(event);
@@ -330,8 +334,12 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
           heartbeatIntervalMs: options.heartbeatIntervalMs ?? 25_000,
           maxFrameBytes: MAX_FRAME_BYTES,
           serverTime: new Date().toISOString(),
+          ...(gateway.knowsPresenceWatch ? { presence: frame.presence ?? 'contacts' } : {}),
         });
-        write(socket, { type: 'presence_snapshot', users: gateway.presence });
+        if (frame.presence !== 'watch' || !gateway.knowsPresenceWatch) write(socket, { type: 'presence_snapshot', users: gateway.presence });
+        return;
+      case 'presence_watch':
+        write(socket, { type: 'presence_snapshot', users: gateway.presence.filter((p) => frame.userIds.includes(p.userId)) });
         return;
       case 'ping':
         if (gateway.respondToPings) write(socket, { type: 'pong', nonce: frame.nonce });

@@ -380,20 +380,50 @@ export interface SocketRecheck {
   contacts: Array<{ userId: string; lastSeenAt: string | null }>;
 }
 
-export async function recheckSocket(db: Db, userId: string, sessionId: string): Promise<SocketRecheck> {
+/**
+ * `withContacts: false` (a socket that watches presence, PROTOCOL.md §5.16) skips the contacts:
+ * in a 1,000-member room they are most of the query and of the snapshot built from them.
+ */
+export async function recheckSocket(db: Db, userId: string, sessionId: string, options: { withContacts?: boolean } = {}): Promise<SocketRecheck> {
   if (!isUuid(userId) || !isUuid(sessionId)) return { conversationIds: [], sessionActive: false, contacts: [] };
+  const contactsSql =
+    options.withContacts === false
+      ? `'[]'::json`
+      : `coalesce((SELECT json_agg(json_build_object('userId', c.user_id, 'lastSeenAt', u.last_seen_at))
+                        FROM (${CONTACTS_SQL}) c JOIN users u ON u.id = c.user_id), '[]'::json)`;
   const { rows } = await db.pool.query<{ conversation_ids: string[]; session_active: boolean; contacts: SocketRecheck['contacts'] }>(
     `SELECT ARRAY(SELECT conversation_id::text FROM members WHERE user_id = $1) AS conversation_ids,
             EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND revoked_at IS NULL AND expires_at > now()) AS session_active,
-            coalesce((SELECT json_agg(json_build_object('userId', c.user_id, 'lastSeenAt', u.last_seen_at))
-                        FROM (${CONTACTS_SQL}) c JOIN users u ON u.id = c.user_id), '[]'::json) AS contacts`,
+            ${contactsSql} AS contacts`,
     [userId, sessionId],
   );
   const row = rows[0];
   return {
     conversationIds: row?.conversation_ids ?? [],
     sessionActive: row?.session_active ?? false,
-    // json_build_object renders timestamptz in Postgres' ISO form; normalise it to JavaScript's.
-    contacts: (row?.contacts ?? []).map((c) => ({ userId: c.userId, lastSeenAt: c.lastSeenAt === null ? null : new Date(c.lastSeenAt).toISOString() })),
+    contacts: normaliseLastSeen(row?.contacts ?? []),
   };
+}
+
+/**
+ * Those of `candidates` who share a conversation with `userId`, with their stored lastSeenAt:
+ * a presence watch's snapshot (PROTOCOL.md §5.16). Anyone else is left out, unknown ids too.
+ */
+export async function contactsAmong(db: Db, userId: string, candidates: readonly string[]): Promise<SocketRecheck['contacts']> {
+  const ids = [...new Set(candidates.filter(isUuid))];
+  if (!isUuid(userId) || ids.length === 0) return [];
+  const { rows } = await db.pool.query<{ userId: string; lastSeenAt: Date | null }>(
+    `SELECT u.id::text AS "userId", u.last_seen_at AS "lastSeenAt"
+       FROM users u
+      WHERE u.id = ANY($2::uuid[]) AND u.id <> $1
+        AND EXISTS (SELECT 1 FROM members mine JOIN members other ON other.conversation_id = mine.conversation_id
+                     WHERE mine.user_id = $1 AND other.user_id = u.id)`,
+    [userId, ids],
+  );
+  return rows.map((r) => ({ userId: r.userId, lastSeenAt: r.lastSeenAt === null ? null : r.lastSeenAt.toISOString() }));
+}
+
+/** json_build_object renders timestamptz in Postgres' ISO form; normalise it to JavaScript's. */
+function normaliseLastSeen(contacts: SocketRecheck['contacts']): SocketRecheck['contacts'] {
+  return contacts.map((c) => ({ userId: c.userId, lastSeenAt: c.lastSeenAt === null ? null : new Date(c.lastSeenAt).toISOString() }));
 }

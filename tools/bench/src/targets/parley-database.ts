@@ -65,6 +65,8 @@ export interface SeededPopulation {
   cookies: string[];
   /** The group conversation of each room. */
   conversations: string[];
+  /** The user of each client; room r's members are users r × roomSize onwards. */
+  userIds: string[];
 }
 
 const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -113,5 +115,5 @@ export async function seedPopulation(db: Db, population: Population, tag: string
       }),
     );
   }
-  return { cookies: tokens.map((t) => `parley_session=${t}`), conversations };
+  return { cookies: tokens.map((t) => `parley_session=${t}`), conversations, userIds };
 }

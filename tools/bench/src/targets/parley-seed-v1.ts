@@ -47,5 +47,5 @@ export async function seedPopulationV1(db: Db, population: Population, tag: stri
       [ids.map((_, k) => conversations[Math.floor((from + k) / population.roomSize)]), ids],
     );
   }
-  return { cookies: tokens.map((t) => `parley_session=${t}`), conversations };
+  return { cookies: tokens.map((t) => `parley_session=${t}`), conversations, userIds };
 }

@@ -36,6 +36,11 @@ export interface ParleyTargetOptions {
   nodes?: number;
   redisUrl?: string | undefined;
   /**
+   * Clients watch the presence of this many members of their room (PROTOCOL.md §5.16) instead
+   * of hearing every contact: what a client that shows a few people at a time does.
+   */
+  presenceWatch?: number | undefined;
+  /**
    * Another production build of Parley to run instead of this checkout's (e.g. one built in a
    * worktree at an older commit), for a before/after in one run: `--targets parley,parley-base
    * --base-main PATH`. It runs from its own workspace (its node_modules, its migrations).
@@ -66,7 +71,7 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
   // A workspace's build lives at <root>/dist/apps/gateway/main.js; it runs from that root.
   const cwd = build ? resolve(dirname(gateway), '../../..') : ROOT;
   const protocol = build?.protocol ?? PROTOCOL_VERSION;
-  const id = build?.id ?? (nodeCount === 1 ? 'parley' : `parley${nodeCount}`);
+  const id = build?.id ?? (nodeCount === 1 ? 'parley' : `parley${nodeCount}`) + (options.presenceWatch === undefined ? '' : '-watch');
   const profileDir = options.profileDir ? join(options.profileDir, id) : undefined;
   let database: BenchDatabase | undefined;
   let population: Population | undefined;
@@ -78,7 +83,10 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
 
   return {
     id,
-    name: build?.name ?? (nodeCount === 1 ? 'Parley (durable)' : `Parley (durable), ${nodeCount} nodes + Redis`),
+    name:
+      build?.name ??
+      (nodeCount === 1 ? 'Parley (durable)' : `Parley (durable), ${nodeCount} nodes + Redis`) +
+        (options.presenceWatch === undefined ? '' : `, watching ${options.presenceWatch} people's presence`),
     delivery:
       `committed to Postgres, then fanned out${nodeCount > 1 ? ' (through Redis to the other node)' : ''}` +
       (build ? `; the build at ${gateway}, protocol ${protocol} (${protocol < 2 ? 'chat_message' : 'chat_event'} frames)` : ''),
@@ -93,7 +101,12 @@ export function parleyTarget(options: ParleyTargetOptions = {}): BenchTarget {
       database ??= await openBenchDatabase(options.adminDatabaseUrl, build ? { migrationsDir: join(dirname(gateway), 'migrations') } : {});
       population = p;
       seeded = await (protocol < 2 ? seedPopulationV1 : seedPopulation)(database.db, p, String(++prepared));
-      codecs = seeded.conversations.map((conversationId) => parleyCodec(conversationId, protocol));
+      const people = seeded;
+      codecs = people.conversations.map((conversationId, room) => {
+        if (options.presenceWatch === undefined) return parleyCodec(conversationId, protocol);
+        const first = room * p.roomSize;
+        return parleyCodec(conversationId, protocol, { watch: people.userIds.slice(first, first + Math.min(options.presenceWatch, p.roomSize)) });
+      });
       if (profileDir) mkdirSync(profileDir, { recursive: true });
     },
     async start(start: StartOptions = {}): Promise<RunningServer> {

@@ -42,6 +42,8 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
   const { hub, db, presence, calls, admission } = session.deps;
   const { user, hubSocket, send } = session;
   let state: HelloState = 'none';
+  /** `hello.presence: "watch"`: no contacts, no snapshot; presence_watch says whom to hear. */
+  let watching = false;
 
   async function detach(): Promise<void> {
     await presence.disconnect(hubSocket.id);
@@ -57,10 +59,10 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
     let recheck: SocketRecheck;
     try {
       const conversationIds = await conversationIdsOfUser(db, user.id);
-      await hub.attach(hubSocket, conversationIds);
+      await hub.attach(hubSocket, conversationIds, { watch: watching ? new Set() : null });
       // Attached first, then read again: a join, removal or sign-out from now on reaches this
       // socket through the hub (or the access log), and one that happened since is caught here.
-      recheck = await recheckSocket(db, user.id, hubSocket.sessionId);
+      recheck = await recheckSocket(db, user.id, hubSocket.sessionId, { withContacts: !watching });
       const known = new Set(conversationIds);
       const current = new Set(recheck.conversationIds);
       for (const id of current) if (!known.has(id)) hub.setMembershipLocally(user.id, id, true);
@@ -97,8 +99,9 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       maxFrameBytes: MAX_FRAME_BYTES,
       serverTime: new Date().toISOString(),
+      presence: watching ? 'watch' : 'contacts',
     });
-    await sendSnapshot(recheck.contacts);
+    if (!watching) await sendSnapshot(recheck.contacts);
     // A device that connects while a call rings rings too; running calls show so people can join.
     for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
   }
@@ -150,6 +153,7 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
         return hubSocket.close(CLOSE_CODES.version_unsupported.code, 'version_unsupported');
       }
       options.accepted();
+      watching = frame.presence === 'watch';
       // Counted among the sockets attached here: one account cannot hold a node's sockets.
       const cap = session.deps.caps.socketsPerUser;
       if (hub.userSocketCount(user.id) >= cap) {

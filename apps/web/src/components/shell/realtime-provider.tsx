@@ -1,17 +1,20 @@
 'use client';
 import { onlineManager } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createPresenceWatchSet, type PresenceWatchSet } from '../../lib/presence-watch.ts';
 import { createRealtimeClient, isUnauthorizedClose, startActivityMonitor, type RealtimeClient } from '../../lib/realtime.ts';
 
 interface RealtimeValue {
   client: RealtimeClient | null;
+  /** Whose presence is on screen: the client hears only them (usePresence adds each). */
+  watch: PresenceWatchSet | null;
 }
 
-const RealtimeContext = createContext<RealtimeValue>({ client: null });
+const RealtimeContext = createContext<RealtimeValue>({ client: null, watch: null });
 
 /** Owns the one socket of this tab; mounted only for a signed-in user. */
 export function RealtimeProvider({ userId, children, onUnauthorized }: { userId: string; children: ReactNode; onUnauthorized: () => void }) {
-  const [value, setValue] = useState<RealtimeValue>({ client: null });
+  const [value, setValue] = useState<RealtimeValue>({ client: null, watch: null });
 
   useEffect(() => {
     const client = createRealtimeClient(userId);
@@ -35,7 +38,7 @@ export function RealtimeProvider({ userId, children, onUnauthorized }: { userId:
     document.addEventListener('visibilitychange', onVisible);
     // Before connect, so an already hidden tab says 'idle' right after hello_ok.
     const activity = startActivityMonitor(client);
-    setValue({ client });
+    setValue({ client, watch: createPresenceWatchSet((userIds) => client.watchPresence(userIds)) });
     client.connect();
     return () => {
       activity.dispose();

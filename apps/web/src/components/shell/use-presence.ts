@@ -6,9 +6,13 @@ import { useRealtime } from './realtime-provider.tsx';
 const NO_USERS: readonly string[] = [];
 const NO_READS: ReadonlyMap<string, number> = new Map();
 
-/** A user's live status, or undefined if the server has told us nothing about them. */
+/**
+ * A user's live status, or undefined if the server has told us nothing about them. While shown,
+ * the user is watched (the client hears only the presence of people on screen, §5.16).
+ */
 export function usePresence(userId: string | undefined): UserPresence | undefined {
-  const { client } = useRealtime();
+  const { client, watch } = useRealtime();
+  useEffect(() => (watch === null || userId === undefined ? undefined : watch.add(userId)), [watch, userId]);
   const subscribe = useCallback(
     (onChange: () => void) => {
       if (client === null || userId === undefined) return () => undefined;
