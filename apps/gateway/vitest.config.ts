@@ -3,7 +3,8 @@ import { projectTestConfig } from '../../vitest.shared.ts';
 
 export default defineConfig(
   projectTestConfig(import.meta.dirname, {
-    serial: true,
+    // Two files at once: most of this suite waits on sockets, timers and child processes.
+    workers: 2,
     globalSetup: ['../../libs/db/src/testing/global-setup.ts'],
   }),
 );
