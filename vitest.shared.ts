@@ -23,11 +23,6 @@ function aliases(): Array<{ find: string | RegExp; replacement: string }> {
 export interface ProjectTestOptions {
   /** Integration tests share one Postgres/Redis; run files one at a time to keep 2 cores honest. */
   serial?: boolean;
-  /**
-   * Files at once, for suites that mostly wait (sockets, timers, a browser): CI's 2 cores sit
-   * half idle while one such file runs. Each file has its own database, ports and key prefix.
-   */
-  workers?: number;
   testTimeoutMs?: number;
   globalSetup?: string[];
   setupFiles?: string[];
@@ -44,8 +39,7 @@ export function projectTestConfig(projectDir: string, options: ProjectTestOption
       hookTimeout: options.testTimeoutMs ?? 60_000,
       globalSetup: options.globalSetup,
       setupFiles: options.setupFiles,
-      fileParallelism: options.workers !== undefined ? options.workers > 1 : !options.serial,
-      ...(options.workers !== undefined ? { maxWorkers: options.workers } : {}),
+      fileParallelism: !options.serial,
       reporters: ['default'],
     },
   } as UserConfig;
