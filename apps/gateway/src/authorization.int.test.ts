@@ -317,6 +317,13 @@ const FRAMES: FrameRow[] = [
   { type: 'chat_sync', frame: (s) => ({ type: 'chat_sync', conversationId: s.group, afterSeq: 0 }), success: (f) => f.type === 'chat_sync_result', expected: inGroup() },
   { type: 'chat_read', setup: targetMessage, frame: (s) => ({ type: 'chat_read', conversationId: s.group, seq: 1 }), expected: inGroup() },
   { type: 'presence_set', frame: () => ({ type: 'presence_set', state: 'idle' }), expected: { outsider: 'ok', member: 'ok', admin: 'ok', owner: 'ok' } },
+  // Anyone may name anyone: the answer holds only contacts (presence-watch.int.test.ts checks that).
+  {
+    type: 'presence_watch',
+    frame: (s) => ({ type: 'presence_watch', userIds: [s.target.id] }),
+    success: (f) => f.type === 'presence_snapshot',
+    expected: { outsider: 'ok', member: 'ok', admin: 'ok', owner: 'ok' },
+  },
   { type: 'typing', frame: (s) => ({ type: 'typing', conversationId: s.group, active: true }), expected: inGroup() },
   {
     type: 'call_invite',
