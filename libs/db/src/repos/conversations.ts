@@ -378,11 +378,6 @@ export interface SocketRecheck {
   sessionActive: boolean;
   /** The user's contacts, with their stored lastSeenAt (ISO) when they have one. */
   contacts: Array<{ userId: string; lastSeenAt: string | null }>;
-  /**
-   * A call rings or runs in one of the user's conversations: only then does the hello read the
-   * calls (most connects have none, and that query was one more round trip each).
-   */
-  hasLiveCalls: boolean;
 }
 
 /**
@@ -390,18 +385,16 @@ export interface SocketRecheck {
  * in a 1,000-member room they are most of the query and of the snapshot built from them.
  */
 export async function recheckSocket(db: Db, userId: string, sessionId: string, options: { withContacts?: boolean } = {}): Promise<SocketRecheck> {
-  if (!isUuid(userId) || !isUuid(sessionId)) return { conversationIds: [], sessionActive: false, contacts: [], hasLiveCalls: false };
+  if (!isUuid(userId) || !isUuid(sessionId)) return { conversationIds: [], sessionActive: false, contacts: [] };
   const contactsSql =
     options.withContacts === false
       ? `'[]'::json`
       : `coalesce((SELECT json_agg(json_build_object('userId', c.user_id, 'lastSeenAt', u.last_seen_at))
                         FROM (${CONTACTS_SQL}) c JOIN users u ON u.id = c.user_id), '[]'::json)`;
-  const { rows } = await db.pool.query<{ conversation_ids: string[]; session_active: boolean; contacts: SocketRecheck['contacts']; has_live_calls: boolean }>(
+  const { rows } = await db.pool.query<{ conversation_ids: string[]; session_active: boolean; contacts: SocketRecheck['contacts'] }>(
     `SELECT ARRAY(SELECT conversation_id::text FROM members WHERE user_id = $1) AS conversation_ids,
             EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND revoked_at IS NULL AND expires_at > now()) AS session_active,
-            ${contactsSql} AS contacts,
-            EXISTS (SELECT 1 FROM members m JOIN calls c ON c.conversation_id = m.conversation_id
-                     WHERE m.user_id = $1 AND c.state IN ('ringing', 'active')) AS has_live_calls`,
+            ${contactsSql} AS contacts`,
     [userId, sessionId],
   );
   const row = rows[0];
@@ -409,7 +402,6 @@ export async function recheckSocket(db: Db, userId: string, sessionId: string, o
     conversationIds: row?.conversation_ids ?? [],
     sessionActive: row?.session_active ?? false,
     contacts: normaliseLastSeen(row?.contacts ?? []),
-    hasLiveCalls: row?.has_live_calls ?? false,
   };
 }
 

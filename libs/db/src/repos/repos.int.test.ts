@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCall, leaveCall } from './calls.ts';
 import { createDb, type Db } from '../client/create-db.ts';
 import { createTestDatabase, createTestUser, testClientId, type TestDatabase } from '../testing/index.ts';
 import { createMessageWriter } from '../writer/message-writer.ts';
@@ -130,7 +128,7 @@ describe('conversations', () => {
     const [me, a, b, stranger] = await Promise.all(['ct', 'ct', 'ct', 'ct'].map((p) => createTestUser(db, p)));
     if (!me || !a || !b || !stranger) throw new Error('fixture');
     await openDirectConversation(db, me.id, a.id);
-    const both = await createGroupConversation(db, { creatorId: me.id, title: 'Both', memberIds: [a.id, b.id] });
+    await createGroupConversation(db, { creatorId: me.id, title: 'Both', memberIds: [a.id, b.id] });
     expect((await contactIdsOf(db, me.id)).sort()).toEqual([a.id, b.id].sort());
     expect(await contactIdsOf(db, stranger.id)).toEqual([]);
 
@@ -147,16 +145,6 @@ describe('conversations', () => {
         { userId: b.id, lastSeenAt: null },
       ].sort((x, y) => x.userId.localeCompare(y.userId)),
     );
-    expect(recheck.hasLiveCalls).toBe(false);
-    // A socket that watches presence reads no contacts.
-    expect((await recheckSocket(db, me.id, session.id, { withContacts: false })).contacts).toEqual([]);
-    // A call ringing in one of my conversations: the hello must read the calls; once it ends, not.
-    const callId = randomUUID();
-    await createCall(db, { callId, conversationId: both.conversationId, callerId: a.id, connectionId: 'conn-a', media: 'audio', leaseMs: 60_000 });
-    expect((await recheckSocket(db, me.id, session.id)).hasLiveCalls).toBe(true);
-    expect((await recheckSocket(db, stranger.id, session.id)).hasLiveCalls).toBe(false);
-    await leaveCall(db, { callId, userId: a.id, connectionId: 'conn-a' });
-    expect((await recheckSocket(db, me.id, session.id)).hasLiveCalls).toBe(false);
     await revokeSession(db, session.id);
     expect((await recheckSocket(db, me.id, session.id)).sessionActive).toBe(false);
     expect(await recheckSocket(db, stranger.id, session.id)).toMatchObject({ conversationIds: [], contacts: [] });

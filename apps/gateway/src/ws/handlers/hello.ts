@@ -103,8 +103,7 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
     });
     if (!watching) await sendSnapshot(recheck.contacts);
     // A device that connects while a call rings rings too; running calls show so people can join.
-    // A call that starts after the re-check reaches this socket through the hub.
-    if (recheck.hasLiveCalls) for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
+    for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
   }
 
   async function snapshot(contacts?: SocketRecheck['contacts']): Promise<ServerFrame> {
