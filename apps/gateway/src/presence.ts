@@ -62,6 +62,16 @@ export function createPresenceAnnouncer(deps: { db: Db; hub: Hub; logger: Logger
   };
 }
 
+/** Statuses of contacts whose stored lastSeenAt was read with them (the hello re-check, a watch). */
+export function statusesOfContacts(
+  db: Db,
+  presence: PresenceTracker,
+  contacts: ReadonlyArray<{ userId: string; lastSeenAt: string | null }>,
+): Promise<UserPresence[]> {
+  const lastSeen = new Map(contacts.flatMap((c) => (c.lastSeenAt === null ? [] : [[c.userId, c.lastSeenAt] as const])));
+  return statusesWithLastSeen(db, presence, contacts.map((c) => c.userId), lastSeen);
+}
+
 /**
  * Statuses for a snapshot. The presence store forgets offline users after a while (and an
  * in-memory one on restart); the database's lastSeenAt fills those gaps (`stored` when the

@@ -10,7 +10,7 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import { contactIdsOf, conversationIdsOfUser, recheckSocket, type SocketRecheck } from '@parley/db';
-import { statusesWithLastSeen } from '../../presence.ts';
+import { statusesOfContacts, statusesWithLastSeen } from '../../presence.ts';
 import { refuseForNow } from '../admission.ts';
 import type { SocketSession } from '../socket-session.ts';
 
@@ -108,8 +108,7 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
 
   async function snapshot(contacts?: SocketRecheck['contacts']): Promise<ServerFrame> {
     if (contacts === undefined) return { type: 'presence_snapshot', users: await statusesWithLastSeen(db, presence, await contactIdsOf(db, user.id)) };
-    const lastSeen = new Map(contacts.flatMap((c) => (c.lastSeenAt === null ? [] : [[c.userId, c.lastSeenAt] as const])));
-    return { type: 'presence_snapshot', users: await statusesWithLastSeen(db, presence, contacts.map((c) => c.userId), lastSeen) };
+    return { type: 'presence_snapshot', users: await statusesOfContacts(db, presence, contacts) };
   }
 
   /**

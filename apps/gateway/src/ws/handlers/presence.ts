@@ -1,6 +1,6 @@
 import { AppError, isAppError, type ClientFrame, type PresenceWatchFrame } from '@parley/protocol';
 import { contactsAmong } from '@parley/db';
-import { statusesWithLastSeen } from '../../presence.ts';
+import { statusesOfContacts } from '../../presence.ts';
 import { createSerialLane } from '../serial-lane.ts';
 import type { FrameHandlers, SocketSession } from '../socket-session.ts';
 import type { SocketTyping } from './typing.ts';
@@ -33,9 +33,8 @@ async function watch(session: SocketSession, frame: PresenceWatchFrame): Promise
   const userIds = frame.userIds.filter((id) => id !== session.user.id);
   hub.setPresenceWatch(session.socketId, new Set(userIds));
   const contacts = await contactsAmong(db, session.user.id, userIds);
-  const lastSeen = new Map(contacts.flatMap((c) => (c.lastSeenAt === null ? [] : [[c.userId, c.lastSeenAt] as const])));
   try {
-    const users = await statusesWithLastSeen(db, presence, contacts.map((c) => c.userId), lastSeen);
+    const users = await statusesOfContacts(db, presence, contacts);
     session.send({ type: 'presence_snapshot', users });
   } catch (error) {
     if (isAppError(error)) throw error;
