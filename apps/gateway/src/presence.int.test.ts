@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type TestUser } from './testing/harness.ts';
 import { ackedMessage, presenceIn } from './testing/ws-client.ts';
+import { DEFAULT_PRESENCE_SWEEP_MS } from '@parley/realtime';
 import { PRESENCE_BATCH_INTERVAL_MS } from './presence.ts';
 
 // Long enough for a reload's new socket to finish its hello on a loaded 2-core CI machine: at
@@ -17,10 +18,12 @@ beforeAll(async () => {
   bob = await h.signUp('bob', 'Bob');
 });
 afterAll(() => h?.close());
-// Each test starts with nobody connected and every grace period over.
+// Each test starts with nobody connected and every grace period over, and its offline
+// announced: the tracker settles a user at its next sweep after the grace, so waiting for the
+// grace alone let the last test's offline land inside the next test's window.
 afterEach(async () => {
   await h.closeSockets();
-  await sleep(GRACE_MS + 200);
+  await sleep(GRACE_MS + DEFAULT_PRESENCE_SWEEP_MS + 300);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
