@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDb, type Db } from '../client/create-db.ts';
 import { createTestDatabase, createTestUser, type TestDatabase } from '../testing/index.ts';
-import { acceptCall, createCall, freeStaleSeats, getCall, markSeatsStale, renewSeats } from './calls.ts';
+import { acceptCall, createCall, freeStaleSeats, getCall, leaveCall, liveCallsForUser, markSeatsStale, renewSeats } from './calls.ts';
 import { openDirectConversation } from './conversations.ts';
 
 let testDb: TestDatabase;
@@ -75,5 +75,29 @@ describe('call seat leases', () => {
     // ...and a node with the right time sweeps.
     await freeStaleSeats(db);
     expect((await getCall(db, call.callId))?.participants).toHaveLength(2);
+  });
+});
+
+describe('liveCallsForUser (asked on every connect)', () => {
+  it("lists ringing and running calls in the user's conversations only, and none once they end", async () => {
+    const a = await createTestUser(db, 'live');
+    const b = await createTestUser(db, 'live');
+    const stranger = await createTestUser(db, 'live');
+    expect(await liveCallsForUser(db, a.id)).toEqual([]);
+    const { conversationId } = await openDirectConversation(db, a.id, b.id);
+    const ringing = randomUUID();
+    await createCall(db, { callId: ringing, conversationId, callerId: a.id, connectionId: `a-${ringing}`, media: 'video', leaseMs: 60_000 });
+    const forB = await liveCallsForUser(db, b.id);
+    expect(forB.map((l) => [l.call.id, l.call.state, l.declinedBy])).toEqual([[ringing, 'ringing', []]]);
+    expect(forB[0]?.call.participants.map((p) => p.userId)).toEqual([a.id]);
+    expect(await liveCallsForUser(db, stranger.id)).toEqual([]);
+    // Running (accepted) still counts; ended does not.
+    await acceptCall(db, { callId: ringing, userId: b.id, connectionId: `b-${ringing}`, leaseMs: 60_000 });
+    expect((await liveCallsForUser(db, a.id)).map((l) => l.call.state)).toEqual(['active']);
+    await leaveCall(db, { callId: ringing, userId: a.id });
+    await leaveCall(db, { callId: ringing, userId: b.id });
+    expect((await getCall(db, ringing))?.state).toBe('ended');
+    expect(await liveCallsForUser(db, a.id)).toEqual([]);
+    expect(await liveCallsForUser(db, 'not-a-uuid')).toEqual([]);
   });
 });
