@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SESSION_COOKIE, hashSessionToken, newSessionToken } from '@parley/api';
 import { createDb, createGroupConversation, createSession, createUser, type Db } from '@parley/db';
 import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
@@ -66,6 +66,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 describe('a reconnect storm', () => {
   it(`brings ${SOCKETS} sockets saying hello at once to hello_ok, while live sockets keep getting their sends acked`, async () => {
+    // A failure here has been seen only under CI's load: show what the node logged (warn and up).
+    onTestFailed(() => console.error(`[storm] the node's log:\n${node.output().slice(-20_000)}`));
     const url = `ws://localhost:${node.port}/ws`;
     const origin = `http://localhost:${node.port}`;
     const [first, second] = [users[0]!, users[1]!];

@@ -4,11 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const READY_PATTERN = /Parley is running at (http:\/\/\S+)/;
+const OUTPUT_LIMIT = 1 << 20;
 
 export interface NodeProcess {
   url: string;
   port: number;
   process: ChildProcess;
+  /** Everything the node wrote to stdout and stderr so far (its last 1 MiB): shown when a test fails. */
+  output(): string;
   /** SIGKILL: no shutdown code runs, like a crashed machine. */
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -48,13 +51,17 @@ export function startNodeProcess(env: Record<string, string>, startTimeoutMs = 6
   );
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
   let output = '';
+  // Kept after ready too, so a failing test can say what the node logged; bounded for long runs.
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
+  };
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`gateway did not start in ${startTimeoutMs} ms:\n${output}`));
     }, startTimeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    const onData = () => {
       const match = READY_PATTERN.exec(output);
       if (!match?.[1]) return;
       clearTimeout(timer);
@@ -64,6 +71,7 @@ export function startNodeProcess(env: Record<string, string>, startTimeoutMs = 6
         url,
         port: Number(new URL(url).port),
         process: child,
+        output: () => output,
         async kill9() {
           child.kill('SIGKILL');
           await exited;
@@ -75,10 +83,11 @@ export function startNodeProcess(env: Record<string, string>, startTimeoutMs = 6
         },
       });
     };
+    child.stdout?.on('data', append);
     child.stdout?.on('data', onData);
     if (process.env.PARLEY_TEST_NODE_LOGS) child.stdout?.on('data', (c: Buffer) => process.stderr.write(c));
     if (process.env.PARLEY_TEST_NODE_LOGS) child.stderr?.on('data', (c: Buffer) => process.stderr.write(c));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', append);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`gateway exited with ${code} before it was ready:\n${output}`));

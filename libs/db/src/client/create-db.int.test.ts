@@ -7,6 +7,7 @@ import { waitFor } from '../testing/wait-for.ts';
 import { createDb, READ_TIMEOUT_GRACE_MS, type Db } from './create-db.ts';
 import { inTransaction } from './transaction.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
+import { warmPool } from './warm-pool.ts';
 
 // Postgres goes away under a live pool: on a cluster of this file's own, never the shared one.
 let cluster: PostgresCluster;
@@ -138,6 +139,33 @@ describe('the shared pool when Postgres goes away', () => {
       expect(await small.prisma.user.count()).toBe(0);
     } finally {
       await small.close();
+    }
+  });
+
+  it('warmPool opens the connections before anyone asks, and never throws when it cannot', async () => {
+    const backends = async () => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
+        [databaseName],
+      );
+      return rows[0]?.n ?? 0;
+    };
+    const warm = createDb({ databaseUrl: cluster.urlOf(databaseName), poolMax: 3 });
+    try {
+      const before = await backends();
+      expect(await warmPool(warm.pool, 3)).toBe(3);
+      expect({ total: warm.pool.totalCount, idle: warm.pool.idleCount }).toEqual({ total: 3, idle: 3 });
+      expect(await backends()).toBe(before + 3);
+    } finally {
+      await warm.close();
+    }
+    // Nothing listens on port 1: each connection is refused, and warming says it opened none.
+    const unreachable = createDb({ databaseUrl: 'postgresql://postgres@127.0.0.1:1/none', poolMax: 2, connectTimeoutMs: 500 });
+    try {
+      expect(await warmPool(unreachable.pool, 2)).toBe(0);
+      expect(unreachable.pool.totalCount).toBe(0);
+    } finally {
+      await unreachable.close();
     }
   });
 });
