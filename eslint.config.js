@@ -27,7 +27,7 @@ export default [
         {
           enforceBuildableLibDependency: false,
           // The e2e project boots the real gateway in-process; tags still restrict who may.
-          allow: ['@parley/gateway'],
+          allow: ['@parley/gateway', '@parley/gateway/testing'],
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:protocol'] },

@@ -153,4 +153,21 @@ describe('direct uploads with STORAGE=s3 (FAKE S3)', () => {
       await swept.close();
     }
   });
+
+  it('lets the page connect to the store it signs PUTs for, and a server on local disk nowhere but itself', async () => {
+    const connectSrc = async (origin: string) => {
+      const policy = (await fetch(`${origin}/healthz`)).headers.get('content-security-policy') ?? '';
+      return policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'));
+    };
+    const ticket = (await startDirectUpload(h.origin, alice, { name: 'where.txt', size: 3 })).body;
+    const storeOrigin = new URL(ticket.url).origin;
+    expect(storeOrigin).toBe(new URL(fake.settings.endpoint!).origin);
+    expect(await connectSrc(h.origin)).toBe(`connect-src 'self' ${storeOrigin}`);
+    const local = await startHarness();
+    try {
+      expect(await connectSrc(local.origin)).toBe("connect-src 'self'");
+    } finally {
+      await local.close();
+    }
+  });
 });

@@ -72,6 +72,11 @@ describe('files in the browser', () => {
     const bob = await signUp(browser, stack.url, 'bob', 'Bob Builder', contexts);
     await openDirect(alice.page, 'bob', 'Bob Builder');
     const [red, blue] = [await png(600, 300, '#ff0000'), await png(200, 400, '#0000ff')];
+    const uploads: string[] = [];
+    alice.page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/files')) uploads.push(`${request.method()} ${pathname}`);
+    });
 
     const chooser = alice.page.waitForEvent('filechooser');
     await alice.page.getByRole('button', { name: 'Attach files' }).click();
@@ -82,6 +87,9 @@ describe('files in the browser', () => {
     ]);
     await expect.poll(() => draftFiles(alice.page).count()).toBe(3);
     await expect.poll(async () => (await draftFiles(alice.page).evaluateAll((items) => items.map((i) => i.getAttribute('data-status')))).join(), { timeout: LIVE_MS }).toBe('done,done,done');
+    // Files on local disk: the page asked once for a direct upload (404: not offered here), then
+    // sent all three through the gateway.
+    expect(uploads).toEqual(['POST /files/direct', 'POST /files', 'POST /files', 'POST /files']);
     await composer(alice.page).fill('Holiday pictures');
     await alice.page.screenshot({ path: join(SCREENSHOT_DIR, 'files-composer-desktop.png') });
     await alice.page.setViewportSize(PHONE);

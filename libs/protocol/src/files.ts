@@ -47,6 +47,17 @@ export const AttachmentIdsSchema = z
   .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, 'Each file once');
 
 /** Where a file and its thumbnail are downloaded from (same origin as the API). */
+/** What `POST /files/direct` answers (PROTOCOL.md §2, "Direct upload"): where and how to PUT the bytes. */
+export const DirectUploadTicketSchema = z.object({
+  uploadId: z.uuid(),
+  url: z.string().url(),
+  method: z.literal('PUT'),
+  /** Sent as they are: they are signed. */
+  headers: z.record(z.string(), z.string()),
+  expiresAt: z.string(),
+});
+export type DirectUploadTicket = z.infer<typeof DirectUploadTicketSchema>;
+
 export const fileUrl = (id: string): string => `/files/${id}`;
 export const thumbnailUrl = (id: string): string => `/files/${id}/thumbnail`;
 

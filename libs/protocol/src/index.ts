@@ -192,6 +192,8 @@ export {
 export { MENTION_PATTERN, mentionedHandles } from './mentions.ts';
 export {
   AttachmentSchema,
+  DirectUploadTicketSchema,
+  type DirectUploadTicket,
   AttachmentIdsSchema,
   MAX_ATTACHMENTS_PER_MESSAGE,
   DEFAULT_MAX_UPLOAD_BYTES,

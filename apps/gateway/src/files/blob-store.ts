@@ -38,6 +38,11 @@ export interface DirectUploadStore {
    * Content-Length and `metadata` are signed: the store refuses any other size or metadata.
    */
   presignPut(key: string, size: number, metadata: Record<string, string>, expiresInSeconds: number): Promise<PresignedPut>;
+  /**
+   * The origin (scheme, host, port) the signed PUTs go to: the web page's Content-Security-Policy
+   * must let the browser connect there (connect-src), and nowhere else.
+   */
+  origin(): Promise<string>;
   /** Size and metadata of the object, or null when there is none. */
   describe(key: string): Promise<{ size: number; metadata: Record<string, string> } | null>;
   /** `incoming/` keys last written before `before` (abandoned direct uploads). */

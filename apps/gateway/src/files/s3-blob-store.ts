@@ -11,7 +11,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertKey, type BlobStore, type DirectUploadStore, type StoredObject } from './blob-store.ts';
+import { assertKey, incomingKey, type BlobStore, type DirectUploadStore, type StoredObject } from './blob-store.ts';
 
 export interface S3Settings {
   bucket: string;
@@ -62,6 +62,11 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
       return { url, headers };
+    },
+    async origin() {
+      // Signing is local (no request): the URL a real upload gets, for a key that never exists.
+      const { url } = await direct.presignPut(incomingKey('00000000-0000-4000-8000-000000000000'), 1, {}, 60);
+      return new URL(url).origin;
     },
     async describe(key) {
       try {

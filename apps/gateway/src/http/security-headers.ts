@@ -35,11 +35,13 @@ const PERMISSIONS_POLICY = 'camera=(self), microphone=(self), display-capture=(s
  * response, nosniff, no referrer, no framing, HSTS only when people reach Parley over https
  * (on http it would be ignored at best, and could pin a name to https by mistake).
  */
-export async function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): Promise<void> {
+export async function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean; connectOrigins?: readonly string[] }): Promise<void> {
+  // Direct uploads PUT to the file store's origin (S3): the page may connect there too.
+  const directives = { ...DIRECTIVES, connectSrc: [...DIRECTIVES.connectSrc, ...(options.connectOrigins ?? [])] };
   await app.register(fastifyHelmet, {
     enableCSPNonces: true,
     // No helmet defaults: upgrade-insecure-requests would break plain-http installs.
-    contentSecurityPolicy: { useDefaults: false, directives: DIRECTIVES },
+    contentSecurityPolicy: { useDefaults: false, directives },
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
     crossOriginEmbedderPolicy: false,

@@ -1,7 +1,7 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { MAX_ATTACHMENTS_PER_MESSAGE, type Attachment } from '@parley/protocol';
-import { UploadError, uploadFile } from '../../../lib/file-upload.ts';
+import { UploadError, createUploader } from '../../../lib/file-upload.ts';
 
 export interface DraftFile {
   key: string;
@@ -45,6 +45,8 @@ const isPreviewable = (file: File) => ['image/png', 'image/jpeg', 'image/gif', '
 export function useDraftFiles(): DraftFiles {
   const [files, setFiles] = useState<DraftFile[]>([]);
   const controllers = useRef(new Map<string, AbortController>());
+  // Straight to the file store when the server offers it; remembers when it does not.
+  const [uploadFile] = useState(createUploader);
 
   const update = useCallback((key: string, change: Partial<DraftFile>) => {
     setFiles((list) => list.map((f) => (f.key === key ? { ...f, ...change } : f)));
@@ -71,7 +73,7 @@ export function useDraftFiles(): DraftFiles {
         if (controllers.current.get(draft.key) === controller) controllers.current.delete(draft.key);
       });
     },
-    [update],
+    [update, uploadFile],
   );
 
   const add = useCallback(
