@@ -5,17 +5,21 @@ import { useEffect, useRef } from 'react';
 import type { Message } from '@parley/protocol';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { applyLiveEvent, applyReadPosition, historyVisibilitySetBy, renamedTo } from '../../lib/conversation-list.ts';
+import { withConversation } from '../../lib/conversation-pages.ts';
 import { applyRoleChange } from '../../lib/member-permissions.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
+import { useApi } from '../providers.tsx';
 import { useRealtime } from './realtime-provider.tsx';
 
 /**
  * Keeps the cached conversation list current from socket events: previews, order and
- * unread counts move locally; membership changes and new conversations refetch.
+ * unread counts move locally; a conversation it does not hold is fetched on its own;
+ * membership changes and reconnects refetch the list.
  */
 export function useLiveConversations(meId: string, activeId: string | undefined, attention: boolean): void {
   const { client } = useRealtime();
   const queryClient = useQueryClient();
+  const api = useApi();
   const router = useRouter();
   // Refs so the subscriptions below are made once per client, not on every focus change.
   const reading = useRef<string | undefined>(undefined);
@@ -28,6 +32,21 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
   useEffect(() => {
     if (client === null) return;
     const refetchList = () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+    // An event of a conversation the list does not hold (new to us, or on a page not read yet):
+    // that one conversation, not the whole list again (a thousand conversations are ~15× the work).
+    const learning = new Set<string>();
+    const learnConversation = (conversationId: string) => {
+      if (learning.has(conversationId)) return;
+      learning.add(conversationId);
+      api.conversations.get
+        .query({ conversationId })
+        .then((conversation) =>
+          queryClient.setQueryData<ConversationSummary[]>(queryKeys.conversations, (list) => (list === undefined ? list : withConversation(list, conversation))),
+        )
+        // Not ours after all, or the network: the whole list settles it.
+        .catch(refetchList)
+        .finally(() => learning.delete(conversationId));
+    };
     // A conversation's title, roles and history policy follow its log, live and in the replay after a reconnect
     // (`conversation_changed`, which refetches, is a live frame that can be lost).
     const foldIntoConversation = (message: Message) => {
@@ -52,7 +71,7 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
         if (list === undefined) return;
         const result = applyLiveEvent(list, event, { meId, readingConversationId: reading.current });
         queryClient.setQueryData(queryKeys.conversations, result.list);
-        if (result.unknownConversation) refetchList();
+        if (result.unknownConversation) learnConversation(event.conversationId);
       }),
       client.on('read_state', (event) => {
         if (event.userId !== meId) return;
@@ -69,5 +88,5 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
       client.on('ready', refetchList),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, meId, queryClient, router]);
+  }, [api, client, meId, queryClient, router]);
 }

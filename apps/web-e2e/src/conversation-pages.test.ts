@@ -1,0 +1,92 @@
+// Issue 11 in the browser: someone in hundreds of conversations. The app opens on the first page
+// of the list (`conversations.list` with a limit), shows it, and reads the rest behind it, so the
+// whole list, unread counts included, is there a moment later. Real Chromium, gateway, Postgres.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createGroupConversation } from '@parley/db';
+import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
+import { article, conversationLink, LIVE_MS, sdkClientOf, sendAllAcked, signUp, type Person } from './chat-helpers.ts';
+import { startStack, type E2eStack } from './gateway.ts';
+
+/** More than the first page (50) and one full page after it (200). */
+const ROOMS = 260;
+
+let stack: E2eStack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+/** The `limit` of every conversations.list call the page makes (tRPC batches: `input` is `{"0": …}`). */
+function watchListCalls(page: Page): Array<number | 'all'> {
+  const limits: Array<number | 'all'> = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith('/trpc/')) return;
+    const procedures = url.pathname.slice('/trpc/'.length).split(',');
+    const inputs = JSON.parse(url.searchParams.get('input') ?? '{}') as Record<string, { limit?: number } | undefined>;
+    procedures.forEach((procedure, i) => {
+      if (procedure === 'conversations.list') limits.push(inputs[String(i)]?.limit ?? 'all');
+    });
+  });
+  return limits;
+}
+
+async function idOf(person: Person): Promise<string> {
+  const response = await person.page.request.get(new URL('/trpc/auth.me', stack.url).toString());
+  return ((await response.json()) as { result: { data: { user: { id: string } } } }).result.data.user.id;
+}
+
+const listed = (page: Page) => page.getByRole('list', { name: 'Conversations' }).getByRole('link');
+
+describe('a long conversation list', () => {
+  it('opens on the first page and reads the rest behind it: every conversation, and every unread, shows', async () => {
+    const pat = await signUp(browser, stack.url, 'pat', 'Pat Morita', contexts);
+    const quinn = await signUp(browser, stack.url, 'quinn', 'Quinn Fabray', contexts);
+    const [patId, quinnId] = [await idOf(pat), await idOf(quinn)];
+    const { db } = stack.server.deps;
+    // The oldest room has the one unread message; every later room is newer than it, so it is
+    // the very last of the list, on a page the app reads only after it has opened.
+    const bottom = await createGroupConversation(db, { creatorId: quinnId, title: 'Room 000', memberIds: [patId] });
+    // Quinn's SDK connects after a room exists: a socket hears of conversations made straight in
+    // the database (not through the API) only at its next hello.
+    const seed = await sdkClientOf(quinn, stack.url);
+    await sendAllAcked(seed, bottom.conversationId, ['from the bottom of the list']);
+    seed.close();
+    for (let i = 1; i < ROOMS; i++) await createGroupConversation(db, { creatorId: quinnId, title: `Room ${String(i).padStart(3, '0')}`, memberIds: [patId] });
+
+    const limits = watchListCalls(pat.page);
+    await pat.page.reload();
+    await conversationLink(pat.page, /Room 259/).waitFor({ timeout: LIVE_MS });
+    await expect.poll(() => listed(pat.page).count(), { timeout: LIVE_MS }).toBe(ROOMS);
+    // First 50, then 200, then the last 10: never the whole list in one call.
+    expect(limits).toEqual([50, 200, 200]);
+    await expect.poll(() => pat.page.title(), { timeout: LIVE_MS }).toMatch(/^\(1\) /);
+    await pat.page.screenshot({ path: join(SCREENSHOT_DIR, 'conversation-pages-top-desktop.png') });
+
+    const last = conversationLink(pat.page, /Room 000/);
+    await last.scrollIntoViewIfNeeded();
+    expect(await last.textContent()).toMatch(/from the bottom of the list/);
+    await pat.page.screenshot({ path: join(SCREENSHOT_DIR, 'conversation-pages-bottom-desktop.png') });
+    await last.click();
+    await article(pat.page, 'from the bottom of the list').waitFor({ timeout: LIVE_MS });
+    await expect.poll(() => pat.page.title(), { timeout: LIVE_MS }).not.toMatch(/^\(\d+\) /);
+
+    // A new message in a room far down the list brings it to the top, live.
+    const middle = (await db.pool.query<{ id: string }>("SELECT id::text FROM conversations WHERE title = 'Room 100'")).rows[0]!.id;
+    const quinnSdk = await sdkClientOf(quinn, stack.url);
+    await sendAllAcked(quinnSdk, middle, ['up from the middle']);
+    await expect.poll(() => listed(pat.page).first().textContent(), { timeout: LIVE_MS }).toMatch(/Room 100.*up from the middle/);
+    expect(await listed(pat.page).count()).toBe(ROOMS);
+    quinnSdk.close();
+  });
+});
