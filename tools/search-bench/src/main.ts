@@ -6,6 +6,7 @@ import pg from 'pg';
 import { createDb, createScratchDatabase, migrate } from '@parley/db';
 import { benchUserId, DEFAULT_CORPUS, generateCorpus } from './corpus.ts';
 import { explain, measure, summarize, TERMS, type SearchCase } from './measure.ts';
+import { measureListOpen } from './list-open.ts';
 
 const { values } = parseArgs({
   options: {
@@ -80,6 +81,10 @@ try {
   }
   const overall = summarize(all);
   console.log(`\nAll searches: ${overall.n}, p50 ${overall.p50.toFixed(1)} ms, p99 ${overall.p99.toFixed(1)} ms`);
+  console.log(`\nOpening the app (conversations.list) for the user in every conversation (${corpus.conversations}):`);
+  for (const r of await measureListOpen(db, everywhere, runs)) {
+    console.log(`  ${r.label.padEnd(32)} ${String(r.items).padStart(5)} items  p50 ${r.p50.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms`);
+  }
   console.log('\nEXPLAIN ANALYZE, typical user, "meeting":\n' + (await explain(db, { userId: typical, query: 'meeting' })));
   console.log('\nEXPLAIN ANALYZE, user in every conversation, "deploy":\n' + (await explain(db, { userId: everywhere, query: 'deploy' })));
 } finally {
