@@ -1,7 +1,7 @@
 export { appRouter, type AppRouter } from './app-router.ts';
 export type { ApiContext, ApiEvents, SessionCookie, Throttle, ThrottleKind } from './context.ts';
 export { toTrpcError } from './trpc.ts';
-export { resolveSession, sessionTokenHash, type ResolvedSession } from './auth/resolve-session.ts';
+export { resolveSession, resolveSocketSession, sessionTokenHash, type ResolvedSession, type ResolvedSocketSession } from './auth/resolve-session.ts';
 export { SESSION_COOKIE, hashSessionToken, newSessionToken } from './auth/session-token.ts';
 export { hashPassword, verifyPassword } from './auth/password.ts';
 export { createPasswordQueue, type PasswordWork, type PasswordQueueOptions } from './auth/password-queue.ts';

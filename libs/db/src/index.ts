@@ -35,6 +35,7 @@ export {
 export {
   createSession,
   findActiveSession,
+  findSocketSession,
   revokeSession,
   listActiveSessions,
   revokeUserSession,

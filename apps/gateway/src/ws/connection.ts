@@ -30,6 +30,11 @@ export interface ConnectionContext {
   ws: WebSocket;
   deps: GatewayDeps;
   session: ResolvedSession;
+  /**
+   * The user's conversations as the upgrade's lookup read them: hello subscribes to them and
+   * then re-checks. Apart from the session, so nothing holds them once hello has used them.
+   */
+  conversationIds: string[];
   helloTimeoutMs: number;
 }
 
@@ -39,7 +44,7 @@ export interface ConnectionContext {
  * (`handlers/`: hello, chat, presence and typing, calls). Failures answer with an error frame
  * (the socket stays usable) unless they end the session.
  */
-export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }: ConnectionContext): void {
+export function handleConnection({ ws, deps, session: resolved, conversationIds, helloTimeoutMs }: ConnectionContext): void {
   const { logger, metrics, hub, presence, calls } = deps;
   const user = resolved.user;
   const hubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: resolved.id });
@@ -62,7 +67,7 @@ export function handleConnection({ ws, deps, session: resolved, helloTimeoutMs }
   const frameBucket = createTokenBucket(FRAME_RATE);
 
   const helloTimer = setTimeout(() => hubSocket.close(CLOSE_CODES.hello_timeout.code, 'hello_timeout'), helloTimeoutMs);
-  const hello = createHelloHandler(session, { accepted: () => clearTimeout(helloTimer) });
+  const hello = createHelloHandler(session, { accepted: () => clearTimeout(helloTimer), conversationIds });
   const typing = createSocketTyping(session);
   const handlers: FrameHandlers<ClientFrame> = {
     hello: (frame) => hello.onHello(frame),

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { resolveSession } from '@parley/api';
+import { resolveSocketSession } from '@parley/api';
 import { CLOSE_CODES, HELLO_TIMEOUT_MS, encodeFrame, errorFrame, isAppError } from '@parley/protocol';
 import type { GatewayDeps } from '../deps.ts';
 import { originAllowed, sessionTokenOf } from '../http/session.ts';
@@ -50,7 +50,7 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
       const lookup = await deps.admission
         .run(
           'session',
-          () => resolveSession(deps.db, token),
+          () => resolveSocketSession(deps.db, token),
           () => socket.readyState !== socket.OPEN,
         )
         .then(
@@ -63,11 +63,11 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
         deps.logger.error({ err: lookup.error }, 'session lookup failed during upgrade');
         return socket.close(CLOSE_CODES.internal.code, 'internal');
       }
-      const session = lookup.session;
+      const found = lookup.session;
       // Closed while it waited for its turn or for the lookup: nothing to set up (its close
       // event has fired already, so nothing would tear it down either).
-      if (session === undefined || socket.readyState !== socket.OPEN) return;
-      if (!session) {
+      if (found === undefined || socket.readyState !== socket.OPEN) return;
+      if (!found) {
         deps.metrics.wsConnections.inc({ outcome: 'unauthorized' });
         socket.send(encodeFrame(errorFrame('unauthorized')));
         return socket.close(CLOSE_CODES.unauthorized.code, 'unauthorized');
@@ -75,10 +75,12 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
       deps.metrics.wsConnections.inc({ outcome: 'accepted' });
       // handleConnection listens for errors itself, with the user's logger.
       socket.off('error', onEarlyError);
+      const { conversationIds, ...session } = found;
       handleConnection({
         ws: socket,
         deps,
         session,
+        conversationIds,
         helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       });
       for (const [data, isBinary] of early) socket.emit('message', data, isBinary);

@@ -1,4 +1,4 @@
-import { findActiveSession, type Db } from '@parley/db';
+import { findActiveSession, findSocketSession, type Db } from '@parley/db';
 import type { PublicUser } from '@parley/protocol';
 import { hashSessionToken } from './session-token.ts';
 
@@ -28,4 +28,17 @@ export async function resolveSession(
   if (tokenHash === null) return null;
   const found = await findActiveSession(db, tokenHash);
   return found ? { id: found.session.id, user: found.user, expiresAt: new Date(found.session.expiresAt) } : null;
+}
+
+/** A socket's session with the user's conversations at the upgrade (one round trip): hello subscribes to them. */
+export interface ResolvedSocketSession extends ResolvedSession {
+  conversationIds: string[];
+}
+
+/** resolveSession for a WebSocket upgrade: the same checks, and the memberships in the same query. */
+export async function resolveSocketSession(db: Db, token: string | undefined): Promise<ResolvedSocketSession | null> {
+  const tokenHash = sessionTokenHash(token);
+  if (tokenHash === null) return null;
+  const found = await findSocketSession(db, tokenHash);
+  return found ? { id: found.session.id, user: found.user, expiresAt: new Date(found.session.expiresAt), conversationIds: found.conversationIds } : null;
 }

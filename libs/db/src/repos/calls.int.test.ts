@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDb, type Db } from '../client/create-db.ts';
 import { createTestDatabase, createTestUser, type TestDatabase } from '../testing/index.ts';
 import { acceptCall, createCall, freeStaleSeats, getCall, leaveCall, liveCallsForUser, markSeatsStale, renewSeats } from './calls.ts';
-import { openDirectConversation } from './conversations.ts';
+import { openDirectConversation, recheckSocket } from './conversations.ts';
 
 let testDb: TestDatabase;
 let db: Db;
@@ -78,12 +78,19 @@ describe('call seat leases', () => {
   });
 });
 
-describe('liveCallsForUser (asked on every connect)', () => {
+describe('live calls on connect: recheckSocket says whether, liveCallsForUser which', () => {
   it("lists ringing and running calls in the user's conversations only, and none once they end", async () => {
     const a = await createTestUser(db, 'live');
     const b = await createTestUser(db, 'live');
     const stranger = await createTestUser(db, 'live');
+    // What a connect asks first (in its re-check): exactly when liveCallsForUser has something.
+    const liveFor = async (userId: string) => {
+      const { liveCall } = await recheckSocket(db, userId, randomUUID(), { withContacts: false });
+      expect(liveCall).toBe((await liveCallsForUser(db, userId)).length > 0);
+      return liveCall;
+    };
     expect(await liveCallsForUser(db, a.id)).toEqual([]);
+    expect(await liveFor(a.id)).toBe(false);
     const { conversationId } = await openDirectConversation(db, a.id, b.id);
     const ringing = randomUUID();
     await createCall(db, { callId: ringing, conversationId, callerId: a.id, connectionId: `a-${ringing}`, media: 'video', leaseMs: 60_000 });
@@ -91,6 +98,7 @@ describe('liveCallsForUser (asked on every connect)', () => {
     expect(forB.map((l) => [l.call.id, l.call.state, l.declinedBy])).toEqual([[ringing, 'ringing', []]]);
     expect(forB[0]?.call.participants.map((p) => p.userId)).toEqual([a.id]);
     expect(await liveCallsForUser(db, stranger.id)).toEqual([]);
+    expect([await liveFor(a.id), await liveFor(b.id), await liveFor(stranger.id)]).toEqual([true, true, false]);
     // Running (accepted) still counts; ended does not.
     await acceptCall(db, { callId: ringing, userId: b.id, connectionId: `b-${ringing}`, leaseMs: 60_000 });
     expect((await liveCallsForUser(db, a.id)).map((l) => l.call.state)).toEqual(['active']);
@@ -98,6 +106,7 @@ describe('liveCallsForUser (asked on every connect)', () => {
     await leaveCall(db, { callId: ringing, userId: b.id });
     expect((await getCall(db, ringing))?.state).toBe('ended');
     expect(await liveCallsForUser(db, a.id)).toEqual([]);
+    expect(await liveFor(b.id)).toBe(false);
     expect(await liveCallsForUser(db, 'not-a-uuid')).toEqual([]);
   });
 });

@@ -207,25 +207,21 @@ export async function getCall(db: Db, callId: string): Promise<CallInfo | null> 
 }
 
 /**
- * Whether any call rings or runs in one of the user's conversations. A prepared statement on the
- * pool: every connect asks, and almost always hears "no", so the answer costs one small round
- * trip instead of a Prisma query with its participants (measurable in a 1,000-socket connect).
- * It walks the few live calls (index on state) and checks membership by the members key.
+ * Whether any call rings or runs in one of user $1's conversations: it walks the few live calls
+ * (index on state) and checks membership by the members key. Every connect asks (in the socket's
+ * re-check, conversations.ts) and almost always hears "no"; only a "yes" reads the calls.
  */
-const LIVE_CALL_EXISTS = {
-  name: 'parley_live_call_exists',
-  text: `SELECT EXISTS (
+export const LIVE_CALL_EXISTS_SQL = `EXISTS (
            SELECT 1 FROM calls c
             WHERE c.state IN ('ringing', 'active')
               AND EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.conversation_id AND m.user_id = $1::uuid)
-         ) AS live`,
-};
-
-/** Live (ringing or active) calls in the user's conversations: shown on connect so people can join. */
+         )`;
+/**
+ * Live (ringing or active) calls in the user's conversations: shown on connect so people can
+ * join. A connect asks only when its re-check's `liveCall` (LIVE_CALL_EXISTS_SQL) said yes.
+ */
 export async function liveCallsForUser(db: Db, userId: string): Promise<Array<{ call: CallInfo; declinedBy: string[] }>> {
   if (!isUuid(userId)) return [];
-  const { rows: exists } = await db.pool.query<{ live: boolean }>({ ...LIVE_CALL_EXISTS, values: [userId] });
-  if (exists[0]?.live !== true) return [];
   const rows = await db.prisma.call.findMany({
     where: { state: { in: ['ringing', 'active'] }, conversation: { members: { some: { userId } } } },
     include: WITH_PARTICIPANTS,

@@ -11,6 +11,7 @@ import type { Db } from '../client/create-db.ts';
 import { inTransaction, type Query } from '../client/transaction.ts';
 import { isUniqueViolation, isUuid } from './db-errors.ts';
 import { appendSystemMessage } from './system-messages.ts';
+import { LIVE_CALL_EXISTS_SQL } from './calls.ts';
 
 /** A change to a conversation, and the system message(s) it put in the log. */
 export interface ConversationChange {
@@ -378,6 +379,8 @@ export interface SocketRecheck {
   sessionActive: boolean;
   /** The user's contacts, with their stored lastSeenAt (ISO) when they have one. */
   contacts: Array<{ userId: string; lastSeenAt: string | null }>;
+  /** A call rings or runs in one of the user's conversations: only then are the calls read. */
+  liveCall: boolean;
 }
 
 /**
@@ -385,16 +388,17 @@ export interface SocketRecheck {
  * in a 1,000-member room they are most of the query and of the snapshot built from them.
  */
 export async function recheckSocket(db: Db, userId: string, sessionId: string, options: { withContacts?: boolean } = {}): Promise<SocketRecheck> {
-  if (!isUuid(userId) || !isUuid(sessionId)) return { conversationIds: [], sessionActive: false, contacts: [] };
+  if (!isUuid(userId) || !isUuid(sessionId)) return { conversationIds: [], sessionActive: false, contacts: [], liveCall: false };
   const contactsSql =
     options.withContacts === false
       ? `'[]'::json`
       : `coalesce((SELECT json_agg(json_build_object('userId', c.user_id, 'lastSeenAt', u.last_seen_at))
                         FROM (${CONTACTS_SQL}) c JOIN users u ON u.id = c.user_id), '[]'::json)`;
-  const { rows } = await db.pool.query<{ conversation_ids: string[]; session_active: boolean; contacts: SocketRecheck['contacts'] }>(
+  const { rows } = await db.pool.query<{ conversation_ids: string[]; session_active: boolean; contacts: SocketRecheck['contacts']; live_call: boolean }>(
     `SELECT ARRAY(SELECT conversation_id::text FROM members WHERE user_id = $1) AS conversation_ids,
             EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND revoked_at IS NULL AND expires_at > now()) AS session_active,
-            ${contactsSql} AS contacts`,
+            ${contactsSql} AS contacts,
+            ${LIVE_CALL_EXISTS_SQL} AS live_call`,
     [userId, sessionId],
   );
   const row = rows[0];
@@ -402,6 +406,7 @@ export async function recheckSocket(db: Db, userId: string, sessionId: string, o
     conversationIds: row?.conversation_ids ?? [],
     sessionActive: row?.session_active ?? false,
     contacts: normaliseLastSeen(row?.contacts ?? []),
+    liveCall: row?.live_call ?? false,
   };
 }
 

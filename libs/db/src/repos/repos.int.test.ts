@@ -14,7 +14,7 @@ import {
   removeMember,
 } from './conversations.ts';
 import { getConversation, listConversations } from './conversation-summaries.ts';
-import { createSession, findActiveSession, revokeSession } from './sessions.ts';
+import { createSession, findActiveSession, findSocketSession, revokeSession } from './sessions.ts';
 import { createUser, findUserByHandle, getUsers, lastSeenOf, recordLastSeen, searchUsers } from './users.ts';
 
 let testDb: TestDatabase;
@@ -73,8 +73,16 @@ describe('sessions', () => {
     });
     expect(await findActiveSession(db, 'old-hash')).toBeNull();
     expect(await findActiveSession(db, 'unknown')).toBeNull();
+    // A socket's lookup: the same session, with the user's conversations (none yet, then two).
+    expect(await findSocketSession(db, 'live-hash')).toEqual({ session: { id: live.id, userId: user.id, expiresAt: live.expiresAt }, user, conversationIds: [] });
+    const other = await createTestUser(db, 'sess');
+    const direct = await openDirectConversation(db, user.id, other.id);
+    const group = await createGroupConversation(db, { creatorId: other.id, title: 'both', memberIds: [user.id] });
+    expect((await findSocketSession(db, 'live-hash'))?.conversationIds.toSorted()).toEqual([direct.conversationId, group.conversationId].toSorted());
+    expect(await findSocketSession(db, 'old-hash')).toBeNull();
     await revokeSession(db, live.id);
     expect(await findActiveSession(db, 'live-hash')).toBeNull();
+    expect(await findSocketSession(db, 'live-hash')).toBeNull();
   });
 });
 

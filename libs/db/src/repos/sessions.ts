@@ -56,6 +56,36 @@ export async function findActiveSession(
   };
 }
 
+/**
+ * A socket's start: findActiveSession and the user's conversations in one round trip (the
+ * upgrade's lookup), so hello needs no query of its own to know what to subscribe to. A
+ * prepared statement: a reconnect storm runs it thousands of times at once.
+ */
+const SOCKET_SESSION = {
+  name: 'parley_socket_session',
+  text: `SELECT s.id::text AS id, s.user_id::text AS user_id, s.expires_at, u.handle, u.display_name,
+                ARRAY(SELECT m.conversation_id::text FROM members m WHERE m.user_id = s.user_id) AS conversation_ids
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+};
+
+export async function findSocketSession(
+  db: Db,
+  tokenHash: string,
+): Promise<{ session: SessionInfo; user: PublicUser; conversationIds: string[] } | null> {
+  const { rows } = await db.pool.query<{ id: string; user_id: string; expires_at: Date; handle: string; display_name: string; conversation_ids: string[] }>({
+    ...SOCKET_SESSION,
+    values: [tokenHash],
+  });
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    session: { id: row.id, userId: row.user_id, expiresAt: row.expires_at.toISOString() },
+    user: { id: row.user_id, handle: row.handle, displayName: row.display_name },
+    conversationIds: row.conversation_ids,
+  };
+}
+
 /** Idempotent: revoking twice keeps the first revocation time. */
 export async function revokeSession(db: Db, sessionId: string): Promise<void> {
   await db.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });

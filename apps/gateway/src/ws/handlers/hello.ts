@@ -31,6 +31,8 @@ export interface HelloHandler {
 export interface HelloOptions {
   /** A hello with the right version arrived: the hello deadline no longer applies. */
   accepted: () => void;
+  /** The user's conversations as the upgrade read them (with the session, one round trip). */
+  conversationIds: string[];
 }
 
 /**
@@ -44,6 +46,8 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
   let state: HelloState = 'none';
   /** `hello.presence: "watch"`: no contacts, no snapshot; presence_watch says whom to hear. */
   let watching = false;
+  /** Until hello uses them: then only the hub knows the socket's conversations. */
+  let conversationsAtUpgrade: string[] | undefined = options.conversationIds;
 
   async function detach(): Promise<void> {
     await presence.disconnect(hubSocket.id);
@@ -52,13 +56,15 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
 
   /**
    * Subscribed, re-checked and registered in presence; undefined when the socket must not go
-   * live. Three queries: memberships, then once attached one round trip for what may have
-   * changed meanwhile (memberships, the session) and what the snapshot needs (contacts).
+   * live. One query: the memberships came with the session at the upgrade; once attached, one
+   * round trip for what may have changed since (memberships, the session), what the snapshot
+   * needs (contacts), and whether a call is live (only then are calls read).
    */
   async function attach(): Promise<SocketRecheck | undefined> {
     let recheck: SocketRecheck;
     try {
-      const conversationIds = await conversationIdsOfUser(db, user.id);
+      const conversationIds = conversationsAtUpgrade ?? (await conversationIdsOfUser(db, user.id));
+      conversationsAtUpgrade = undefined;
       await hub.attach(hubSocket, conversationIds, { watch: watching ? new Set() : null });
       // Attached first, then read again: a join, removal or sign-out from now on reaches this
       // socket through the hub (or the access log), and one that happened since is caught here.
@@ -103,7 +109,7 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
     });
     if (!watching) await sendSnapshot(recheck.contacts);
     // A device that connects while a call rings rings too; running calls show so people can join.
-    for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
+    if (recheck.liveCall) for (const callFrame of await calls.framesOnConnect(user)) send(callFrame);
   }
 
   async function snapshot(contacts?: SocketRecheck['contacts']): Promise<ServerFrame> {
