@@ -20,9 +20,14 @@ export interface BlobStore {
   remove(key: string): Promise<void>;
   /** Ready to store (the directory exists, the bucket answers); for /readyz and start-up. */
   check(): Promise<void>;
+  /** Every object under `files/` or `thumbs/` with its size (copying between stores, files-copy.ts). */
+  list(folder: StoredFolder): AsyncIterable<{ key: string; size: number }>;
   /** Present only where clients can put bytes in the store themselves (S3): direct uploads. */
   direct?: DirectUploadStore;
 }
+
+/** The folders of kept objects; `incoming/` holds unchecked direct uploads, never copied. */
+export type StoredFolder = 'files' | 'thumbs';
 
 /** A request a client makes itself, straight to the store. */
 export interface PresignedPut {
@@ -56,7 +61,9 @@ export const incomingKey = (uploadId: string): string => `incoming/${uploadId}`;
 
 const KEY_PATTERN = /^(files|thumbs|incoming)\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+export const isKey = (key: string): boolean => KEY_PATTERN.test(key);
+
 /** Stores refuse any other key: a bug that would let a name reach the store fails loudly instead. */
 export function assertKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) throw new Error(`not a blob key: ${JSON.stringify(key)}`);
+  if (!isKey(key)) throw new Error(`not a blob key: ${JSON.stringify(key)}`);
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { assertKey, type BlobStore, type StoredObject } from './blob-store.ts';
+import { assertKey, isKey, type BlobStore, type StoredObject } from './blob-store.ts';
 
 /**
  * Files on local disk under `root` (DATA_DIR/files by default): nothing to install. An object
@@ -42,6 +42,22 @@ export function createLocalBlobStore(root: string): BlobStore {
     async check() {
       await mkdir(join(root, 'files'), { recursive: true });
       await mkdir(join(root, 'thumbs'), { recursive: true });
+    },
+    async *list(folder) {
+      let names: string[];
+      try {
+        names = await readdir(join(root, folder));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      // Only real keys: a `.part` left by a copy that crashed is not an object.
+      for (const name of names.sort()) {
+        const key = `${folder}/${name}`;
+        if (!isKey(key)) continue;
+        const info = await stat(join(root, key)).catch(() => null);
+        if (info?.isFile()) yield { key, size: info.size };
+      }
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertKey, incomingKey, type BlobStore, type DirectUploadStore, type StoredObject } from './blob-store.ts';
+import { assertKey, incomingKey, isKey, type BlobStore, type DirectUploadStore, type StoredObject } from './blob-store.ts';
 
 export interface S3Settings {
   bucket: string;
@@ -114,6 +114,19 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
     },
     async check() {
       await client.send(new HeadBucketCommand({ Bucket: settings.bucket }));
+    },
+    async *list(folder) {
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: `${settings.prefix}${folder}/`, ...(token ? { ContinuationToken: token } : {}) }),
+        );
+        for (const object of page.Contents ?? []) {
+          const key = object.Key?.slice(settings.prefix.length);
+          if (key !== undefined && isKey(key)) yield { key, size: object.Size ?? 0 };
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
     },
     direct,
     close: () => client.destroy(),
