@@ -49,8 +49,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
   });
   await app.register(fastifyCookie);
-  const storeOrigin = await options.deps.files.store.direct?.origin();
-  await registerSecurityHeaders(app, { https: options.secureCookies, connectOrigins: storeOrigin ? [storeOrigin] : [] });
+  const uploadSource = await options.deps.files.store.direct?.uploadSource();
+  await registerSecurityHeaders(app, { https: options.secureCookies, connectSources: uploadSource ? [uploadSource] : [] });
   // Limits are applied by the API's throttle (http/throttle.ts), not to every route. When the
   // store (Redis) fails, the throttle counts on this node alone until it is back.
   await app.register(fastifyRateLimit, {

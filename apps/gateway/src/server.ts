@@ -91,6 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = createDb({
       databaseUrl,
       poolMax: config.databasePoolSize,
+      keepOpen: true,
       connectTimeoutMs: config.databaseConnectTimeoutMs,
       statementTimeoutMs: config.databaseStatementTimeoutMs,
       // One line per connection that dies (a few per outage, never one per request).

@@ -32,7 +32,7 @@ afterAll(async () => {
 async function filesCopy(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   const child = run(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/gateway/src/cli/files-copy.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json'), ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.base.json'), ...env },
   });
   try {
     const { stdout, stderr } = await child;

@@ -29,8 +29,11 @@ if (!isKind(from) || !isKind(to)) fail(`--from and --to are each "local" or "s3"
 if (from === to) fail(`--from and --to are the same store ("${from}"): nothing to copy\n${USAGE}`);
 
 let storages: Record<Kind, StorageConfig>;
+let tmpDir: string;
 try {
-  storages = { local: loadConfig({ ...process.env, STORAGE: 'local' }).files.storage, s3: loadConfig({ ...process.env, STORAGE: 's3' }).files.storage };
+  const local = loadConfig({ ...process.env, STORAGE: 'local' }).files;
+  storages = { local: local.storage, s3: loadConfig({ ...process.env, STORAGE: 's3' }).files.storage };
+  tmpDir = local.tmpDir;
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : String(error));
 }
@@ -41,7 +44,7 @@ const source = createBlobStore(storages[from]);
 const destination = createBlobStore(storages[to]);
 console.log(`Copying files from ${describe(storages[from])} to ${describe(storages[to])} …`);
 try {
-  const report = await copyStore(source, destination, { log: console.log });
+  const report = await copyStore(source, destination, { log: console.log, tmpDir });
   console.log(
     `Done: ${report.copied} copied (${report.bytes} bytes), ${report.skipped} already there, ${report.vanished} deleted meanwhile.` +
       `\nStart the gateway with STORAGE=${to} to use them.`,

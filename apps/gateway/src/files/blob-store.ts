@@ -44,10 +44,11 @@ export interface DirectUploadStore {
    */
   presignPut(key: string, size: number, metadata: Record<string, string>, expiresInSeconds: number): Promise<PresignedPut>;
   /**
-   * The origin (scheme, host, port) the signed PUTs go to: the web page's Content-Security-Policy
-   * must let the browser connect there (connect-src), and nowhere else.
+   * Where the signed PUTs go, as a Content-Security-Policy source (`https://host/path/`): the
+   * web page may connect there (connect-src) and nowhere else. It names the upload folder, not
+   * only the host: with path-style URLs the host is shared by every bucket of the provider.
    */
-  origin(): Promise<string>;
+  uploadSource(): Promise<string>;
   /** Size and metadata of the object, or null when there is none. */
   describe(key: string): Promise<{ size: number; metadata: Record<string, string> } | null>;
   /** `incoming/` keys last written before `before` (abandoned direct uploads). */

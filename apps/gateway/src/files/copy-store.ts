@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -28,11 +28,15 @@ const CONTENT_TYPE: Record<StoredFolder, string> = { files: 'application/octet-s
  * it into place, so a crash never leaves half an object under a real key). `incoming/` (direct
  * uploads not completed) is not copied: an upload in flight is started again by its client.
  */
-export async function copyStore(from: BlobStore, to: BlobStore, options: { log?: (line: string) => void } = {}): Promise<CopyReport> {
+export async function copyStore(from: BlobStore, to: BlobStore, options: { log?: (line: string) => void; tmpDir?: string } = {}): Promise<CopyReport> {
   const log = options.log ?? (() => undefined);
   const report: CopyReport = { copied: 0, skipped: 0, vanished: 0, bytes: 0 };
   await to.check();
-  const scratch = await mkdtemp(join(tmpdir(), 'parley-files-copy-'));
+  // The gateway's own upload folder by default (FILES_DIR/tmp): on the local store's disk, so
+  // putting there is a rename, and not a small tmpfs.
+  const base = options.tmpDir ?? tmpdir();
+  await mkdir(base, { recursive: true });
+  const scratch = await mkdtemp(join(base, 'parley-files-copy-'));
   try {
     for (const folder of FOLDERS) {
       const there = new Map<string, number>();

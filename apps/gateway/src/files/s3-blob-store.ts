@@ -63,10 +63,13 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
       for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
       return { url, headers };
     },
-    async origin() {
-      // Signing is local (no request): the URL a real upload gets, for a key that never exists.
+    async uploadSource() {
+      // Signing is local (no request): the URL a real upload gets, for a key that never exists,
+      // cut after its folder. `;` and `,` would end the policy's source list: encoded.
       const { url } = await direct.presignPut(incomingKey('00000000-0000-4000-8000-000000000000'), 1, {}, 60);
-      return new URL(url).origin;
+      const { origin, pathname } = new URL(url);
+      const folder = pathname.slice(0, pathname.lastIndexOf('/') + 1).replaceAll(';', '%3B').replaceAll(',', '%2C');
+      return `${origin}${folder}`;
     },
     async describe(key) {
       try {

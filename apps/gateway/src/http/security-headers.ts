@@ -35,9 +35,9 @@ const PERMISSIONS_POLICY = 'camera=(self), microphone=(self), display-capture=(s
  * response, nosniff, no referrer, no framing, HSTS only when people reach Parley over https
  * (on http it would be ignored at best, and could pin a name to https by mistake).
  */
-export async function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean; connectOrigins?: readonly string[] }): Promise<void> {
-  // Direct uploads PUT to the file store's origin (S3): the page may connect there too.
-  const directives = { ...DIRECTIVES, connectSrc: [...DIRECTIVES.connectSrc, ...(options.connectOrigins ?? [])] };
+export async function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean; connectSources?: readonly string[] }): Promise<void> {
+  // Direct uploads PUT to the file store's upload folder (S3): the page may connect there too.
+  const directives = { ...DIRECTIVES, connectSrc: [...DIRECTIVES.connectSrc, ...(options.connectSources ?? [])] };
   await app.register(fastifyHelmet, {
     enableCSPNonces: true,
     // No helmet defaults: upgrade-insecure-requests would break plain-http installs.

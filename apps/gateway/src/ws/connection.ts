@@ -17,7 +17,7 @@ import type { GatewayDeps } from '../deps.ts';
 import { expectedErrorOf } from './expected-error.ts';
 import { createCallHandlers } from './handlers/calls.ts';
 import { createChatHandlers } from './handlers/chat.ts';
-import { createHelloHandler } from './handlers/hello.ts';
+import { createHelloHandler, type UpgradeMemberships } from './handlers/hello.ts';
 import { createPresenceHandlers } from './handlers/presence.ts';
 import { createSocketTyping } from './handlers/typing.ts';
 import type { FrameHandlers, SocketSession } from './socket-session.ts';
@@ -34,7 +34,7 @@ export interface ConnectionContext {
    * The user's conversations as the upgrade's lookup read them: hello subscribes to them and
    * then re-checks. Apart from the session, so nothing holds them once hello has used them.
    */
-  conversationIds: string[];
+  upgrade: UpgradeMemberships;
   helloTimeoutMs: number;
 }
 
@@ -44,7 +44,7 @@ export interface ConnectionContext {
  * (`handlers/`: hello, chat, presence and typing, calls). Failures answer with an error frame
  * (the socket stays usable) unless they end the session.
  */
-export function handleConnection({ ws, deps, session: resolved, conversationIds, helloTimeoutMs }: ConnectionContext): void {
+export function handleConnection({ ws, deps, session: resolved, upgrade, helloTimeoutMs }: ConnectionContext): void {
   const { logger, metrics, hub, presence, calls } = deps;
   const user = resolved.user;
   const hubSocket = toHubSocket(ws, { id: randomUUID(), userId: user.id, sessionId: resolved.id });
@@ -67,7 +67,7 @@ export function handleConnection({ ws, deps, session: resolved, conversationIds,
   const frameBucket = createTokenBucket(FRAME_RATE);
 
   const helloTimer = setTimeout(() => hubSocket.close(CLOSE_CODES.hello_timeout.code, 'hello_timeout'), helloTimeoutMs);
-  const hello = createHelloHandler(session, { accepted: () => clearTimeout(helloTimer), conversationIds });
+  const hello = createHelloHandler(session, { accepted: () => clearTimeout(helloTimer), upgrade });
   const typing = createSocketTyping(session);
   const handlers: FrameHandlers<ClientFrame> = {
     hello: (frame) => hello.onHello(frame),

@@ -57,6 +57,7 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
           (session) => ({ ok: true as const, session }),
           (error: unknown) => ({ ok: false as const, error }),
         );
+      const readAt = Date.now();
       socket.off('message', buffer);
       if (!lookup.ok) {
         if (isAppError(lookup.error) && lookup.error.code === 'overloaded') return refuseForNow(socket, lookup.error);
@@ -80,7 +81,7 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
         ws: socket,
         deps,
         session,
-        conversationIds,
+        upgrade: { conversationIds, readAt },
         helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       });
       for (const [data, isBinary] of early) socket.emit('message', data, isBinary);

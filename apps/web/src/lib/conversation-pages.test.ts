@@ -32,6 +32,20 @@ describe('loadConversationPages', () => {
     expect(shown).toEqual([FIRST_PAGE, FIRST_PAGE + NEXT_PAGE]);
   });
 
+  it('keeps a conversation that shows on two pages once, with its later seq', async () => {
+    const all = many(FIRST_PAGE + 5);
+    // c3's activity changed between the two reads: the second page shows it again, newer.
+    const again = { ...all[3]!, lastSeq: 9 };
+    let call = 0;
+    const loaded = await loadConversationPages(
+      (limit) => Promise.resolve(call++ === 0 ? all.slice(0, limit) : [...all.slice(FIRST_PAGE, FIRST_PAGE + 2), again, ...all.slice(FIRST_PAGE + 2)]),
+      () => undefined,
+    );
+    expect(loaded).toHaveLength(all.length);
+    expect(new Set(loaded.map((c) => c.id)).size).toBe(all.length);
+    expect(loaded.find((c) => c.id === 'c3')?.lastSeq).toBe(9);
+  });
+
   it('asks once when everything fits the first page, and once more when it fits exactly', async () => {
     const few = serverOf(many(3));
     expect(await loadConversationPages(few.fetchPage, () => undefined)).toHaveLength(3);

@@ -17,13 +17,21 @@ export type FetchPage = (limit: number, before: PageCursor | undefined) => Promi
  */
 export async function loadConversationPages(fetchPage: FetchPage, onPage: (soFar: readonly ConversationSummary[]) => void): Promise<ConversationSummary[]> {
   const loaded: ConversationSummary[] = [];
+  const at = new Map<string, number>();
   let limit = FIRST_PAGE;
+  let cursor: PageCursor | undefined;
   for (;;) {
-    const last = loaded.at(-1);
-    const page = await fetchPage(limit, last === undefined ? undefined : { lastActivityAt: last.lastActivityAt, id: last.id });
-    loaded.push(...page);
-    if (page.length < limit) return loaded;
+    const page = await fetchPage(limit, cursor);
+    for (const c of page) {
+      // On two pages (its activity changed between them, PROTOCOL.md §10): once, the later seq.
+      const seen = at.get(c.id);
+      if (seen === undefined) at.set(c.id, loaded.push(c) - 1);
+      else if (c.lastSeq > loaded[seen]!.lastSeq) loaded[seen] = c;
+    }
+    const last = page.at(-1);
+    if (page.length < limit || last === undefined) return loaded;
     onPage(loaded);
+    cursor = { lastActivityAt: last.lastActivityAt, id: last.id };
     limit = NEXT_PAGE;
   }
 }

@@ -142,7 +142,7 @@ describe('the shared pool when Postgres goes away', () => {
     }
   });
 
-  it('warmPool opens the connections before anyone asks, and never throws when it cannot', async () => {
+  it('warmPool opens the connections before anyone asks, keepOpen keeps them, and it never throws when it cannot', async () => {
     const backends = async () => {
       const { rows } = await db.pool.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
@@ -150,14 +150,21 @@ describe('the shared pool when Postgres goes away', () => {
       );
       return rows[0]?.n ?? 0;
     };
-    const warm = createDb({ databaseUrl: cluster.urlOf(databaseName), poolMax: 3 });
+    const warm = createDb({ databaseUrl: cluster.urlOf(databaseName), poolMax: 3, keepOpen: true });
+    const plain = createDb({ databaseUrl: cluster.urlOf(databaseName), poolMax: 2 });
     try {
       const before = await backends();
       expect(await warmPool(warm.pool, 3)).toBe(3);
       expect({ total: warm.pool.totalCount, idle: warm.pool.idleCount }).toEqual({ total: 3, idle: 3 });
+      expect(await warmPool(plain.pool, 2)).toBe(2);
+      expect(await backends()).toBe(before + 5);
+      // pg closes connections idle for 10 s: a pool that keeps them open still has all three.
+      await new Promise((resolve) => setTimeout(resolve, 10_500));
+      expect({ warm: warm.pool.totalCount, plain: plain.pool.totalCount }).toEqual({ warm: 3, plain: 0 });
       expect(await backends()).toBe(before + 3);
     } finally {
       await warm.close();
+      await plain.close();
     }
     // Nothing listens on port 1: each connection is refused, and warming says it opened none.
     const unreachable = createDb({ databaseUrl: 'postgresql://postgres@127.0.0.1:1/none', poolMax: 2, connectTimeoutMs: 500 });
@@ -167,5 +174,5 @@ describe('the shared pool when Postgres goes away', () => {
     } finally {
       await unreachable.close();
     }
-  });
+  }, 30_000);
 });

@@ -7,6 +7,12 @@ export interface CreateDbOptions {
   /** Connections in this process' pool (pg's default is 10). */
   poolMax?: number;
   /**
+   * Keep every connection the pool has opened (up to poolMax) instead of closing those idle for
+   * 10 s: a gateway's connections are opened at start (warmPool) for the storm of sockets that
+   * follows a restart, which may come back later than that.
+   */
+  keepOpen?: boolean;
+  /**
    * How long a query may wait for a connection (a free pooled one, or a new one) before it
    * fails. It bounds how long a request hangs while Postgres is unreachable or saturated.
    */
@@ -60,6 +66,7 @@ export function createDb(options: CreateDbOptions): Db {
     connectionString: options.databaseUrl,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     max: options.poolMax ?? DEFAULT_POOL_MAX,
+    min: options.keepOpen ? (options.poolMax ?? DEFAULT_POOL_MAX) : 0,
     // Every query, Prisma's included: sent at connect time (server side), and a read timeout
     // (client side) for a server that stopped answering. pg.Pool.query, which Prisma uses
     // outside transactions, destroys a connection whose query failed this way.

@@ -32,8 +32,25 @@ export interface HelloOptions {
   /** A hello with the right version arrived: the hello deadline no longer applies. */
   accepted: () => void;
   /** The user's conversations as the upgrade read them (with the session, one round trip). */
-  conversationIds: string[];
+  upgrade: UpgradeMemberships;
 }
+
+export interface UpgradeMemberships {
+  conversationIds: string[];
+  /** Date.now() when they were read. */
+  readAt: number;
+}
+
+/**
+ * How old the upgrade's memberships may be for hello to subscribe with them. Subscribing, then
+ * re-checking, catches any change since the read; but someone removed between the read and the
+ * subscription would hear that conversation's frames from the subscription until the re-check
+ * answers (one round trip). Reading at hello left that gap too, narrower (a read is never
+ * instant); this bounds it to 250 ms, and the access log's poll (PROTOCOL.md §9, "Revocation
+ * is durable") to 2 s whatever happens. Older (a socket that waited in a storm's admission
+ * line), and hello reads the memberships again.
+ */
+export const UPGRADE_MEMBERSHIPS_FRESH_MS = 250;
 
 /**
  * The handshake: version check, then, in an admission slot (ws/admission.ts), subscriptions,
@@ -46,8 +63,9 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
   let state: HelloState = 'none';
   /** `hello.presence: "watch"`: no contacts, no snapshot; presence_watch says whom to hear. */
   let watching = false;
-  /** Until hello uses them: then only the hub knows the socket's conversations. */
-  let conversationsAtUpgrade: string[] | undefined = options.conversationIds;
+  const { accepted } = options;
+  /** Until hello uses them: then only the hub knows the socket's conversations (nothing else holds them). */
+  let upgrade: UpgradeMemberships | undefined = options.upgrade;
 
   async function detach(): Promise<void> {
     await presence.disconnect(hubSocket.id);
@@ -56,15 +74,17 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
 
   /**
    * Subscribed, re-checked and registered in presence; undefined when the socket must not go
-   * live. One query: the memberships came with the session at the upgrade; once attached, one
-   * round trip for what may have changed since (memberships, the session), what the snapshot
-   * needs (contacts), and whether a call is live (only then are calls read).
+   * live. One query: the memberships came with the session at the upgrade (read again if that
+   * was long ago); once attached, one round trip for what may have changed since (memberships,
+   * the session), what the snapshot needs (contacts), and whether a call is live (only then are
+   * calls read).
    */
   async function attach(): Promise<SocketRecheck | undefined> {
     let recheck: SocketRecheck;
     try {
-      const conversationIds = conversationsAtUpgrade ?? (await conversationIdsOfUser(db, user.id));
-      conversationsAtUpgrade = undefined;
+      const fresh = upgrade !== undefined && Date.now() - upgrade.readAt <= UPGRADE_MEMBERSHIPS_FRESH_MS ? upgrade.conversationIds : undefined;
+      upgrade = undefined;
+      const conversationIds = fresh ?? (await conversationIdsOfUser(db, user.id));
       await hub.attach(hubSocket, conversationIds, { watch: watching ? new Set() : null });
       // Attached first, then read again: a join, removal or sign-out from now on reaches this
       // socket through the hub (or the access log), and one that happened since is caught here.
@@ -157,7 +177,7 @@ export function createHelloHandler(session: SocketSession, options: HelloOptions
         send(errorFrame('version_unsupported', { message: `Server speaks protocol ${PROTOCOL_VERSION}`, ref: 'hello' }));
         return hubSocket.close(CLOSE_CODES.version_unsupported.code, 'version_unsupported');
       }
-      options.accepted();
+      accepted();
       watching = frame.presence === 'watch';
       // Counted among the sockets attached here: one account cannot hold a node's sockets.
       const cap = session.deps.caps.socketsPerUser;

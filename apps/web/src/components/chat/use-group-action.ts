@@ -23,10 +23,9 @@ export function useGroupAction(conversationId: string): GroupAction {
       setError(null);
       try {
         await mutation();
-        await Promise.all([
-          queryClient.invalidateQueries({ queryKey: queryKeys.conversation(conversationId) }),
-          queryClient.invalidateQueries({ queryKey: queryKeys.conversations }),
-        ]);
+        // The conversation itself before the action reads as done; the list (every page) behind it.
+        void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+        await queryClient.invalidateQueries({ queryKey: queryKeys.conversation(conversationId) });
         return true;
       } catch (e) {
         setError(apiErrorInfo(e).message);

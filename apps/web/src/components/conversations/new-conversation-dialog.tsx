@@ -4,6 +4,8 @@ import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import type { PublicUser } from '@parley/protocol';
 import { apiErrorInfo } from '../../lib/api-errors.ts';
+import type { ConversationSummary } from '../../lib/api-types.ts';
+import { withConversation } from '../../lib/conversation-pages.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
 import { Modal } from '../modal.tsx';
 import { useApi } from '../providers.tsx';
@@ -27,7 +29,11 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
     setError(null);
     try {
       const { conversationId } = await run();
-      await queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+      // That one conversation into the list before it opens (not the whole list again: with
+      // many conversations that is many pages); the list's refetch follows behind.
+      const created = await api.conversations.get.query({ conversationId });
+      queryClient.setQueryData<ConversationSummary[]>(queryKeys.conversations, (list) => (list === undefined ? list : withConversation(list, created)));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
       onClose();
       router.push(`/c/${conversationId}`);
     } catch (e) {
