@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
-import { choosePostgresDir, createDb, createMessageWriter, migrate, startEmbeddedPostgres, warmPool } from '@parley/db';
+import { choosePostgresDir, createDb, createMessageWriter, migrate, startEmbeddedPostgres, warmDb } from '@parley/db';
 import {
   createHub,
   createInProcessBus,
@@ -98,9 +98,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
     });
     cleanups.push(() => db.close());
-    // The pool opened before the node says it runs: after a restart, its sockets come back at
-    // once, and connections opened then are opened while Postgres is busiest.
-    const warmed = await warmPool(db.pool, config.databasePoolSize);
+    // The pool opened (and Prisma's first query made) before the node says it runs: after a
+    // restart its sockets come back at once, and connections opened then are opened while
+    // Postgres is busiest; the first readiness probe should not pay Prisma's start-up either.
+    const warmed = await warmDb(db, config.databasePoolSize);
     if (warmed < config.databasePoolSize) logger.warn({ warmed, poolSize: config.databasePoolSize }, 'some database connections did not open at start; they open on first use');
     const writer = createMessageWriter(db);
     cleanups.push(() => writer.close());

@@ -8,7 +8,7 @@ export {
   type CreateDbOptions,
 } from './client/create-db.ts';
 export { isDatabaseUnavailable } from './client/unavailable.ts';
-export { warmPool } from './client/warm-pool.ts';
+export { warmDb, warmPool } from './client/warm-pool.ts';
 export { isRetryableDbError } from './repos/db-errors.ts';
 export { PrismaClient, Prisma, type ConversationKind, type MessageKind } from './generated/prisma/client.ts';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate/migrate.ts';

@@ -7,7 +7,7 @@ import { waitFor } from '../testing/wait-for.ts';
 import { createDb, READ_TIMEOUT_GRACE_MS, type Db } from './create-db.ts';
 import { inTransaction } from './transaction.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
-import { warmPool } from './warm-pool.ts';
+import { warmDb, warmPool } from './warm-pool.ts';
 
 // Postgres goes away under a live pool: on a cluster of this file's own, never the shared one.
 let cluster: PostgresCluster;
@@ -154,7 +154,7 @@ describe('the shared pool when Postgres goes away', () => {
     const plain = createDb({ databaseUrl: cluster.urlOf(databaseName), poolMax: 2 });
     try {
       const before = await backends();
-      expect(await warmPool(warm.pool, 3)).toBe(3);
+      expect(await warmDb(warm, 3)).toBe(3);
       expect({ total: warm.pool.totalCount, idle: warm.pool.idleCount }).toEqual({ total: 3, idle: 3 });
       expect(await warmPool(plain.pool, 2)).toBe(2);
       expect(await backends()).toBe(before + 5);
@@ -170,6 +170,7 @@ describe('the shared pool when Postgres goes away', () => {
     const unreachable = createDb({ databaseUrl: 'postgresql://postgres@127.0.0.1:1/none', poolMax: 2, connectTimeoutMs: 500 });
     try {
       expect(await warmPool(unreachable.pool, 2)).toBe(0);
+      expect(await warmDb(unreachable, 2)).toBe(0);
       expect(unreachable.pool.totalCount).toBe(0);
     } finally {
       await unreachable.close();
