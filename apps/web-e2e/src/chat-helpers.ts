@@ -23,6 +23,12 @@ export async function signUp(browser: Browser, baseUrl: string, handle: string, 
   return { context, page };
 }
 
+/** The signed-in user's id in this browser context (`auth.me` with its cookie). */
+export async function userIdOf(person: Person, baseUrl: string): Promise<string> {
+  const response = await person.page.request.get(new URL('/trpc/auth.me', baseUrl).toString());
+  return ((await response.json()) as { result: { data: { user: { id: string } } } }).result.data.user.id;
+}
+
 export const messages = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
 export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message' });
 /** The article of the message whose text includes `text`. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createGroupConversation } from '@parley/db';
 import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
-import { article, conversationLink, LIVE_MS, sdkClientOf, sendAllAcked, signUp, type Person } from './chat-helpers.ts';
+import { article, conversationLink, LIVE_MS, sdkClientOf, sendAllAcked, signUp, userIdOf } from './chat-helpers.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
 /** More than the first page (50) and one full page after it (200). */
@@ -41,18 +41,13 @@ function watchListCalls(page: Page): Array<number | 'all'> {
   return limits;
 }
 
-async function idOf(person: Person): Promise<string> {
-  const response = await person.page.request.get(new URL('/trpc/auth.me', stack.url).toString());
-  return ((await response.json()) as { result: { data: { user: { id: string } } } }).result.data.user.id;
-}
-
 const listed = (page: Page) => page.getByRole('list', { name: 'Conversations' }).getByRole('link');
 
 describe('a long conversation list', () => {
   it('opens on the first page and reads the rest behind it: every conversation, and every unread, shows', async () => {
     const pat = await signUp(browser, stack.url, 'pat', 'Pat Morita', contexts);
     const quinn = await signUp(browser, stack.url, 'quinn', 'Quinn Fabray', contexts);
-    const [patId, quinnId] = [await idOf(pat), await idOf(quinn)];
+    const [patId, quinnId] = [await userIdOf(pat, stack.url), await userIdOf(quinn, stack.url)];
     const { db } = stack.server.deps;
     // The oldest room has the one unread message; every later room is newer than it, so it is
     // the very last of the list, on a page the app reads only after it has opened.

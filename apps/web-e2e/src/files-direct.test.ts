@@ -6,12 +6,12 @@
 // uses but does not verify signatures.
 import { join } from 'node:path';
 import { DeleteBucketCorsCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeS3 } from '@parley/gateway/testing';
 import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
 import { article, composer, LIVE_MS, messages, openDirect, signUp, type Person } from './chat-helpers.ts';
+import { bigPng, centrePixel, draftFiles, png, throttleUploads } from './file-helpers.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
 let fake: Awaited<ReturnType<typeof startFakeS3>>;
@@ -45,15 +45,6 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-const png = (width: number, height: number, background: string) => sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
-/** Noise does not compress: a PNG of about `bytes`, to watch an upload's progress. */
-const bigPng = async (bytes: number) => {
-  const side = Math.ceil(Math.sqrt(bytes / 3));
-  const raw = Buffer.alloc(side * side * 3);
-  for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-  return sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
-};
-const draftFiles = (page: Page): Locator => page.getByRole('list', { name: 'Files to send' }).getByRole('listitem');
 const statuses = async (page: Page) => (await draftFiles(page).evaluateAll((items) => items.map((i) => i.getAttribute('data-status')))).join();
 const uploadCount = async () => Number((await stack.server.deps.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM uploads')).rows[0]?.n);
 
@@ -69,18 +60,6 @@ function watchUploads(person: Person): string[] {
   });
   return seen;
 }
-
-/** The colour at the centre of an image element as the page decoded it (a same-origin canvas read). */
-const centrePixel = (image: Locator) =>
-  image.evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    return [...ctx.getImageData(Math.floor(img.naturalWidth / 2), Math.floor(img.naturalHeight / 2), 1, 1).data.slice(0, 3)];
-  });
 
 describe('direct uploads in the browser (STORAGE=s3, FAKE S3)', () => {
   it('puts the bytes straight into the store, never through the gateway; the other person sees real pixels', async () => {
@@ -124,9 +103,7 @@ describe('direct uploads in the browser (STORAGE=s3, FAKE S3)', () => {
     await openDirect(carol.page, 'alice', 'Alice Liddell');
     const requests = watchUploads(carol);
     const before = await uploadCount();
-    const cdp = await carol.context.newCDPSession(carol.page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    await throttleUploads(carol, 256 * 1024);
 
     await carol.page.getByTestId('file-input').setInputFiles({ name: 'slow.png', mimeType: 'image/png', buffer: await bigPng(3_000_000) });
     const progress = carol.page.getByRole('progressbar', { name: 'Uploading slow.png' });

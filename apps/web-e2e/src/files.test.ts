@@ -3,11 +3,11 @@
 // real gateway and Postgres, real files on disk.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
-import { article, composer, conversationIdOf, createGroup, DESKTOP, LIVE_MS, messages, openDirect, PHONE, signUp, type Person } from './chat-helpers.ts';
+import { article, composer, conversationIdOf, createGroup, DESKTOP, LIVE_MS, messages, openDirect, PHONE, signUp, userIdOf } from './chat-helpers.ts';
+import { bigPng, centrePixel, draftFiles, png, throttleUploads } from './file-helpers.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
 let stack: E2eStack;
@@ -26,45 +26,11 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const png = (width: number, height: number, background: string) =>
-  sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
 /** The server's per-file limit in these tests (MAX_UPLOAD_BYTES). */
 const UPLOAD_LIMIT_BYTES = 4 * 1024 * 1024;
-/** Noise does not compress: a PNG of about `bytes`, to watch an upload's progress. */
-const bigPng = async (bytes: number) => {
-  const side = Math.ceil(Math.sqrt(bytes / 3));
-  const raw = Buffer.alloc(side * side * 3);
-  for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-  return sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
-};
 
-const draftFiles = (page: Page): Locator => page.getByRole('list', { name: 'Files to send' }).getByRole('listitem');
 const sendButton = (page: Page): Locator => page.getByRole('button', { name: 'Send', exact: true });
 const uploadCount = async () => Number((await stack.server.deps.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM uploads')).rows[0]?.n);
-
-/** The colour at the centre of an image element as the page decoded it (a same-origin canvas read). */
-const centrePixel = (image: Locator) =>
-  image.evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    return [...ctx.getImageData(Math.floor(img.naturalWidth / 2), Math.floor(img.naturalHeight / 2), 1, 1).data.slice(0, 3)];
-  });
-
-/** Slows this page's uploads (Chromium's own network emulation), so progress and cancel can be seen. */
-async function throttleUploads(person: Person, bytesPerSecond: number): Promise<void> {
-  const cdp = await person.context.newCDPSession(person.page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
-}
-
-async function meOf(person: Person): Promise<string> {
-  const response = await person.page.request.get(new URL('/trpc/auth.me', stack.url).toString());
-  return ((await response.json()) as { result: { data: { user: { id: string } } } }).result.data.user.id;
-}
 
 describe('files in the browser', () => {
   it('attaches by button with a caption; the other person sees the images inline (real pixels), a viewer, and a file card', async () => {
@@ -274,7 +240,7 @@ describe('files in the browser', () => {
     expect((await anonymous.request.get(original)).status()).toBe(401);
 
     // Removed: the same link stops working at once, for the original and the thumbnail.
-    const memberId = await meOf(member);
+    const memberId = await userIdOf(member, stack.url);
     const removed = await owner.page.request.post(new URL('/trpc/conversations.removeMember', stack.url).toString(), {
       data: { conversationId, userId: memberId },
       headers: { 'x-parley-csrf': '1', origin: new URL(stack.url).origin },
