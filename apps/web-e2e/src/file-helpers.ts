@@ -26,7 +26,8 @@ export const centrePixel = (image: Locator): Promise<number[]> =>
     const canvas = document.createElement('canvas');
     canvas.width = img.naturalWidth;
     canvas.height = img.naturalHeight;
-    const ctx = canvas.getContext('2d')!;
+    const ctx = canvas.getContext('2d');
+    if (ctx === null) throw new Error('no 2d canvas in this page');
     ctx.drawImage(img, 0, 0);
     return [...ctx.getImageData(Math.floor(img.naturalWidth / 2), Math.floor(img.naturalHeight / 2), 1, 1).data.slice(0, 3)];
   });
