@@ -8,7 +8,7 @@ import { registerHealthRoutes } from './http/health.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerMetricsRoute, type MetricsAccess } from './http/metrics-route.ts';
 import { createThrottle, type ThrottleLimits } from './http/throttle.ts';
-import { registerTrpc, type TrpcRouteOptions } from './http/trpc.ts';
+import { MAX_TRPC_PATH, registerTrpc, type TrpcRouteOptions } from './http/trpc.ts';
 import { registerWsRoute } from './ws/route.ts';
 import { registerFileRoutes } from './http/file-routes.ts';
 
@@ -46,6 +46,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new DebugRequestLog(),
     // tRPC batches can carry several messages; 1 MiB is ample and bounded.
     bodyLimit: 1024 * 1024,
+    // A tRPC batch names its procedures in the path (`/trpc/a.b,a.b,…`). Fastify's default
+    // (100 characters) answered 404 to a batch of six; the web app batches up to 50 calls.
+    maxParamLength: MAX_TRPC_PATH,
     trustProxy: options.trustProxy ?? false,
   });
   await app.register(fastifyCookie);

@@ -50,6 +50,20 @@ describe('HTTP API', () => {
     expect((await h.trpc('auth.signUp', { handle: 'erin', displayName: 'Erin', password: 'long enough pw' })).status).toBe(200);
   });
 
+  it('answers a batch of 200 calls, and refuses a longer list of procedures with 414 and a reason', async () => {
+    const { cookie } = await h.signUp('batcher');
+    const batchOf = (count: number) => `${h.origin}/trpc/${Array.from({ length: count }, () => 'auth.me').join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`;
+    const many = await fetch(batchOf(200), { headers: { cookie } });
+    expect(many.status).toBe(200);
+    const answers = (await many.json()) as Array<{ result?: { data: { user: PublicUser } } }>;
+    expect(answers).toHaveLength(200);
+    expect(answers.every((a) => a.result?.data.user.handle === 'batcher')).toBe(true);
+    // 600 names are 4,799 characters: past MAX_TRPC_PATH (4,096).
+    const tooMany = await fetch(batchOf(600), { headers: { cookie } });
+    expect(tooMany.status).toBe(414);
+    expect(await tooMany.json()).toMatchObject({ code: 'FST_ERR_MAX_PARAM_LENGTH', message: expect.stringMatching(/exceeding the max param length$/) as string });
+  });
+
   it('protects procedures behind a session', async () => {
     const res = await h.trpc('conversations.list', undefined, { method: 'GET' });
     expect(res.status).toBe(401);

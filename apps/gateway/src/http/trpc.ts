@@ -16,6 +16,12 @@ import type { GatewayDeps } from '../deps.ts';
 import { csrfOk, sessionCookieFor, sessionTokenOf } from './session.ts';
 import type { createThrottle } from './throttle.ts';
 
+/**
+ * The longest procedure list a batch may name (`/trpc/a.b,c.d?batch=1`), Fastify's
+ * `maxParamLength`: about 250 calls. Fastify answers a longer one 414 (FST_ERR_MAX_PARAM_LENGTH).
+ */
+export const MAX_TRPC_PATH = 4096;
+
 export interface TrpcRouteOptions {
   deps: GatewayDeps;
   events: ApiEvents;

@@ -8,6 +8,8 @@ export const NEXT_PAGE = 200;
 
 export type PageCursor = { lastActivityAt: string; id: string };
 export type FetchPage = (limit: number, before: PageCursor | undefined) => Promise<ConversationSummary[]>;
+/** True when the pages read so far are enough: reading stops after this page. */
+export type EnoughAt = (page: readonly ConversationSummary[]) => boolean;
 
 /**
  * Reads the whole conversation list a page at a time (`conversations.list` with `limit` and
@@ -15,7 +17,11 @@ export type FetchPage = (limit: number, before: PageCursor | undefined) => Promi
  * page: a user with a thousand conversations sees the first fifty after one small query
  * (about 15 ms of server time, against about 230 ms for the whole list in one go).
  */
-export async function loadConversationPages(fetchPage: FetchPage, onPage: (soFar: readonly ConversationSummary[]) => void): Promise<ConversationSummary[]> {
+export async function loadConversationPages(
+  fetchPage: FetchPage,
+  onPage: (soFar: readonly ConversationSummary[]) => void,
+  enoughAt?: EnoughAt,
+): Promise<ConversationSummary[]> {
   const loaded: ConversationSummary[] = [];
   const at = new Map<string, number>();
   let limit = FIRST_PAGE;
@@ -29,7 +35,7 @@ export async function loadConversationPages(fetchPage: FetchPage, onPage: (soFar
       else if (c.lastSeq > loaded[seen]!.lastSeq) loaded[seen] = c;
     }
     const last = page.at(-1);
-    if (page.length < limit || last === undefined) return loaded;
+    if (page.length < limit || last === undefined || enoughAt?.(page) === true) return loaded;
     onPage(loaded);
     cursor = { lastActivityAt: last.lastActivityAt, id: last.id };
     limit = NEXT_PAGE;
@@ -67,6 +73,26 @@ export function settleLoaded(
   };
   const movedUp = (cached ?? []).filter((c) => !seen.has(c.id) && touched(c));
   return movedUp.length === 0 ? settled : sortByActivity([...settled, ...movedUp]);
+}
+
+/**
+ * Where reading the list again from the top may stop, after a read that may have missed what
+ * changed while it ran (it started before the socket was subscribed). Any change to a
+ * conversation (a message, an edit, a membership) moves it to the top of the list. So below a
+ * conversation that is just as `held` says (same seq), and that no live event has touched
+ * since, nothing changed after the held read saw it: such a change would have moved the
+ * conversation above it. Live events do not count (`touchedLive`): they arrive after the
+ * subscription, so a conversation they moved up proves nothing about those below it.
+ * Removals do not move anything; reading from the top never finds them.
+ */
+export function reachesUnchanged(held: readonly ConversationSummary[] | undefined, touchedLive: ReadonlySet<string>): EnoughAt {
+  const seqs = new Map((held ?? []).map((c) => [c.id, c.lastSeq] as const));
+  return (page) => page.some((c) => !touchedLive.has(c.id) && seqs.get(c.id) === c.lastSeq);
+}
+
+/** The list without one conversation (we left it, or were removed). */
+export function withoutConversation(list: readonly ConversationSummary[], conversationId: string): ConversationSummary[] {
+  return list.filter((c) => c.id !== conversationId);
 }
 
 /** A conversation learnt on its own (`conversations.get`), put where its activity places it. */

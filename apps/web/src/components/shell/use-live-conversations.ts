@@ -5,16 +5,17 @@ import { useEffect, useRef } from 'react';
 import type { Message } from '@parley/protocol';
 import type { ConversationSummary } from '../../lib/api-types.ts';
 import { applyLiveEvent, applyReadPosition, historyVisibilitySetBy, renamedTo } from '../../lib/conversation-list.ts';
-import { withConversation } from '../../lib/conversation-pages.ts';
+import { createListSync } from '../../lib/list-sync.ts';
 import { applyRoleChange } from '../../lib/member-permissions.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
+import { listPageOf } from '../conversations/use-conversation-list.ts';
 import { useApi } from '../providers.tsx';
 import { useRealtime } from './realtime-provider.tsx';
 
 /**
  * Keeps the cached conversation list current from socket events: previews, order and
- * unread counts move locally; a conversation it does not hold is fetched on its own;
- * membership changes and reconnects refetch the list.
+ * unread counts move locally; a conversation it does not hold, or whose membership changed, is
+ * fetched on its own; a reconnect reads the list again (list-sync.ts says how much).
  */
 export function useLiveConversations(meId: string, activeId: string | undefined, attention: boolean): void {
   const { client } = useRealtime();
@@ -31,24 +32,13 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
 
   useEffect(() => {
     if (client === null) return;
-    const refetchList = () => void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
-    // An event of a conversation the list does not hold (new to us, or on a page not read yet):
-    // that one conversation, not the whole list again (a thousand conversations are ~15× the work).
-    const learning = new Set<string>();
-    const learnConversation = (conversationId: string) => {
-      if (learning.has(conversationId)) return;
-      learning.add(conversationId);
-      api.conversations.get
-        .query({ conversationId })
-        .then((conversation) =>
-          queryClient.setQueryData<ConversationSummary[]>(queryKeys.conversations, (list) => (list === undefined ? list : withConversation(list, conversation))),
-        )
-        // Not ours after all, or the network: the whole list settles it.
-        .catch(refetchList)
-        .finally(() => learning.delete(conversationId));
-    };
+    const sync = createListSync({
+      queryClient,
+      fetchPage: listPageOf(api),
+      fetchOne: (conversationId) => api.conversations.get.query({ conversationId }),
+    });
     // A conversation's title, roles and history policy follow its log, live and in the replay after a reconnect
-    // (`conversation_changed`, which refetches, is a live frame that can be lost).
+    // (`conversation_changed`, which reads the conversation again, is a live frame that can be lost).
     const foldIntoConversation = (message: Message) => {
       const key = queryKeys.conversation(message.conversationId);
       const held = queryClient.getQueryData<ConversationSummary>(key);
@@ -67,11 +57,13 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
     const offs = [
       client.on('event', (event) => {
         if (event.kind === 'message_created') foldIntoConversation(event.message);
-        const list = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
-        if (list === undefined) return;
-        const result = applyLiveEvent(list, event, { meId, readingConversationId: reading.current });
+        sync.touched(event.conversationId);
+        const held = queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations);
+        if (held === undefined) return;
+        const result = applyLiveEvent(held, event, { meId, readingConversationId: reading.current });
         queryClient.setQueryData(queryKeys.conversations, result.list);
-        if (result.unknownConversation) learnConversation(event.conversationId);
+        // Not in the list (new to us, or on a page not read yet): that one, not the whole list.
+        if (result.unknownConversation) sync.learn(event.conversationId);
       }),
       client.on('read_state', (event) => {
         if (event.userId !== meId) return;
@@ -80,12 +72,13 @@ export function useLiveConversations(meId: string, activeId: string | undefined,
         );
       }),
       client.on('conversation_changed', (event) => {
-        refetchList();
         void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(event.conversationId) });
-        if (event.change === 'removed' && active.current === event.conversationId) router.replace('/');
+        if (event.change !== 'removed') return sync.learn(event.conversationId);
+        sync.drop(event.conversationId);
+        if (active.current === event.conversationId) router.replace('/');
       }),
-      // After a reconnect the list may have moved while we were away.
-      client.on('ready', refetchList),
+      // The list may have moved before this socket was subscribed (while away, or while loading).
+      client.on('ready', () => sync.ready()),
     ];
     return () => offs.forEach((off) => off());
   }, [api, client, meId, queryClient, router]);
