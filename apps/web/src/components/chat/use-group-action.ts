@@ -23,8 +23,9 @@ export function useGroupAction(conversationId: string): GroupAction {
       setError(null);
       try {
         await mutation();
-        // The conversation itself before the action reads as done; the list (every page) behind it.
-        void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
+        // The conversation itself before the action reads as done. The list follows the
+        // `conversation_changed` every member's sockets get (useLiveConversations): one
+        // conversation read, not every page of the list.
         await queryClient.invalidateQueries({ queryKey: queryKeys.conversation(conversationId) });
         return true;
       } catch (e) {

@@ -30,10 +30,9 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
     try {
       const { conversationId } = await run();
       // That one conversation into the list before it opens (not the whole list again: with
-      // many conversations that is many pages); the list's refetch follows behind.
+      // many conversations that is many pages). Its `conversation_changed` reads it again.
       const created = await api.conversations.get.query({ conversationId });
       queryClient.setQueryData<ConversationSummary[]>(queryKeys.conversations, (list) => (list === undefined ? list : withConversation(list, created)));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.conversations });
       onClose();
       router.push(`/c/${conversationId}`);
     } catch (e) {
