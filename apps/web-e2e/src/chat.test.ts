@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOT_DIR, signUpInBrowser } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, signUpWithForm } from './browser.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
 let stack: E2eStack;
@@ -22,7 +22,7 @@ async function signUp(handle: string, displayName: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
   contexts.push(context);
   const page = await context.newPage();
-  await signUpInBrowser(page, stack.url, handle, displayName);
+  await signUpWithForm(page, stack.url, handle, displayName);
   return page;
 }
 
