@@ -26,6 +26,12 @@ export interface ProjectTestOptions {
   testTimeoutMs?: number;
   globalSetup?: string[];
   setupFiles?: string[];
+  /**
+   * false: the files of a worker share one module registry instead of importing the whole
+   * server again per file. Only for projects whose modules keep no state at import time and
+   * whose tests restore what they change (timers, env).
+   */
+  isolate?: boolean;
 }
 
 export function projectTestConfig(projectDir: string, options: ProjectTestOptions = {}): UserConfig {
@@ -40,6 +46,7 @@ export function projectTestConfig(projectDir: string, options: ProjectTestOption
       globalSetup: options.globalSetup,
       setupFiles: options.setupFiles,
       fileParallelism: !options.serial,
+      isolate: options.isolate ?? true,
       reporters: ['default'],
     },
   } as UserConfig;
