@@ -7,7 +7,7 @@ export {
   type Db,
   type CreateDbOptions,
 } from './client/create-db.ts';
-export { isDatabaseUnavailable } from './client/unavailable.ts';
+export { isDatabaseUnavailable, isPoolWaitTimeout } from './client/unavailable.ts';
 export { warmDb, warmPool } from './client/warm-pool.ts';
 export { isRetryableDbError } from './repos/db-errors.ts';
 export { PrismaClient, Prisma, type ConversationKind, type MessageKind } from './generated/prisma/client.ts';

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { resolveSocketSession } from '@parley/api';
+import { isPoolWaitTimeout } from '@parley/db';
 import { CLOSE_CODES, HELLO_TIMEOUT_MS, encodeFrame, errorFrame, isAppError } from '@parley/protocol';
 import type { GatewayDeps } from '../deps.ts';
 import { originAllowed, sessionTokenOf } from '../http/session.ts';
@@ -50,7 +51,12 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
       const lookup = await deps.admission
         .run(
           'session',
-          () => resolveSocketSession(deps.db, token),
+          () => resolveSocketSession(deps.db, token).catch((error: unknown) => {
+            // Every connection stayed busy for the whole pool wait (a storm on a starved CPU):
+            // that is a queue, not an outage. Wait once more before the client pays a 1011.
+            if (!isPoolWaitTimeout(error)) throw error;
+            return resolveSocketSession(deps.db, token);
+          }),
           () => socket.readyState !== socket.OPEN,
         )
         .then(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './unavailable.ts';
+import { isDatabaseUnavailable, isPoolWaitTimeout } from './unavailable.ts';
 
 // Shapes recorded from pg 8 and Prisma 7 (adapter-pg) against a real Postgres being stopped,
 // restarted and having its backends terminated (see create-db.int.test.ts for the real thing).
@@ -38,5 +38,14 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('does not mistake %s for an outage', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('isPoolWaitTimeout', () => {
+  it("is pg-pool's wait for a free connection, and no other failure to connect", () => {
+    expect(isPoolWaitTimeout(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isPoolWaitTimeout(new Error('Connection terminated due to connection timeout'))).toBe(false);
+    expect(isPoolWaitTimeout(errno('ECONNREFUSED'))).toBe(false);
+    expect(isPoolWaitTimeout(undefined)).toBe(false);
   });
 });

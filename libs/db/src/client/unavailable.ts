@@ -52,3 +52,11 @@ function matches(error: ErrorLike): boolean {
   if (typeof adapter?.originalCode === 'string' && isSqlState(adapter.originalCode)) return true;
   return typeof error.message === 'string' && PG_MESSAGES.test(error.message);
 }
+
+/**
+ * pg-pool gave up waiting for a free connection (`connectionTimeoutMillis`): every connection
+ * was busy, which on a pool that keeps its connections open means load, not a lost server.
+ */
+export function isPoolWaitTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+}
