@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOT_DIR } from './browser.ts';
+import { launchChromium, PASSWORD, SCREENSHOT_DIR } from './browser.ts';
 import { accountMenu, conversationLink, DESKTOP, LIVE_MS, messages, openDirect, PHONE, send, signUp } from './chat-helpers.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 /** A second browser profile of the same person, signed in through the form. */
-async function signInElsewhere(handle: string, password = 'correct horse battery'): Promise<{ context: BrowserContext; page: Page }> {
+async function signInElsewhere(handle: string, password = PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: DESKTOP });
   contexts.push(context);
   const page = await context.newPage();
@@ -70,7 +70,7 @@ describe('account settings in the browser', () => {
     await form.getByRole('button', { name: 'Change password' }).click();
     await form.getByText('Current password is wrong').waitFor();
     await shot(here.page, 'password-error');
-    await form.getByLabel('Current password').fill('correct horse battery');
+    await form.getByLabel('Current password').fill(PASSWORD);
     await form.getByRole('button', { name: 'Change password' }).click();
     await form.getByText('Password changed. 1 other session was signed out.').waitFor();
     await other.page.waitForURL(/\/sign-in$/, { timeout: LIVE_MS });
@@ -103,7 +103,7 @@ describe('account settings in the browser', () => {
     const dialog = ann.page.getByRole('dialog', { name: 'Delete your account?' });
     const confirm = dialog.getByRole('button', { name: 'Delete account' });
     await dialog.getByLabel('Type ann').fill('an');
-    await dialog.getByLabel('Password').fill('correct horse battery');
+    await dialog.getByLabel('Password').fill(PASSWORD);
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel('Type ann').fill('ann');
     await shot(ann.page, 'delete-dialog');
@@ -120,7 +120,7 @@ describe('account settings in the browser', () => {
 
     // And Ann cannot sign in again.
     await ann.page.getByRole('textbox', { name: 'Handle' }).fill('ann');
-    await ann.page.getByLabel('Password').fill('correct horse battery');
+    await ann.page.getByLabel('Password').fill(PASSWORD);
     await ann.page.getByRole('button', { name: 'Sign in' }).click();
     await ann.page.getByRole('alert').filter({ hasText: /wrong|invalid|incorrect/i }).waitFor();
   });

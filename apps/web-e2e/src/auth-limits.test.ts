@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium, SCREENSHOT_DIR, signUpInBrowser } from './browser.ts';
+import { launchChromium, PASSWORD, SCREENSHOT_DIR, signUpInBrowser } from './browser.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 
 let stack: E2eStack;
@@ -46,7 +46,7 @@ describe('limits people meet in the browser', () => {
     await expect.poll(() => alert.textContent()).toBe('Too many attempts, try again in 15 minutes');
 
     // The lock is on the handle: even the right password waits, so guessing gains nothing.
-    await guesser.getByLabel('Password').fill('correct horse battery');
+    await guesser.getByLabel('Password').fill(PASSWORD);
     await guesser.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => alert.textContent()).toMatch(/^Too many attempts, try again in (15|30) minutes$/);
     expect(guesser.url()).toContain('/sign-in');

@@ -104,6 +104,5 @@ describe('a long conversation list', () => {
     await expect.poll(() => listed(pat.page).count(), { timeout: LIVE_MS }).toBe(ROOMS + 20);
     await expect.poll(() => listed(pat.page).first().textContent(), { timeout: LIVE_MS }).toMatch(/Burst/);
     expect(limits.slice(readsBefore)).toEqual([]);
-    // Two sign-ups and 280 rooms: on a loaded machine the setup alone took 40 s of the default 60.
-  }, 120_000);
+  }, 120_000); // Two sign-ups and 280 rooms: on a loaded machine the setup alone took 40 s of the default 60.
 });

@@ -2,7 +2,7 @@
 // across a reload without a network. Real Chromium, the real gateway and Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { launchChromium, PASSWORD } from './browser.ts';
 import { accountMenu, accountMenuButton, article, composer, conversationLink, LIVE_MS, messages, openDirect, send, signUp } from './chat-helpers.ts';
 import { startStack, type E2eStack } from './gateway.ts';
 import { banner, committed, logBodies, offlineReady, screenshotBoth, stateOf } from './offline-helpers.ts';
@@ -201,7 +201,7 @@ describe('offline in the browser', () => {
     // Signing in again does not send it (the SDK would, had it been kept): order proves it.
     await ivy.context.setOffline(false);
     await ivy.page.getByRole('textbox', { name: 'Handle' }).fill('ivy');
-    await ivy.page.getByLabel('Password').fill('correct horse battery');
+    await ivy.page.getByLabel('Password').fill(PASSWORD);
     await ivy.page.getByRole('button', { name: 'Sign in' }).click();
     await conversationLink(ivy.page, /Jon Snow/).click();
     await send(ivy.page, 'Signed in again');

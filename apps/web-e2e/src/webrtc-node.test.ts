@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@parley/db/testing';
 import { loadConfig, startServer, type RunningServer } from '@parley/gateway';
 import type { Message, PublicUser } from '@parley/protocol';
 import { pino } from 'pino';
+import { PASSWORD } from './browser.ts';
 
 let database: TestDatabase;
 let server: RunningServer;
@@ -43,7 +44,7 @@ async function api<T>(path: string, input: unknown, cookie?: string, method: 'GE
 }
 
 async function signUp(handle: string): Promise<{ user: PublicUser; cookie: string }> {
-  const res = await api<{ user: PublicUser }>('auth.signUp', { handle, displayName: handle, password: 'correct horse battery' });
+  const res = await api<{ user: PublicUser }>('auth.signUp', { handle, displayName: handle, password: PASSWORD });
   return { user: res.data.user, cookie: res.setCookie!.split(';')[0]! };
 }
 

@@ -61,16 +61,18 @@ const clients: QueryClient[] = [];
 afterEach(() => clients.splice(0).forEach((c) => c.clear()));
 
 /** A query client with the list query mounted (an observer, as the sidebar is). */
-function mount(server: ReturnType<typeof fakeServer>) {
+function mount(server: ReturnType<typeof fakeServer>, options: { helloFirst?: boolean } = {}) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   clients.push(queryClient);
+  const sync = createListSync({ queryClient, fetchPage: (l, b) => server.fetchPage(l, b), fetchOne: (id) => server.fetchOne(id) });
+  // The socket's first hello_ok before the list is even mounted (nothing read, nothing reading).
+  if (options.helloFirst === true) sync.ready();
   const observer = new QueryObserver(queryClient, {
     queryKey: queryKeys.conversations,
     queryFn: ({ signal }) => readWholeList(queryClient, (limit, before) => server.fetchPage(limit, before), signal),
   });
   const unsubscribe = observer.subscribe(() => undefined);
   clients.push({ clear: unsubscribe } as unknown as QueryClient);
-  const sync = createListSync({ queryClient, fetchPage: (l, b) => server.fetchPage(l, b), fetchOne: (id) => server.fetchOne(id) });
   const ids = () => queryClient.getQueryData<ConversationSummary[]>(queryKeys.conversations)?.map((c) => c.id);
   const settled = async () => {
     for (let i = 0; i < 50; i++) {
@@ -138,10 +140,13 @@ describe('createListSync', () => {
     expect(app.ids()).not.toContain('c3');
     expect(app.ids()).toHaveLength(29);
 
-    const fresh = mount(fakeServer(3));
-    fresh.sync.ready();
+    const small = fakeServer(3);
+    const fresh = mount(small, { helloFirst: true });
     await fresh.settled();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(fresh.ids()).toHaveLength(3);
+    // The hello came before the list's first read had started: that read alone, nothing after it.
+    expect(small.limits).toEqual([FIRST_PAGE]);
   });
 
   it('a removal during a read stays removed, although a page read before it held the conversation', async () => {
