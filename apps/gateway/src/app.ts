@@ -48,7 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // A tRPC batch names its procedures in the path (`/trpc/a.b,a.b,…`). Fastify's default
     // (100 characters) answered 404 to a batch of six; the web app batches up to 50 calls.
-    maxParamLength: MAX_TRPC_PATH,
+    routerOptions: { maxParamLength: MAX_TRPC_PATH },
     trustProxy: options.trustProxy ?? false,
   });
   await app.register(fastifyCookie);
